@@ -1,0 +1,29 @@
+/** Error codes clients see in `{"statusCode", "code", "message", "details"}` bodies. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthorized = 'UNAUTHORIZED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  SessionNotFound = 'SESSION_NOT_FOUND',
+  SessionNotEnded = 'SESSION_NOT_ENDED',
+  InvalidTransition = 'INVALID_TRANSITION',
+  OccurredAtInFuture = 'OCCURRED_AT_IN_FUTURE',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  Conflict = 'CONFLICT',
+  InternalError = 'INTERNAL_ERROR',
+}
+
+/** The shape an error travels in between services and out to clients. */
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown[];
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.statusCode === 'number' && typeof v.code === 'string' && typeof v.message === 'string';
+}

@@ -1,0 +1,35 @@
+import type { SessionEventType } from './events';
+
+/** JetStream stream holding the immutable event log. */
+export const EVENTS_STREAM = 'COBROWSE_EVENTS';
+/** Every session event of every tenant: cobrowse.<tenant>.session.<session_id>.<event>. */
+export const SESSION_EVENTS_WILDCARD = 'cobrowse.*.session.*.*';
+
+/** KV bucket reserving session tokens among a tenant's non-ended sessions. */
+export const SESSION_TOKENS_BUCKET = 'cobrowse_session_tokens';
+
+/** Relays that speak NATS send the POST /v1/events body here as a request. */
+export const INGEST_SUBJECT = 'cobrowse.ingest';
+
+export function sessionEventSubject(tenant: string, sessionId: string, type: SessionEventType): string {
+  return `cobrowse.${tenant}.session.${sessionId}.${type.slice('session.'.length)}`;
+}
+
+/** Every event of one session, whatever its type. */
+export function sessionHistorySubject(tenant: string, sessionId: string): string {
+  return `cobrowse.${tenant}.session.${sessionId}.*`;
+}
+
+export function sessionUpdatedSubject(tenant: string, sessionId: string): string {
+  return `cobrowse.${tenant}.session-updated.${sessionId}`;
+}
+
+/** Request-reply subjects among the services (NATS queue groups; never carry events that must last). */
+export const RPC = {
+  lifecycleAppend: 'cobrowse-svc.lifecycle.append',
+  projectorGetSession: 'cobrowse-svc.projector.sessions.get',
+  health: (service: string) => `cobrowse-svc.${service}.health`,
+} as const;
+
+export const SERVICE_NAMES = ['gateway', 'session-lifecycle', 'connection-tracker', 'history-projector'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];

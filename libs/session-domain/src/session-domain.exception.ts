@@ -1,0 +1,34 @@
+import { ErrorCode, type ErrorBody } from '@cobrowse/contracts';
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.OccurredAtInFuture]: 400,
+  [ErrorCode.SessionNotFound]: 404,
+  [ErrorCode.SessionNotEnded]: 404,
+  [ErrorCode.InvalidTransition]: 409,
+};
+
+/** A reported fact or query the session rules refuse; carries the client-facing code. */
+export class SessionDomainException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message);
+    this.name = 'SessionDomainException';
+  }
+
+  get statusCode(): number {
+    return STATUS_BY_CODE[this.code] ?? 400;
+  }
+
+  toBody(): ErrorBody {
+    return {
+      statusCode: this.statusCode,
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}

@@ -5,3 +5,4 @@ export * from './session-resource';
 export * from './session-snapshot';
 export * from './rpc';
 export * from './tenancy';
+export * from './validation';

@@ -1,0 +1,4 @@
+export * from './rules';
+export * from './event-data.dto';
+export * from './validate';
+export * from './event-data.validation';

@@ -1,0 +1,125 @@
+import { ErrorCode, type ReportedSessionEvent, type SessionSnapshot } from '@cobrowse/contracts';
+import { decide } from './decide';
+import { evolve } from './evolve';
+import { SessionDomainException } from './session-domain.exception';
+
+const NOW = 1_700_000_000_000;
+const SESSION_ID = '8b0f0f0e-6f5e-4d4c-9b2a-1c1d1e1f2a2b';
+
+function reported(type: ReportedSessionEvent['type'], data: Record<string, unknown> = {}, at = NOW) {
+  return { event_id: `e-${type}`, type, session_id: SESSION_ID, occurred_at: at, data } as ReportedSessionEvent;
+}
+
+function sessionIn(state: 'pending' | 'active' | 'ended'): SessionSnapshot {
+  let s = evolve(null, {
+    event_id: 'c',
+    type: 'session.created',
+    tenant: 'acme',
+    session_id: SESSION_ID,
+    occurred_at: NOW,
+    recorded_at: NOW,
+    version: 1,
+    data: { device_id: 'd1', token: '000000001' },
+  });
+  if (state === 'pending') return s;
+  s = evolve(s, { ...base(2), type: 'session.activated', data: { agent: { id: 'a1' } } });
+  if (state === 'active') return s;
+  return evolve(s, { ...base(3), type: 'session.deactivated', data: { reason: 'agent' } });
+}
+
+function base(version: number) {
+  return { event_id: `v${version}`, tenant: 'acme', session_id: SESSION_ID, occurred_at: NOW, recorded_at: NOW, version };
+}
+
+function rejection(fn: () => unknown): SessionDomainException {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SessionDomainException) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('decide', () => {
+  it('accepts creation of an unused session id', () => {
+    expect(decide(null, reported('session.created'), NOW)).toEqual({ outcome: 'accept' });
+  });
+
+  it('rejects creation of an existing session with INVALID_TRANSITION', () => {
+    const e = rejection(() => decide(sessionIn('pending'), reported('session.created'), NOW));
+    expect(e.code).toBe(ErrorCode.InvalidTransition);
+    expect(e.statusCode).toBe(409);
+  });
+
+  it.each([
+    ['session.activated', 'pending', 'accept'],
+    ['session.activated', 'active', 'reject'],
+    ['session.activated', 'ended', 'reject'],
+    ['session.page-entered', 'pending', 'accept'],
+    ['session.page-entered', 'active', 'accept'],
+    ['session.page-entered', 'ended', 'reject'],
+    ['session.deactivated', 'pending', 'accept'],
+    ['session.deactivated', 'active', 'accept'],
+    ['session.deactivated', 'ended', 'duplicate'],
+    ['session.metadata-updated', 'pending', 'accept'],
+    ['session.metadata-updated', 'active', 'accept'],
+    ['session.metadata-updated', 'ended', 'accept'],
+  ] as const)('%s on a %s session: %s', (type, state, expected) => {
+    const session = sessionIn(state);
+    if (expected === 'reject') {
+      const e = rejection(() => decide(session, reported(type), NOW));
+      expect(e.code).toBe(ErrorCode.InvalidTransition);
+      expect(e.message).toBe(`session is ${state}`);
+      expect(e.details).toEqual([{ current_state: state, event_type: type }]);
+    } else {
+      expect(decide(session, reported(type), NOW)).toEqual({ outcome: expected });
+    }
+  });
+
+  it('answers 404 for any event but creation of an unknown session', () => {
+    const e = rejection(() => decide(null, reported('session.activated'), NOW));
+    expect(e.code).toBe(ErrorCode.SessionNotFound);
+    expect(e.statusCode).toBe(404);
+  });
+
+  it('rejects occurred_at more than 5 minutes in the future, accepts up to it and any past', () => {
+    const e = rejection(() => decide(null, reported('session.created', {}, NOW + 5 * 60_000 + 1), NOW));
+    expect(e.code).toBe(ErrorCode.OccurredAtInFuture);
+    expect(e.statusCode).toBe(400);
+    expect(decide(null, reported('session.created', {}, NOW + 5 * 60_000), NOW).outcome).toBe('accept');
+    expect(decide(null, reported('session.created', {}, NOW - 86_400_000 * 30), NOW).outcome).toBe('accept');
+  });
+});
+
+describe('evolve', () => {
+  it('moves pending → active → ended and records agents, pages and the end', () => {
+    let s = sessionIn('pending');
+    expect(s).toMatchObject({ state: 'pending', went_live: false, version: 1, token: '000000001' });
+    s = evolve(s, { ...base(2), type: 'session.page-entered', data: { url: 'https://a.test/' } });
+    s = evolve(s, { ...base(3), type: 'session.activated', occurred_at: NOW + 5, data: { agent: { id: 'a1' } } });
+    s = evolve(s, { ...base(4), type: 'session.deactivated', occurred_at: NOW + 9, data: { reason: 'device' } });
+    expect(s).toMatchObject({
+      state: 'ended',
+      went_live: true,
+      activated_at: NOW + 5,
+      ended_at: NOW + 9,
+      end_reason: 'device',
+      version: 4,
+      agents: [{ id: 'a1', joined_at: NOW + 5 }],
+      pages: [{ url: 'https://a.test/', entered_at: NOW }],
+    });
+  });
+
+  it('merges metadata and custom data shallowly', () => {
+    let s = sessionIn('active');
+    s = evolve(s, { ...base(3), type: 'session.metadata-updated', data: { metadata: { a: 1, b: 2 }, custom_data: { k: 'v' } } });
+    s = evolve(s, { ...base(4), type: 'session.metadata-updated', data: { metadata: { a: null }, custom_data: { n: 1 } } });
+    expect(s.metadata).toEqual({ b: 2 });
+    expect(s.custom_data).toEqual({ k: 'v', n: 1 });
+  });
+
+  it('refuses an event with no creation before it', () => {
+    expect(() => evolve(null, { ...base(1), type: 'session.activated', data: { agent: { id: 'a' } } })).toThrow();
+  });
+});

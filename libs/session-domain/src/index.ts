@@ -1,0 +1,7 @@
+export * from './session-domain.exception';
+export * from './decide';
+export * from './evolve';
+export * from './merge';
+export * from './durations';
+export * from './views';
+export * from './token';

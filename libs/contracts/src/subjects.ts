@@ -5,6 +5,13 @@ export const EVENTS_STREAM = 'COBROWSE_EVENTS';
 /** Every session event of every tenant: cobrowse.<tenant>.session.<session_id>.<event>. */
 export const SESSION_EVENTS_WILDCARD = 'cobrowse.*.session.*.*';
 
+/** Poison events parked by a consumer, with the reason in a header: cobrowse-dlq.<consumer>. */
+export const DEAD_LETTER_STREAM = 'COBROWSE_DEAD_LETTERS';
+export const DEAD_LETTER_WILDCARD = 'cobrowse-dlq.>';
+export function deadLetterSubject(consumer: string): string {
+  return `cobrowse-dlq.${consumer}`;
+}
+
 /** KV bucket reserving session tokens among a tenant's non-ended sessions. */
 export const SESSION_TOKENS_BUCKET = 'cobrowse_session_tokens';
 

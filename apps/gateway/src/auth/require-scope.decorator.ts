@@ -1,0 +1,10 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Scope } from '@cobrowse/contracts';
+
+export const REQUIRED_SCOPE = 'cobrowse:required-scope';
+export const PUBLIC_ROUTE = 'cobrowse:public';
+
+/** The scope a key needs for this route (admin always qualifies). */
+export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);
+/** No API key needed (health, docs). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AgentDto, DeviceInfoDto } from '@cobrowse/contracts';
+
+/** OpenAPI shapes of responses (requests are described by their validated DTOs). */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 409 }) statusCode!: number;
+  @ApiProperty({ example: 'INVALID_TRANSITION' }) code!: string;
+  @ApiProperty({ example: 'session is ended' }) message!: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) details?: unknown[];
+}
+
+class SessionAgentDto extends AgentDto {
+  @ApiProperty({ format: 'date-time' }) joined_at!: string;
+}
+
+class SessionPageDto {
+  @ApiProperty() url!: string;
+  @ApiProperty({ nullable: true, type: String }) title!: string | null;
+  @ApiProperty({ format: 'date-time' }) entered_at!: string;
+  @ApiProperty() duration_seconds!: number;
+}
+
+export class SessionResourceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '519333886' }) token!: string;
+  @ApiProperty({ enum: ['pending', 'active', 'ended'] }) state!: string;
+  @ApiProperty({ enum: ['agent', 'device', 'timeout', 'api'], nullable: true }) end_reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) activated_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) ended_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at!: string | null;
+  @ApiProperty({ description: 'Activation to end (or now); 0 if never activated' }) length_seconds!: number;
+  @ApiProperty({ example: '01:10' }) formatted_length!: string;
+  @ApiProperty() went_live!: boolean;
+  @ApiProperty() device_id!: string;
+  @ApiProperty({ type: DeviceInfoDto }) device!: DeviceInfoDto;
+  @ApiProperty({ nullable: true, type: String }) source!: string | null;
+  @ApiProperty({ nullable: true, type: String }) start_url!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) custom_data!: object;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: object;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: [SessionAgentDto] }) agents!: SessionAgentDto[];
+  @ApiProperty({ type: [SessionPageDto] }) pages!: SessionPageDto[];
+  @ApiProperty({ description: 'Number of events in the session history' }) version!: number;
+}
+
+class GenesysPageDto {
+  @ApiProperty() url!: string;
+  @ApiProperty({ description: 'epoch ms' }) enteredTimestamp!: number;
+  @ApiProperty({ description: 'whole seconds' }) duration!: number;
+}
+
+export class GenesysHistoryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '519333886' }) sessionToken!: string;
+  @ApiProperty({ example: 1369939707527 }) creationTime!: number;
+  @ApiProperty({ nullable: true, type: Number }) activationTime!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) deactivationTime!: number | null;
+  @ApiProperty({ type: [GenesysPageDto] }) pages!: GenesysPageDto[];
+}
+
+class DependencyHealthDto {
+  @ApiProperty({ enum: ['up', 'down', 'not-used'] }) status!: string;
+  @ApiPropertyOptional() error?: string;
+}
+
+class ServiceDependenciesDto {
+  @ApiProperty({ type: DependencyHealthDto }) nats!: DependencyHealthDto;
+  @ApiProperty({ type: DependencyHealthDto }) mongodb!: DependencyHealthDto;
+}
+
+class ServiceHealthDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: string;
+  @ApiProperty({ type: ServiceDependenciesDto }) dependencies!: ServiceDependenciesDto;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ServiceHealthDto' },
+    description: 'gateway, session-lifecycle, connection-tracker, history-projector',
+  })
+  services!: Record<string, ServiceHealthDto>;
+}
+
+export const EXTRA_SCHEMAS = [ServiceHealthDto];

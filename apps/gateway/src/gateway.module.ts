@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@cobrowse/config';
+import { MessagingModule } from '@cobrowse/messaging';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
+import { IngestModule } from './ingest/ingest.module';
+import { ServicesClientModule } from './services/services-client.module';
+import { SessionsModule } from './sessions/sessions.module';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MessagingModule.forRoot('gateway'),
+        ServicesClientModule,
+        AuthModule,
+        IngestModule,
+        SessionsModule,
+        HistoryModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import {
+  PageEnteredDataDto,
+  SessionActivatedDataDto,
+  SessionCreatedDataDto,
+  SessionDeactivatedDataDto,
+} from '@cobrowse/contracts';
+import { ReportedEventFieldsDto } from './reported-event-fields.dto';
+
+export class CreateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionCreatedDataDto) {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Generated when absent (derived from event_id when one is given, so retries land on the same session).',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'session_id must be a UUID' })
+  session_id?: string;
+}
+
+export class ActivateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionActivatedDataDto) {}
+
+export class EnterPageBodyDto extends IntersectionType(ReportedEventFieldsDto, PageEnteredDataDto) {}
+
+export class DeactivateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionDeactivatedDataDto) {}

@@ -1,0 +1,81 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { SessionResource } from '@cobrowse/contracts';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
+import type { Principal } from '../auth/api-keys';
+import { ErrorResponseDto, SessionResourceDto } from '../docs/schemas';
+import { SessionIdPipe } from '../sessions/session-id.pipe';
+import {
+  ActivateSessionBodyDto,
+  CreateSessionBodyDto,
+  DeactivateSessionBodyDto,
+  EnterPageBodyDto,
+} from './dto/ingest-bodies.dto';
+import { newSessionId, toReportedEvent } from './reported-event.factory';
+import { ReportSessionEventUseCase } from './report-session-event.usecase';
+
+@ApiTags('ingest')
+@ApiBearerAuth()
+@ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or OCCURRED_AT_IN_FUTURE' })
+@ApiResponse({ status: 401, type: ErrorResponseDto })
+@ApiResponse({ status: 403, type: ErrorResponseDto })
+@RequireScope('ingest')
+@Controller('v1/sessions')
+export class SessionIngestController {
+  constructor(private readonly report: ReportSessionEventUseCase) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Report a new session (session.created)' })
+  @ApiResponse({ status: 201, type: SessionResourceDto })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'INVALID_TRANSITION: the session id is taken' })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSessionBodyDto): Promise<SessionResource> {
+    const sessionId = newSessionId(principal.tenant, body);
+    return this.report.execute(principal.tenant, toReportedEvent('session.created', sessionId, body));
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'An agent joined (session.activated)' })
+  @ApiResponse({ status: 200, type: SessionResourceDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'INVALID_TRANSITION, naming the current state' })
+  activate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) id: string,
+    @Body() body: ActivateSessionBodyDto,
+  ): Promise<SessionResource> {
+    return this.report.execute(principal.tenant, toReportedEvent('session.activated', id, body));
+  }
+
+  @Post(':id/pages')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The device entered a page (session.page-entered)' })
+  @ApiResponse({ status: 200, type: SessionResourceDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiResponse({ status: 409, type: ErrorResponseDto })
+  enterPage(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) id: string,
+    @Body() body: EnterPageBodyDto,
+  ): Promise<SessionResource> {
+    return this.report.execute(principal.tenant, toReportedEvent('session.page-entered', id, body));
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the session (session.deactivated); repeating it is answered as a duplicate' })
+  @ApiResponse({ status: 200, type: SessionResourceDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  deactivate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) id: string,
+    @Body() body: DeactivateSessionBodyDto,
+  ): Promise<SessionResource> {
+    return this.report.execute(
+      principal.tenant,
+      toReportedEvent('session.deactivated', id, Object.assign(body, { reason: body.reason ?? 'api' })),
+    );
+  }
+}

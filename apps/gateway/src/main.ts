@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createJsonLogger, loadConfigOrExit } from '@cobrowse/platform';
+import { setupOpenApi } from './docs/openapi';
+import { HttpErrorsFilter, toHttpErrorBody } from './errors/http-errors.filter';
+import { createValidationPipe } from './errors/validation.pipe';
+import { GatewayModule } from './gateway.module';
+import { parseApiKeys } from './auth/api-keys';
+
+const BODY_LIMIT = '1mb';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit('gateway', ['NATS_URL', 'COBROWSE_API_KEYS']);
+  try {
+    parseApiKeys(config.COBROWSE_API_KEYS);
+  } catch (e) {
+    process.stderr.write(JSON.stringify({ level: 'fatal', context: 'gateway', message: (e as Error).message }) + '\n');
+    process.exit(2);
+  }
+  const logger = createJsonLogger('gateway', config.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+  });
+  app.set('trust proxy', false);
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const body = toHttpErrorBody(error);
+    res.status(body.statusCode).json(body);
+  });
+  app.useGlobalFilters(new HttpErrorsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  await app.listen(config.GATEWAY_PORT, process.env.GATEWAY_HOST ?? '127.0.0.1');
+  logger.log({ msg: 'gateway listening', url: await app.getUrl() });
+}
+
+void bootstrap();

@@ -1,0 +1,28 @@
+import { Global, Module } from '@nestjs/common';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { AppConfig } from '@cobrowse/config';
+import { NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
+import { LifecycleClient } from './lifecycle.client';
+import { ProjectorClient } from './projector.client';
+
+/** Request-reply to the back-end services over NATS; the gateway holds no database connection. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: RpcClient,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new RpcClient(
+          ClientProxyFactory.create({
+            transport: Transport.NATS,
+            options: { ...NATS_CONNECT_DEFAULTS, servers: config.NATS_URL.split(','), name: 'gateway-rpc' },
+          }),
+        ),
+    },
+    LifecycleClient,
+    ProjectorClient,
+  ],
+  exports: [RpcClient, LifecycleClient, ProjectorClient],
+})
+export class ServicesClientModule {}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ApplySessionEventUseCase } from './apply-session-event.usecase';
+import { SessionProjectionConsumer } from './session-projection.consumer';
+
+@Module({
+  imports: [SessionsModule],
+  providers: [ApplySessionEventUseCase, SessionProjectionConsumer],
+})
+export class ProjectionModule {}

@@ -1,0 +1,97 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { headers as natsHeaders } from 'nats';
+import {
+  EVENTS_STREAM,
+  sessionEventSubject,
+  sessionHistorySubject,
+  type AnySessionEvent,
+  type SessionSnapshot,
+} from '@cobrowse/contracts';
+import { ensureEventStream, NatsConnectionService } from '@cobrowse/messaging';
+import { evolve } from '@cobrowse/session-domain';
+import { readSubject } from './read-subject';
+
+/** A session as the log says it is, with what is needed to append to it safely. */
+export interface SessionHistory {
+  snapshot: SessionSnapshot | null;
+  /** event_id → version, for idempotency that lasts as long as the log keeps the session. */
+  eventVersions: Map<string, number>;
+  /** Stream sequence of the session's last event; 0 when it has none. */
+  lastSeq: number;
+}
+
+/** Another writer appended to the session since we read it. */
+export class ConcurrentAppendError extends Error {
+  constructor() {
+    super('session changed since it was read');
+  }
+}
+
+const WRONG_LAST_SEQUENCE = 10071;
+
+/** The session event log on JetStream: read a session's history, append with optimistic concurrency. */
+@Injectable()
+export class SessionEventStore implements OnModuleInit {
+  private readonly logger = new Logger(SessionEventStore.name);
+
+  constructor(private readonly nats: NatsConnectionService) {}
+
+  async onModuleInit(): Promise<void> {
+    await ensureEventStream(this.nats.jsm, Number(process.env.EVENTS_STREAM_REPLICAS ?? 1));
+  }
+
+  async read(tenant: string, sessionId: string): Promise<SessionHistory> {
+    const stored = await readSubject(this.nats.nc, EVENTS_STREAM, sessionHistorySubject(tenant, sessionId));
+    const history: SessionHistory = { snapshot: null, eventVersions: new Map(), lastSeq: 0 };
+    for (const message of stored) {
+      history.lastSeq = message.seq;
+      const event = this.parse(message.data);
+      const expected = (history.snapshot?.version ?? 0) + 1;
+      if (!event || event.version !== expected || event.session_id !== sessionId || event.tenant !== tenant) {
+        this.logger.warn({ msg: 'skipping a message that is not the next event of its session', seq: message.seq });
+        continue;
+      }
+      history.snapshot = evolve(history.snapshot, event);
+      history.eventVersions.set(event.event_id, event.version);
+    }
+    return history;
+  }
+
+  /**
+   * Appends one event if the session's last event is still `expectedLastSeq`.
+   * Returns the new stream sequence, or `duplicate: true` when JetStream's duplicate
+   * window already holds this event id for this session.
+   */
+  async append(event: AnySessionEvent, expectedLastSeq: number): Promise<{ seq: number; duplicate: boolean }> {
+    const h = natsHeaders();
+    h.set('Nats-Expected-Last-Subject-Sequence-Subject', sessionHistorySubject(event.tenant, event.session_id));
+    try {
+      const ack = await this.nats.js.publish(
+        sessionEventSubject(event.tenant, event.session_id, event.type),
+        JSON.stringify(event),
+        {
+          msgID: `${event.tenant}/${event.session_id}/${event.event_id}`,
+          expect: { lastSubjectSequence: expectedLastSeq, streamName: EVENTS_STREAM },
+          headers: h,
+          timeout: 10_000,
+        },
+      );
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (e) {
+      const apiError = (e as { api_error?: { err_code?: number } }).api_error;
+      if (apiError?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(String((e as Error).message))) {
+        throw new ConcurrentAppendError();
+      }
+      throw e;
+    }
+  }
+
+  private parse(data: Uint8Array): AnySessionEvent | null {
+    try {
+      const value = JSON.parse(Buffer.from(data).toString('utf8')) as AnySessionEvent;
+      return typeof value?.event_id === 'string' && typeof value.version === 'number' ? value : null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ErrorCode,
+  type AnySessionEvent,
+  type AppendEventResult,
+  type ReportedSessionEvent,
+} from '@cobrowse/contracts';
+import { decide, evolve, SessionDomainException } from '@cobrowse/session-domain';
+import { ConcurrentAppendError, SessionEventStore, type SessionHistory } from '../event-log/session-event-store';
+import { SessionHistoryCache } from '../event-log/session-history.cache';
+import { KeyedMutex } from '@cobrowse/messaging';
+import { SessionTokenRegistry } from '../tokens/session-token-registry';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Decides one reported fact against the session's history and appends it to the log.
+ * Idempotent by event_id for as long as the log keeps the session; safe with any number
+ * of replicas (the log's per-session expected sequence lets only one writer win, the
+ * other re-reads and decides again).
+ */
+@Injectable()
+export class AppendSessionEventUseCase {
+  private readonly logger = new Logger(AppendSessionEventUseCase.name);
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly store: SessionEventStore,
+    private readonly cache: SessionHistoryCache,
+    private readonly tokens: SessionTokenRegistry,
+  ) {}
+
+  execute(tenant: string, reported: ReportedSessionEvent): Promise<AppendEventResult> {
+    const key = `${tenant}/${reported.session_id}`;
+    return this.mutex.run(key, () => this.attempt(tenant, reported, key));
+  }
+
+  private async attempt(tenant: string, reported: ReportedSessionEvent, key: string): Promise<AppendEventResult> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const history = await this.history(tenant, reported.session_id, key);
+      const priorVersion = history.eventVersions.get(reported.event_id);
+      if (priorVersion !== undefined) return this.duplicate(reported, history, priorVersion);
+
+      try {
+        if (decide(history.snapshot, reported, Date.now()).outcome === 'duplicate') {
+          return this.duplicate(reported, history, history.snapshot!.version);
+        }
+      } catch (e) {
+        if (e instanceof SessionDomainException) return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
+        throw e;
+      }
+
+      const event = await this.toEnvelope(tenant, reported, history);
+      try {
+        const ack = await this.store.append(event, history.lastSeq);
+        if (ack.duplicate) {
+          this.cache.delete(key);
+          continue;
+        }
+        const snapshot = evolve(history.snapshot, event);
+        const eventVersions = new Map(history.eventVersions).set(event.event_id, event.version);
+        this.cache.set(key, { snapshot, eventVersions, lastSeq: ack.seq });
+        if (event.type === 'session.deactivated') await this.tokens.release(tenant, snapshot.token, snapshot.id);
+        return { event_id: event.event_id, status: 'accepted', version: event.version, session: snapshot };
+      } catch (e) {
+        this.cache.delete(key);
+        if (event.type === 'session.created') await this.releaseUnusedToken(tenant, event, key);
+        if (!(e instanceof ConcurrentAppendError)) throw e;
+        this.logger.debug({ msg: 'concurrent append, deciding again', attempt });
+      }
+    }
+    return {
+      event_id: reported.event_id,
+      status: 'rejected',
+      error: { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'session is busy; retry' },
+    };
+  }
+
+  private async history(tenant: string, sessionId: string, key: string): Promise<SessionHistory> {
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const history = await this.store.read(tenant, sessionId);
+    this.cache.set(key, history);
+    return history;
+  }
+
+  private async toEnvelope(
+    tenant: string,
+    reported: ReportedSessionEvent,
+    history: SessionHistory,
+  ): Promise<AnySessionEvent> {
+    let data = reported.data;
+    if (reported.type === 'session.created') {
+      const token = await this.tokens.reserve(tenant, reported.session_id, (holder) => this.holderState(tenant, holder));
+      data = { ...data, token };
+    }
+    return {
+      event_id: reported.event_id,
+      type: reported.type,
+      tenant,
+      session_id: reported.session_id,
+      occurred_at: reported.occurred_at,
+      recorded_at: Date.now(),
+      version: (history.snapshot?.version ?? 0) + 1,
+      data,
+    } as AnySessionEvent;
+  }
+
+  private async holderState(tenant: string, sessionId: string) {
+    const { snapshot } = await this.store.read(tenant, sessionId);
+    if (!snapshot) return 'missing' as const;
+    return snapshot.state === 'ended' ? ('ended' as const) : ('open' as const);
+  }
+
+  /** A creation that lost its append keeps no token unless the session it names now holds it. */
+  private async releaseUnusedToken(tenant: string, event: AnySessionEvent, key: string): Promise<void> {
+    if (event.type !== 'session.created') return;
+    const current = await this.history(tenant, event.session_id, key).catch(() => null);
+    if (current?.snapshot?.token !== event.data.token) {
+      await this.tokens.release(tenant, event.data.token, event.session_id);
+    }
+  }
+
+  private duplicate(reported: ReportedSessionEvent, history: SessionHistory, version: number): AppendEventResult {
+    return { event_id: reported.event_id, status: 'duplicate', version, session: history.snapshot ?? undefined };
+  }
+}

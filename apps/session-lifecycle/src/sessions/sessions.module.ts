@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { SessionEventStore } from '../event-log/session-event-store';
+import { SessionHistoryCache } from '../event-log/session-history.cache';
+import { SessionTokenRegistry } from '../tokens/session-token-registry';
+import { AppendSessionEventUseCase } from './append-session-event.usecase';
+import { AppendSessionEventsUseCase } from './append-session-events.usecase';
+import { SessionEventsController } from './session-events.controller';
+
+@Module({
+  controllers: [SessionEventsController],
+  providers: [
+    SessionEventStore,
+    SessionHistoryCache,
+    SessionTokenRegistry,
+    AppendSessionEventUseCase,
+    AppendSessionEventsUseCase,
+  ],
+})
+export class SessionsModule {}

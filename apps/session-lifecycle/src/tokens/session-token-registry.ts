@@ -1,0 +1,83 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { StorageType, type KV } from 'nats';
+import { SESSION_TOKENS_BUCKET } from '@cobrowse/contracts';
+import { NatsConnectionService } from '@cobrowse/messaging';
+import { generateSessionToken } from '@cobrowse/session-domain';
+
+/** A reservation whose session never got created is reclaimed after this long. */
+const ORPHAN_AFTER_MS = 60_000;
+const MAX_DRAWS = 50;
+
+export type HolderState = 'open' | 'ended' | 'missing';
+
+/**
+ * Keeps session tokens unique among a tenant's non-ended sessions with a JetStream KV
+ * bucket: `kv.create` is atomic across replicas; a token is released when its session
+ * ends and can be reclaimed from a holder that has ended or never came to be.
+ */
+@Injectable()
+export class SessionTokenRegistry implements OnModuleInit {
+  private readonly logger = new Logger(SessionTokenRegistry.name);
+  private kv?: KV;
+
+  constructor(private readonly nats: NatsConnectionService) {}
+
+  async onModuleInit(): Promise<void> {
+    this.kv = await this.nats.js.views.kv(SESSION_TOKENS_BUCKET, {
+      history: 1,
+      storage: StorageType.File,
+      replicas: Number(process.env.EVENTS_STREAM_REPLICAS ?? 1),
+    });
+  }
+
+  async reserve(
+    tenant: string,
+    sessionId: string,
+    holderState: (holderSessionId: string) => Promise<HolderState>,
+  ): Promise<string> {
+    const kv = this.bucket();
+    for (let draw = 0; draw < MAX_DRAWS; draw++) {
+      const token = generateSessionToken();
+      const key = `${tenant}.${token}`;
+      try {
+        await kv.create(key, sessionId);
+        return token;
+      } catch {
+        const entry = await kv.get(key);
+        if (!entry) continue;
+        const holder = entry.string();
+        if (holder === sessionId) return token;
+        const state = entry.operation === 'PUT' ? await holderState(holder) : 'ended';
+        const orphaned = state === 'missing' && Date.now() - entry.created.getTime() > ORPHAN_AFTER_MS;
+        if (state === 'ended' || orphaned) {
+          try {
+            await kv.update(key, sessionId, entry.revision);
+            return token;
+          } catch {
+            continue;
+          }
+        }
+      }
+    }
+    throw new Error('could not draw a free session token');
+  }
+
+  /** Best effort: a token left behind is reclaimed on a later draw. */
+  async release(tenant: string, token: string, sessionId: string): Promise<void> {
+    const kv = this.bucket();
+    const key = `${tenant}.${token}`;
+    try {
+      const entry = await kv.get(key);
+      if (entry && entry.operation === 'PUT' && entry.string() === sessionId) {
+        await kv.delete(key, { previousSeq: entry.revision });
+      }
+    } catch (e) {
+      this.logger.warn({ msg: 'token release failed; it will be reclaimed later', error: (e as Error).message });
+    }
+  }
+
+  private bucket(): KV {
+    if (!this.kv) throw new Error('token registry not initialised');
+    return this.kv;
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ManagedProcess,
+  repoRoot,
+  SERVICE_NAMES,
+  startFerretDb,
+  startNatsServer,
+  startService,
+  waitUntilHealthy,
+} from '@cobrowse/local-runtime';
+
+/** Starts NATS and FerretDB (unless NATS_URL / MONGODB_URL are given) and the four services. */
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const dataDir = join(root, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const infra: Array<{ stop(): Promise<void> }> = [];
+  const services: ManagedProcess[] = [];
+
+  const shutdown = async (code: number) => {
+    process.stderr.write('\nstopping…\n');
+    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(infra.map((i) => i.stop()));
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  let natsUrl = process.env.NATS_URL;
+  if (!natsUrl) {
+    const nats = await startNatsServer(join(dataDir, 'nats'), join(dataDir, 'nats-server.log'));
+    infra.push(nats);
+    natsUrl = nats.url;
+  }
+  let mongoUrl = process.env.MONGODB_URL;
+  if (!mongoUrl) {
+    const ferret = await startFerretDb(dataDir, join(dataDir, 'ferretdb.log'));
+    infra.push(ferret);
+    mongoUrl = ferret.url;
+  }
+  const devKey = process.env.COBROWSE_API_KEYS ? null : developmentKey(root);
+  const env: NodeJS.ProcessEnv = {
+    NATS_URL: natsUrl,
+    MONGODB_URL: mongoUrl,
+    COBROWSE_API_KEYS:
+      process.env.COBROWSE_API_KEYS ??
+      JSON.stringify([{ key: devKey, tenant: 'dev', scopes: ['ingest', 'read', 'admin'] }]),
+  };
+  for (const service of SERVICE_NAMES) services.push(startService(service, env));
+
+  const port = process.env.GATEWAY_PORT ?? '3000';
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilHealthy(gatewayUrl, 120_000);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    await shutdown(1);
+  }
+  const lines = [
+    '',
+    'Co-browse session service is up.',
+    `  gateway:  ${gatewayUrl}   (API docs: ${gatewayUrl}/docs)`,
+    `  NATS:     ${natsUrl}`,
+    `  MongoDB:  ${mongoUrl}`,
+    devKey ? `  API key:  ${devKey}   (tenant "dev", all scopes; kept in .local/dev-api-key)` : '  API keys: from COBROWSE_API_KEYS',
+    '',
+    `  curl -H "Authorization: Bearer ${devKey ?? '<key>'}" ${gatewayUrl}/health`,
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+/** A development key, generated once and kept in a git-ignored file. */
+function developmentKey(root: string): string {
+  const file = join(root, '.local', 'dev-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(join(root, '.local'), { recursive: true });
+  const key = `dev_${randomBytes(24).toString('hex')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+void main();

@@ -1,0 +1,71 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Environment configuration; names are part of the contract (SPEC section 8). */
+export class AppConfig {
+  @IsString()
+  @Matches(/^(nats|tls|ws|wss):\/\/\S+$/, { message: 'NATS_URL must look like nats://host:port (comma-separate several)' })
+  NATS_URL!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string' })
+  MONGODB_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  COBROWSE_API_KEYS?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'GATEWAY_PORT must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  GATEWAY_PORT = 3000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'SESSION_INACTIVITY_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(100)
+  SESSION_INACTIVITY_TIMEOUT_MS = 300_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'RETENTION_SWEEP_INTERVAL_MS must be a whole number of milliseconds' })
+  @Min(100)
+  RETENTION_SWEEP_INTERVAL_MS = 60_000;
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'info';
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Reads and validates the environment; every problem is named at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array<keyof AppConfig> = []): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, present, { excludeExtraneousValues: false });
+  const problems = validateSync(config, { skipMissingProperties: false }).flatMap((e) =>
+    Object.values(e.constraints ?? {}),
+  );
+  for (const key of required) {
+    if (config[key] === undefined) problems.push(`${String(key)} is required`);
+  }
+  if (problems.length) throw new ConfigValidationError([...new Set(problems)]);
+  return config;
+}
+
+/** Database name from the URL path, `cobrowse` when the URL names none. */
+export function databaseName(mongoUrl: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(mongoUrl);
+  return match?.[1] ? decodeURIComponent(match[1]) : 'cobrowse';
+}

@@ -1,0 +1,6 @@
+export * from './paths';
+export * from './ports';
+export * from './managed-process';
+export * from './nats-server';
+export * from './ferretdb';
+export * from './services';

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { SERVICE_NAMES, type ServiceName } from '@cobrowse/contracts';
+import { ManagedProcess } from './managed-process';
+import { serviceEntry } from './paths';
+
+export { SERVICE_NAMES };
+
+/** One replica of a built service (`npm run build` first), as its own Node process. */
+export function startService(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv,
+  logDir?: string,
+  replica = 1,
+): ManagedProcess {
+  return new ManagedProcess({
+    name: `${service}#${replica}`,
+    command: process.execPath,
+    args: ['--enable-source-maps', serviceEntry(service)],
+    env,
+    logFile: logDir ? join(logDir, `${service}-${replica}.log`) : undefined,
+  }).start();
+}
+
+/** Polls GET /health until every service reports up. */
+export async function waitUntilHealthy(gatewayUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${gatewayUrl}/health`);
+      if (response.status === 200) return;
+      last = await response.text();
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`services did not become healthy: ${last}`);
+}
+
+export type { ServiceName };

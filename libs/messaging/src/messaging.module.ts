@@ -1,0 +1,26 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AppConfig } from '@cobrowse/config';
+import { NatsConnectionService } from './nats-connection.service';
+
+/** Connects the service's nats.js client (JetStream, raw subscriptions) before the app starts. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(serviceName: string): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        {
+          provide: NatsConnectionService,
+          inject: [AppConfig],
+          useFactory: async (config: AppConfig) => {
+            const nats = new NatsConnectionService();
+            await nats.connect(config.NATS_URL, serviceName);
+            return nats;
+          },
+        },
+      ],
+      exports: [NatsConnectionService],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  connect,
+  type JetStreamClient,
+  type JetStreamManager,
+  type NatsConnection,
+  type ConnectionOptions,
+} from 'nats';
+import type { DependencyHealth } from '@cobrowse/contracts';
+
+export const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
+  waitOnFirstConnect: true,
+  pingInterval: 10_000,
+};
+
+/** The service's own nats.js connection, used for JetStream and raw subscriptions. */
+@Injectable()
+export class NatsConnectionService implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionService.name);
+  private connection?: NatsConnection;
+  private jetstream?: JetStreamClient;
+  private manager?: JetStreamManager;
+
+  async connect(servers: string, name: string): Promise<void> {
+    this.connection = await connect({ ...NATS_CONNECT_DEFAULTS, servers: servers.split(','), name });
+    this.jetstream = this.connection.jetstream();
+    this.manager = await this.connection.jetstreamManager({ timeout: 10_000 });
+    void this.watchStatus(this.connection);
+  }
+
+  get nc(): NatsConnection {
+    if (!this.connection) throw new Error('NATS is not connected yet');
+    return this.connection;
+  }
+
+  get js(): JetStreamClient {
+    if (!this.jetstream) throw new Error('NATS is not connected yet');
+    return this.jetstream;
+  }
+
+  get jsm(): JetStreamManager {
+    if (!this.manager) throw new Error('NATS is not connected yet');
+    return this.manager;
+  }
+
+  async health(): Promise<DependencyHealth> {
+    if (!this.connection || this.connection.isClosed()) return { status: 'down', error: 'not connected' };
+    try {
+      await this.connection.flush();
+      return { status: 'up' };
+    } catch (e) {
+      return { status: 'down', error: (e as Error).message };
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connection && !this.connection.isClosed()) await this.connection.drain().catch(() => undefined);
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect') {
+        this.logger.warn({ msg: `nats ${status.type}`, server: String(status.data) });
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './mongo.service';
+export * from './persistence.module';

@@ -1,0 +1,3 @@
+export * from './json-logger';
+export * from './health.controller';
+export * from './run-service';

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     `  gateway:  ${gatewayUrl}   (API docs: ${gatewayUrl}/docs)`,
     `  NATS:     ${natsUrl}`,
     `  MongoDB:  ${mongoUrl}`,
-    devKey ? `  API key:  ${devKey}   (tenant "dev", all scopes; kept in .local/dev-api-key)` : '  API keys: from COBROWSE_API_KEYS',
+    devKey
+      ? `  API key:  ${devKey}   (tenant "dev", all scopes; kept in .local/dev-api-key)`
+      : '  API keys: from COBROWSE_API_KEYS',
     '',
     `  curl -H "Authorization: Bearer ${devKey ?? '<key>'}" ${gatewayUrl}/health`,
     'Ctrl-C stops everything.',

@@ -10,7 +10,11 @@ export class ConnectionTrackerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ConnectionTrackerModule,
-      imports: [ConfigModule.forRoot(config), MessagingModule.forRoot('connection-tracker'), PersistenceModule.forRoot()],
+      imports: [
+        ConfigModule.forRoot(config),
+        MessagingModule.forRoot('connection-tracker'),
+        PersistenceModule.forRoot(),
+      ],
       controllers: [healthControllerFor('connection-tracker')],
     };
   }

@@ -16,7 +16,9 @@ async function bootstrap(): Promise<void> {
   try {
     parseApiKeys(config.COBROWSE_API_KEYS);
   } catch (e) {
-    process.stderr.write(JSON.stringify({ level: 'fatal', context: 'gateway', message: (e as Error).message }) + '\n');
+    process.stderr.write(
+      JSON.stringify({ level: 'fatal', context: 'gateway', message: (e as Error).message }) + '\n',
+    );
     process.exit(2);
   }
   const logger = createJsonLogger('gateway', config.LOG_LEVEL);

@@ -33,7 +33,10 @@ describe('loadConfig', () => {
   });
 
   it('parses numbers', () => {
-    expect(loadConfig({ NATS_URL: 'nats://h:1', SESSION_INACTIVITY_TIMEOUT_MS: '2500' }).SESSION_INACTIVITY_TIMEOUT_MS).toBe(2500);
+    expect(
+      loadConfig({ NATS_URL: 'nats://h:1', SESSION_INACTIVITY_TIMEOUT_MS: '2500' })
+        .SESSION_INACTIVITY_TIMEOUT_MS,
+    ).toBe(2500);
   });
 });
 

@@ -10,12 +10,16 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 /** Environment configuration; names are part of the contract (SPEC section 8). */
 export class AppConfig {
   @IsString()
-  @Matches(/^(nats|tls|ws|wss):\/\/\S+$/, { message: 'NATS_URL must look like nats://host:port (comma-separate several)' })
+  @Matches(/^(nats|tls|ws|wss):\/\/\S+$/, {
+    message: 'NATS_URL must look like nats://host:port (comma-separate several)',
+  })
   NATS_URL!: string;
 
   @IsOptional()
   @IsString()
-  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string' })
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
+    message: 'MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string',
+  })
   MONGODB_URL?: string;
 
   @IsOptional()
@@ -51,7 +55,10 @@ export class ConfigValidationError extends Error {
 }
 
 /** Reads and validates the environment; every problem is named at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, required: Array<keyof AppConfig> = []): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  required: Array<keyof AppConfig> = [],
+): AppConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, present, { excludeExtraneousValues: false });
   const problems = validateSync(config, { skipMissingProperties: false }).flatMap((e) =>

@@ -38,5 +38,10 @@ export const RPC = {
   health: (service: string) => `cobrowse-svc.${service}.health`,
 } as const;
 
-export const SERVICE_NAMES = ['gateway', 'session-lifecycle', 'connection-tracker', 'history-projector'] as const;
+export const SERVICE_NAMES = [
+  'gateway',
+  'session-lifecycle',
+  'connection-tracker',
+  'history-projector',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

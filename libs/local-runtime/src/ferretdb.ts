@@ -12,7 +12,11 @@ export interface FerretDbHandle {
 }
 
 /** The project's embedded FerretDB (MongoDB wire protocol on SQLite), on a free local port. */
-export async function startFerretDb(dataDir: string, logFile?: string, port?: number): Promise<FerretDbHandle> {
+export async function startFerretDb(
+  dataDir: string,
+  logFile?: string,
+  port?: number,
+): Promise<FerretDbHandle> {
   const listenPort = port ?? (await freePort());
   const sqliteDir = join(dataDir, 'ferretdb');
   mkdirSync(sqliteDir, { recursive: true });

@@ -13,7 +13,11 @@ export interface NatsServerHandle {
 }
 
 /** A project-provisioned nats-server with JetStream on file storage, on free local ports. */
-export async function startNatsServer(dataDir: string, logFile?: string, port?: number): Promise<NatsServerHandle> {
+export async function startNatsServer(
+  dataDir: string,
+  logFile?: string,
+  port?: number,
+): Promise<NatsServerHandle> {
   const clientPort = port ?? (await freePort());
   const monitorPort = await freePort();
   const storeDir = join(dataDir, 'jetstream');

@@ -1,4 +1,9 @@
-import { DEAD_LETTER_STREAM, DEAD_LETTER_WILDCARD, EVENTS_STREAM, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  DEAD_LETTER_WILDCARD,
+  EVENTS_STREAM,
+  SESSION_EVENTS_WILDCARD,
+} from '@cobrowse/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 
 /** Kept beyond any relay's retry horizon is the job of the log itself; this only bounds concurrent retries. */

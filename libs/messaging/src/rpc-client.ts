@@ -23,10 +23,13 @@ export class RpcClient {
     timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
   ): Promise<TResult> {
     try {
-      return await firstValueFrom(this.proxy.send<TResult, TPayload>(pattern, payload).pipe(timeout(timeoutMs)));
+      return await firstValueFrom(
+        this.proxy.send<TResult, TPayload>(pattern, payload).pipe(timeout(timeoutMs)),
+      );
     } catch (e) {
       if (isErrorBody(e)) throw new RpcError(e);
-      const unavailable = e instanceof TimeoutError || /no responders|503|timeout/i.test(String((e as Error)?.message));
+      const unavailable =
+        e instanceof TimeoutError || /no responders|503|timeout/i.test(String((e as Error)?.message));
       throw new RpcError({
         statusCode: 503,
         code: ErrorCode.ServiceUnavailable,

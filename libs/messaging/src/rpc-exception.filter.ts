@@ -9,7 +9,8 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ msg: 'request handler failed', error: String(exception) });
+    if (body.statusCode >= 500)
+      this.logger.error({ msg: 'request handler failed', error: String(exception) });
     return throwError(() => body);
   }
 }

@@ -18,7 +18,12 @@ export function loadConfigOrExit(name: string, required: Array<keyof AppConfig>)
     return loadConfig(process.env, required);
   } catch (e) {
     process.stderr.write(
-      JSON.stringify({ level: 'fatal', context: name, message: (e as Error).message, timestamp: Date.now() }) + '\n',
+      JSON.stringify({
+        level: 'fatal',
+        context: name,
+        message: (e as Error).message,
+        timestamp: Date.now(),
+      }) + '\n',
     );
     process.exit(2);
   }

@@ -7,7 +7,13 @@ const NOW = 1_700_000_000_000;
 const SESSION_ID = '8b0f0f0e-6f5e-4d4c-9b2a-1c1d1e1f2a2b';
 
 function reported(type: ReportedSessionEvent['type'], data: Record<string, unknown> = {}, at = NOW) {
-  return { event_id: `e-${type}`, type, session_id: SESSION_ID, occurred_at: at, data } as ReportedSessionEvent;
+  return {
+    event_id: `e-${type}`,
+    type,
+    session_id: SESSION_ID,
+    occurred_at: at,
+    data,
+  } as ReportedSessionEvent;
 }
 
 function sessionIn(state: 'pending' | 'active' | 'ended'): SessionSnapshot {
@@ -28,7 +34,14 @@ function sessionIn(state: 'pending' | 'active' | 'ended'): SessionSnapshot {
 }
 
 function base(version: number) {
-  return { event_id: `v${version}`, tenant: 'acme', session_id: SESSION_ID, occurred_at: NOW, recorded_at: NOW, version };
+  return {
+    event_id: `v${version}`,
+    tenant: 'acme',
+    session_id: SESSION_ID,
+    occurred_at: NOW,
+    recorded_at: NOW,
+    version,
+  };
 }
 
 function rejection(fn: () => unknown): SessionDomainException {
@@ -97,8 +110,18 @@ describe('evolve', () => {
     let s = sessionIn('pending');
     expect(s).toMatchObject({ state: 'pending', went_live: false, version: 1, token: '000000001' });
     s = evolve(s, { ...base(2), type: 'session.page-entered', data: { url: 'https://a.test/' } });
-    s = evolve(s, { ...base(3), type: 'session.activated', occurred_at: NOW + 5, data: { agent: { id: 'a1' } } });
-    s = evolve(s, { ...base(4), type: 'session.deactivated', occurred_at: NOW + 9, data: { reason: 'device' } });
+    s = evolve(s, {
+      ...base(3),
+      type: 'session.activated',
+      occurred_at: NOW + 5,
+      data: { agent: { id: 'a1' } },
+    });
+    s = evolve(s, {
+      ...base(4),
+      type: 'session.deactivated',
+      occurred_at: NOW + 9,
+      data: { reason: 'device' },
+    });
     expect(s).toMatchObject({
       state: 'ended',
       went_live: true,
@@ -113,13 +136,23 @@ describe('evolve', () => {
 
   it('merges metadata and custom data shallowly', () => {
     let s = sessionIn('active');
-    s = evolve(s, { ...base(3), type: 'session.metadata-updated', data: { metadata: { a: 1, b: 2 }, custom_data: { k: 'v' } } });
-    s = evolve(s, { ...base(4), type: 'session.metadata-updated', data: { metadata: { a: null }, custom_data: { n: 1 } } });
+    s = evolve(s, {
+      ...base(3),
+      type: 'session.metadata-updated',
+      data: { metadata: { a: 1, b: 2 }, custom_data: { k: 'v' } },
+    });
+    s = evolve(s, {
+      ...base(4),
+      type: 'session.metadata-updated',
+      data: { metadata: { a: null }, custom_data: { n: 1 } },
+    });
     expect(s.metadata).toEqual({ b: 2 });
     expect(s.custom_data).toEqual({ k: 'v', n: 1 });
   });
 
   it('refuses an event with no creation before it', () => {
-    expect(() => evolve(null, { ...base(1), type: 'session.activated', data: { agent: { id: 'a' } } })).toThrow();
+    expect(() =>
+      evolve(null, { ...base(1), type: 'session.activated', data: { agent: { id: 'a' } } }),
+    ).toThrow();
   });
 });

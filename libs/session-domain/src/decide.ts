@@ -6,7 +6,10 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
 export type Decision = { outcome: 'accept' } | { outcome: 'duplicate' };
 
-const ALLOWED_FROM: Record<Exclude<ReportedSessionEvent['type'], 'session.created'>, SessionSnapshot['state'][]> = {
+const ALLOWED_FROM: Record<
+  Exclude<ReportedSessionEvent['type'], 'session.created'>,
+  SessionSnapshot['state'][]
+> = {
   'session.activated': ['pending'],
   'session.page-entered': ['pending', 'active'],
   'session.deactivated': ['pending', 'active'],

@@ -1,6 +1,11 @@
 import { formatLength, lengthSeconds, pageDurations } from './durations';
 
-const page = (entered_at: number) => ({ url: 'https://x.test/', title: null, entered_at, connection_id: null });
+const page = (entered_at: number) => ({
+  url: 'https://x.test/',
+  title: null,
+  entered_at,
+  connection_id: null,
+});
 
 describe('pageDurations', () => {
   it('gives 11, 7, 11 for the reference worked example', () => {
@@ -18,7 +23,11 @@ describe('pageDurations', () => {
   });
 
   it('is never negative when a page was left before activation', () => {
-    const session = { activated_at: 10_000, ended_at: 30_000, pages: [page(1_000), page(5_000), page(12_000)] };
+    const session = {
+      activated_at: 10_000,
+      ended_at: 30_000,
+      pages: [page(1_000), page(5_000), page(12_000)],
+    };
     expect(pageDurations(session, 0)).toEqual([0, 2, 18]);
   });
 

@@ -19,7 +19,10 @@ export function pageDurations(session: Timed, now: number): number[] {
 }
 
 /** Activation to end (or now), 0 if never activated. */
-export function lengthSeconds(session: Pick<SessionSnapshot, 'activated_at' | 'ended_at'>, now: number): number {
+export function lengthSeconds(
+  session: Pick<SessionSnapshot, 'activated_at' | 'ended_at'>,
+  now: number,
+): number {
   if (session.activated_at === null) return 0;
   const end = session.ended_at ?? now;
   return Math.max(0, Math.floor((end - session.activated_at) / 1000));

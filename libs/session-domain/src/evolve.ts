@@ -67,7 +67,10 @@ export function evolve(session: SessionSnapshot | null, event: AnySessionEvent):
     case 'session.metadata-updated':
       if (event.data.metadata) next.metadata = mergeShallow(session.metadata, event.data.metadata);
       if (event.data.custom_data) {
-        next.custom_data = mergeShallow(session.custom_data, event.data.custom_data) as SessionSnapshot['custom_data'];
+        next.custom_data = mergeShallow(
+          session.custom_data,
+          event.data.custom_data,
+        ) as SessionSnapshot['custom_data'];
       }
       break;
   }

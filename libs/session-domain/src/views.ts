@@ -53,6 +53,10 @@ export function toGenesysHistory(session: SessionSnapshot): GenesysSessionHistor
     creationTime: session.created_at,
     activationTime: session.activated_at,
     deactivationTime: session.ended_at,
-    pages: session.pages.map((p, i) => ({ url: p.url, enteredTimestamp: p.entered_at, duration: durations[i] })),
+    pages: session.pages.map((p, i) => ({
+      url: p.url,
+      enteredTimestamp: p.entered_at,
+      duration: durations[i],
+    })),
   };
 }

@@ -31,7 +31,12 @@ export class ApiKeyGuard implements CanActivate {
 
   authenticate(header: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) throw new ApiException(401, ErrorCode.Unauthorized, 'missing API key: send Authorization: Bearer <key>');
+    if (!match)
+      throw new ApiException(
+        401,
+        ErrorCode.Unauthorized,
+        'missing API key: send Authorization: Bearer <key>',
+      );
     const principal = this.keys.resolve(match[1]);
     if (!principal) throw new ApiException(401, ErrorCode.Unauthorized, 'unknown API key');
     return principal;

@@ -24,18 +24,23 @@ export function parseApiKeys(json: string | undefined): ApiKeyRing {
   } catch {
     throw new Error('COBROWSE_API_KEYS must be valid JSON');
   }
-  if (!Array.isArray(raw) || raw.length === 0) throw new Error('COBROWSE_API_KEYS must be a non-empty JSON array');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new Error('COBROWSE_API_KEYS must be a non-empty JSON array');
   const entries = raw.map((item, i): KeyEntry => {
     const { key, tenant, scopes } = (item ?? {}) as Record<string, unknown>;
     if (typeof key !== 'string' || key.length < 16) {
       throw new Error(`COBROWSE_API_KEYS[${i}].key must be a string of at least 16 characters`);
     }
-    if (!isTenantId(tenant)) throw new Error(`COBROWSE_API_KEYS[${i}].tenant must match ^[a-z0-9][a-z0-9-]{0,63}$`);
+    if (!isTenantId(tenant))
+      throw new Error(`COBROWSE_API_KEYS[${i}].tenant must match ^[a-z0-9][a-z0-9-]{0,63}$`);
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => SCOPES.includes(s as Scope))) {
       throw new Error(`COBROWSE_API_KEYS[${i}].scopes must be a non-empty list of ${SCOPES.join(', ')}`);
     }
     const d = digest(key);
-    return { digest: d, principal: { tenant, scopes: new Set(scopes as Scope[]), keyId: d.toString('hex').slice(0, 12) } };
+    return {
+      digest: d,
+      principal: { tenant, scopes: new Set(scopes as Scope[]), keyId: d.toString('hex').slice(0, 12) },
+    };
   });
   return new ApiKeyRing(entries);
 }

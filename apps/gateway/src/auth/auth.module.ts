@@ -7,7 +7,11 @@ import { ApiKeyRing, parseApiKeys } from './api-keys';
 @Global()
 @Module({
   providers: [
-    { provide: ApiKeyRing, inject: [AppConfig], useFactory: (config: AppConfig) => parseApiKeys(config.COBROWSE_API_KEYS) },
+    {
+      provide: ApiKeyRing,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => parseApiKeys(config.COBROWSE_API_KEYS),
+    },
     ApiKeyGuard,
     { provide: APP_GUARD, useExisting: ApiKeyGuard },
   ],

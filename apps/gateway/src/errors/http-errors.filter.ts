@@ -28,7 +28,8 @@ export function toHttpErrorBody(exception: unknown, logger?: Logger): ErrorBody 
     return { statusCode: status, code: CODE_BY_STATUS[status] ?? `HTTP_${status}`, message };
   }
   const status = (exception as { status?: number })?.status;
-  if (status === 413) return { statusCode: 413, code: ErrorCode.PayloadTooLarge, message: 'request body is over 1 MB' };
+  if (status === 413)
+    return { statusCode: 413, code: ErrorCode.PayloadTooLarge, message: 'request body is over 1 MB' };
   if (status === 400 && (exception as { type?: string }).type === 'entity.parse.failed') {
     return { statusCode: 400, code: ErrorCode.ValidationFailed, message: 'request body is not valid JSON' };
   }

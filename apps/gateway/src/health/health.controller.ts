@@ -32,12 +32,19 @@ export class HealthController {
     await Promise.all(
       SERVICE_NAMES.filter((name) => name !== 'gateway').map(async (name) => {
         try {
-          const { service: _service, ...health } = await this.rpc.send<ServiceHealth>(RPC.health(name), {}, PROBE_TIMEOUT_MS);
+          const { service: _service, ...health } = await this.rpc.send<ServiceHealth>(
+            RPC.health(name),
+            {},
+            PROBE_TIMEOUT_MS,
+          );
           services[name] = health;
         } catch {
           services[name] = {
             status: 'down',
-            dependencies: { nats: { status: 'down', error: 'no replica answered' }, mongodb: { status: 'down' } },
+            dependencies: {
+              nats: { status: 'down', error: 'no replica answered' },
+              mongodb: { status: 'down' },
+            },
           };
         }
       }),

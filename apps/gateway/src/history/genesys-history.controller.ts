@@ -22,7 +22,10 @@ export class GenesysHistoryController {
   @ApiOperation({ summary: 'History of an ended session in the Genesys Co-browse shape' })
   @ApiResponse({ status: 200, type: GenesysHistoryDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto, description: 'SESSION_NOT_FOUND or SESSION_NOT_ENDED' })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', SessionIdPipe) id: string): Promise<GenesysSessionHistory> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) id: string,
+  ): Promise<GenesysSessionHistory> {
     const { session } = await this.projector.getSession(principal.tenant, id);
     if (session.state !== 'ended') {
       throw new ApiException(404, ErrorCode.SessionNotEnded, `session ${id} has not ended yet`, [

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { parseTimestamp, type JsonObject, type ReportedSessionEvent, type SessionEventType } from '@cobrowse/contracts';
+import {
+  parseTimestamp,
+  type JsonObject,
+  type ReportedSessionEvent,
+  type SessionEventType,
+} from '@cobrowse/contracts';
 import type { ReportedEventFieldsDto } from './dto/reported-event-fields.dto';
 import { uuidV5 } from './uuid-v5';
 

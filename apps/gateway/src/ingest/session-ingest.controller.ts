@@ -17,7 +17,11 @@ import { ReportSessionEventUseCase } from './report-session-event.usecase';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
-@ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED or OCCURRED_AT_IN_FUTURE' })
+@ApiResponse({
+  status: 400,
+  type: ErrorResponseDto,
+  description: 'VALIDATION_FAILED or OCCURRED_AT_IN_FUTURE',
+})
 @ApiResponse({ status: 401, type: ErrorResponseDto })
 @ApiResponse({ status: 403, type: ErrorResponseDto })
 @RequireScope('ingest')
@@ -29,8 +33,15 @@ export class SessionIngestController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Report a new session (session.created)' })
   @ApiResponse({ status: 201, type: SessionResourceDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'INVALID_TRANSITION: the session id is taken' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateSessionBodyDto): Promise<SessionResource> {
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'INVALID_TRANSITION: the session id is taken',
+  })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateSessionBodyDto,
+  ): Promise<SessionResource> {
     const sessionId = newSessionId(principal.tenant, body);
     return this.report.execute(principal.tenant, toReportedEvent('session.created', sessionId, body));
   }
@@ -40,7 +51,11 @@ export class SessionIngestController {
   @ApiOperation({ summary: 'An agent joined (session.activated)' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'INVALID_TRANSITION, naming the current state' })
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponseDto,
+    description: 'INVALID_TRANSITION, naming the current state',
+  })
   activate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,

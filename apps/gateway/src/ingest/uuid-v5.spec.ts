@@ -2,7 +2,9 @@ import { uuidV5 } from './uuid-v5';
 
 describe('uuidV5', () => {
   it('matches the RFC 4122 DNS-namespace example for python.org', () => {
-    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
   });
 
   it('is stable for the same name and differs for another', () => {

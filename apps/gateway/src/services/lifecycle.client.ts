@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RPC, type AppendEventResult, type AppendEventsReply, type ReportedSessionEvent } from '@cobrowse/contracts';
+import {
+  RPC,
+  type AppendEventResult,
+  type AppendEventsReply,
+  type ReportedSessionEvent,
+} from '@cobrowse/contracts';
 import { RpcClient } from '@cobrowse/messaging';
 
 /** The session-lifecycle service: the only writer of session events. */

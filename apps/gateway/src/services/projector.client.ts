@@ -13,6 +13,9 @@ export class ProjectorClient {
   constructor(private readonly rpc: RpcClient) {}
 
   getSession(tenant: string, sessionId: string): Promise<ProjectedSession> {
-    return this.rpc.send<ProjectedSession, GetSessionRequest>(RPC.projectorGetSession, { tenant, session_id: sessionId });
+    return this.rpc.send<ProjectedSession, GetSessionRequest>(RPC.projectorGetSession, {
+      tenant,
+      session_id: sessionId,
+    });
   }
 }

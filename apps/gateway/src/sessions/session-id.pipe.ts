@@ -8,7 +8,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class SessionIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!UUID.test(value)) throw new ApiException(404, ErrorCode.SessionNotFound, `session ${value.slice(0, 64)} not found`);
+    if (!UUID.test(value))
+      throw new ApiException(404, ErrorCode.SessionNotFound, `session ${value.slice(0, 64)} not found`);
     return value.toLowerCase();
   }
 }

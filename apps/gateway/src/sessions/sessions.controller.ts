@@ -20,7 +20,10 @@ export class SessionsController {
   @ApiOperation({ summary: 'A session as the history projector has it' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
   @ApiResponse({ status: 404, type: ErrorResponseDto })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', SessionIdPipe) id: string): Promise<SessionResource> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) id: string,
+  ): Promise<SessionResource> {
     const { session, expires_at } = await this.projector.getSession(principal.tenant, id);
     return toSessionResource(session, Date.now(), expires_at);
   }

@@ -28,7 +28,9 @@ export class ApplySessionEventUseCase {
   async execute(event: AnySessionEvent): Promise<ApplyOutcome> {
     if (event.version === 1) {
       const snapshot = fold(null, event);
-      return (await this.sessions.insert(snapshot)) ? { outcome: 'applied', snapshot } : { outcome: 'already-applied' };
+      return (await this.sessions.insert(snapshot))
+        ? { outcome: 'applied', snapshot }
+        : { outcome: 'already-applied' };
     }
     for (;;) {
       const current = await this.sessions.findById(event.tenant, event.session_id);
@@ -36,7 +38,8 @@ export class ApplySessionEventUseCase {
       if (have >= event.version) return { outcome: 'already-applied' };
       if (!current || have < event.version - 1) return { outcome: 'gap', have };
       const snapshot = fold(current, event);
-      if (await this.sessions.replaceIfVersion(snapshot, current.version)) return { outcome: 'applied', snapshot };
+      if (await this.sessions.replaceIfVersion(snapshot, current.version))
+        return { outcome: 'applied', snapshot };
     }
   }
 }

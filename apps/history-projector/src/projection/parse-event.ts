@@ -15,7 +15,8 @@ export function parseLoggedEvent(data: Uint8Array): { event: AnySessionEvent } |
     return { reason: 'missing tenant, session_id or event_id' };
   }
   if (!Number.isInteger(e.version) || (e.version as number) < 1) return { reason: 'bad version' };
-  if (typeof e.occurred_at !== 'number' || typeof e.recorded_at !== 'number') return { reason: 'bad timestamps' };
+  if (typeof e.occurred_at !== 'number' || typeof e.recorded_at !== 'number')
+    return { reason: 'bad timestamps' };
   if (typeof e.data !== 'object' || e.data === null) return { reason: 'missing data' };
   return { event: value as AnySessionEvent };
 }

@@ -7,7 +7,12 @@ import {
   deadLetterSubject,
   sessionUpdatedSubject,
 } from '@cobrowse/contracts';
-import { ensureDeadLetterStream, ensureEventStream, KeyedMutex, NatsConnectionService } from '@cobrowse/messaging';
+import {
+  ensureDeadLetterStream,
+  ensureEventStream,
+  KeyedMutex,
+  NatsConnectionService,
+} from '@cobrowse/messaging';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { ApplySessionEventUseCase, PoisonEventError } from './apply-session-event.usecase';
 import { parseLoggedEvent } from './parse-event';
@@ -100,7 +105,11 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
       }
     } catch (e) {
       if (e instanceof PoisonEventError) return this.park(m, e.message);
-      this.logger.warn({ msg: 'projection write failed; will retry', error: (e as Error).message, seq: m.seq });
+      this.logger.warn({
+        msg: 'projection write failed; will retry',
+        error: (e as Error).message,
+        seq: m.seq,
+      });
       m.nak(1_000);
     }
   }

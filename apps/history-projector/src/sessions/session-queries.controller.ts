@@ -16,7 +16,8 @@ export class SessionQueriesController {
   @MessagePattern(RPC.projectorGetSession)
   async get(@Payload() request: GetSessionRequest): Promise<SessionView> {
     const session = await this.sessions.findById(request.tenant, request.session_id);
-    if (!session) throw new SessionDomainException(ErrorCode.SessionNotFound, `session ${request.session_id} not found`);
+    if (!session)
+      throw new SessionDomainException(ErrorCode.SessionNotFound, `session ${request.session_id} not found`);
     return { session, expires_at: null };
   }
 }

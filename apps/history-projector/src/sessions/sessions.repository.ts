@@ -2,7 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { MongoServerError, type Collection } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
-import { SESSIONS_COLLECTION, sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
+import {
+  SESSIONS_COLLECTION,
+  sessionDocumentId,
+  toDocument,
+  toSnapshot,
+  type SessionDocument,
+} from './session-document';
 
 const DUPLICATE_KEY = 11000;
 

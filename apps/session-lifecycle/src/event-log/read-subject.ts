@@ -12,7 +12,11 @@ const BATCH = 256;
  * Every message of a stream on one subject filter, in log order, through batched direct
  * gets: no consumer is created, so a cold session loads in one or two round trips.
  */
-export async function readSubject(nc: NatsConnection, stream: string, filter: string): Promise<StoredEvent[]> {
+export async function readSubject(
+  nc: NatsConnection,
+  stream: string,
+  filter: string,
+): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   let next = 1;
   for (;;) {

@@ -48,7 +48,10 @@ export class SessionEventStore implements OnModuleInit {
       const event = this.parse(message.data);
       const expected = (history.snapshot?.version ?? 0) + 1;
       if (!event || event.version !== expected || event.session_id !== sessionId || event.tenant !== tenant) {
-        this.logger.warn({ msg: 'skipping a message that is not the next event of its session', seq: message.seq });
+        this.logger.warn({
+          msg: 'skipping a message that is not the next event of its session',
+          seq: message.seq,
+        });
         continue;
       }
       history.snapshot = evolve(history.snapshot, event);
@@ -62,9 +65,15 @@ export class SessionEventStore implements OnModuleInit {
    * Returns the new stream sequence, or `duplicate: true` when JetStream's duplicate
    * window already holds this event id for this session.
    */
-  async append(event: AnySessionEvent, expectedLastSeq: number): Promise<{ seq: number; duplicate: boolean }> {
+  async append(
+    event: AnySessionEvent,
+    expectedLastSeq: number,
+  ): Promise<{ seq: number; duplicate: boolean }> {
     const h = natsHeaders();
-    h.set('Nats-Expected-Last-Subject-Sequence-Subject', sessionHistorySubject(event.tenant, event.session_id));
+    h.set(
+      'Nats-Expected-Last-Subject-Sequence-Subject',
+      sessionHistorySubject(event.tenant, event.session_id),
+    );
     try {
       const ack = await this.nats.js.publish(
         sessionEventSubject(event.tenant, event.session_id, event.type),
@@ -79,7 +88,10 @@ export class SessionEventStore implements OnModuleInit {
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (e) {
       const apiError = (e as { api_error?: { err_code?: number } }).api_error;
-      if (apiError?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(String((e as Error).message))) {
+      if (
+        apiError?.err_code === WRONG_LAST_SEQUENCE ||
+        /wrong last sequence/i.test(String((e as Error).message))
+      ) {
         throw new ConcurrentAppendError();
       }
       throw e;

@@ -6,7 +6,11 @@ import {
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { decide, evolve, SessionDomainException } from '@cobrowse/session-domain';
-import { ConcurrentAppendError, SessionEventStore, type SessionHistory } from '../event-log/session-event-store';
+import {
+  ConcurrentAppendError,
+  SessionEventStore,
+  type SessionHistory,
+} from '../event-log/session-event-store';
 import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { KeyedMutex } from '@cobrowse/messaging';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
@@ -35,7 +39,11 @@ export class AppendSessionEventUseCase {
     return this.mutex.run(key, () => this.attempt(tenant, reported, key));
   }
 
-  private async attempt(tenant: string, reported: ReportedSessionEvent, key: string): Promise<AppendEventResult> {
+  private async attempt(
+    tenant: string,
+    reported: ReportedSessionEvent,
+    key: string,
+  ): Promise<AppendEventResult> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const history = await this.history(tenant, reported.session_id, key);
       const priorVersion = history.eventVersions.get(reported.event_id);
@@ -46,7 +54,8 @@ export class AppendSessionEventUseCase {
           return this.duplicate(reported, history, history.snapshot!.version);
         }
       } catch (e) {
-        if (e instanceof SessionDomainException) return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
+        if (e instanceof SessionDomainException)
+          return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
         throw e;
       }
 
@@ -60,7 +69,8 @@ export class AppendSessionEventUseCase {
         const snapshot = evolve(history.snapshot, event);
         const eventVersions = new Map(history.eventVersions).set(event.event_id, event.version);
         this.cache.set(key, { snapshot, eventVersions, lastSeq: ack.seq });
-        if (event.type === 'session.deactivated') await this.tokens.release(tenant, snapshot.token, snapshot.id);
+        if (event.type === 'session.deactivated')
+          await this.tokens.release(tenant, snapshot.token, snapshot.id);
         return { event_id: event.event_id, status: 'accepted', version: event.version, session: snapshot };
       } catch (e) {
         this.cache.delete(key);
@@ -91,7 +101,9 @@ export class AppendSessionEventUseCase {
   ): Promise<AnySessionEvent> {
     let data = reported.data;
     if (reported.type === 'session.created') {
-      const token = await this.tokens.reserve(tenant, reported.session_id, (holder) => this.holderState(tenant, holder));
+      const token = await this.tokens.reserve(tenant, reported.session_id, (holder) =>
+        this.holderState(tenant, holder),
+      );
       data = { ...data, token };
     }
     return {
@@ -121,7 +133,16 @@ export class AppendSessionEventUseCase {
     }
   }
 
-  private duplicate(reported: ReportedSessionEvent, history: SessionHistory, version: number): AppendEventResult {
-    return { event_id: reported.event_id, status: 'duplicate', version, session: history.snapshot ?? undefined };
+  private duplicate(
+    reported: ReportedSessionEvent,
+    history: SessionHistory,
+    version: number,
+  ): AppendEventResult {
+    return {
+      event_id: reported.event_id,
+      status: 'duplicate',
+      version,
+      session: history.snapshot ?? undefined,
+    };
   }
 }

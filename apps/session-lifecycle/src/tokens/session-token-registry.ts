@@ -72,7 +72,10 @@ export class SessionTokenRegistry implements OnModuleInit {
         await kv.delete(key, { previousSeq: entry.revision });
       }
     } catch (e) {
-      this.logger.warn({ msg: 'token release failed; it will be reclaimed later', error: (e as Error).message });
+      this.logger.warn({
+        msg: 'token release failed; it will be reclaimed later',
+        error: (e as Error).message,
+      });
     }
   }
 

@@ -37,7 +37,9 @@ export class AgentDto {
 export class SessionCreatedDataDto {
   @ApiProperty({ description: 'The device (browser or app install) being co-browsed.' })
   @IsString()
-  @Matches(SUBJECT_TOKEN_PATTERN, { message: 'device_id must be 1..128 characters without white space, ".", "*" or ">"' })
+  @Matches(SUBJECT_TOKEN_PATTERN, {
+    message: 'device_id must be 1..128 characters without white space, ".", "*" or ">"',
+  })
   device_id!: string;
 
   @ApiPropertyOptional({ type: DeviceInfoDto })
@@ -60,7 +62,10 @@ export class SessionCreatedDataDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(TAG_PATTERN, { each: true, message: 'each tag must be 1..128 characters without white space , + @ ( )' })
+  @Matches(TAG_PATTERN, {
+    each: true,
+    message: 'each tag must be 1..128 characters without white space , + @ ( )',
+  })
   tags?: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) source?: string;

@@ -26,7 +26,11 @@ export function validateEventData(
   const result = validatePlain(DATA_DTO[type], data ?? {}, 'data');
   if (!result.value) return { data: null, issues: result.issues };
   const clean = JSON.parse(JSON.stringify(result.value)) as Record<string, unknown>;
-  if (type === 'session.metadata-updated' && clean.metadata === undefined && clean.custom_data === undefined) {
+  if (
+    type === 'session.metadata-updated' &&
+    clean.metadata === undefined &&
+    clean.custom_data === undefined
+  ) {
     return { data: null, issues: [{ field: 'data', message: 'metadata or custom_data is required' }] };
   }
   if (type === 'session.deactivated' && clean.reason === undefined) clean.reason = 'api';

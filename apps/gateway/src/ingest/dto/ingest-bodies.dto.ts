@@ -11,15 +11,22 @@ import { ReportedEventFieldsDto } from './reported-event-fields.dto';
 export class CreateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionCreatedDataDto) {
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Generated when absent (derived from event_id when one is given, so retries land on the same session).',
+    description:
+      'Generated when absent (derived from event_id when one is given, so retries land on the same session).',
   })
   @IsOptional()
   @IsUUID('all', { message: 'session_id must be a UUID' })
   session_id?: string;
 }
 
-export class ActivateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionActivatedDataDto) {}
+export class ActivateSessionBodyDto extends IntersectionType(
+  ReportedEventFieldsDto,
+  SessionActivatedDataDto,
+) {}
 
 export class EnterPageBodyDto extends IntersectionType(ReportedEventFieldsDto, PageEnteredDataDto) {}
 
-export class DeactivateSessionBodyDto extends IntersectionType(ReportedEventFieldsDto, SessionDeactivatedDataDto) {}
+export class DeactivateSessionBodyDto extends IntersectionType(
+  ReportedEventFieldsDto,
+  SessionDeactivatedDataDto,
+) {}

@@ -4,7 +4,9 @@ import { EVENT_ID_PATTERN, IsTimestamp } from '@cobrowse/contracts';
 
 /** Fields every single-event ingest body may carry. */
 export class ReportedEventFieldsDto {
-  @ApiPropertyOptional({ description: 'Idempotency key (1..128 printable characters); a UUID is generated if absent.' })
+  @ApiPropertyOptional({
+    description: 'Idempotency key (1..128 printable characters); a UUID is generated if absent.',
+  })
   @IsOptional()
   @IsString()
   @Matches(EVENT_ID_PATTERN, { message: 'event_id must be 1..128 printable ASCII characters without spaces' })

@@ -1,0 +1,4 @@
+export * from './test-keys';
+export * from './test-system';
+export * from './api-client';
+export * from './eventually';

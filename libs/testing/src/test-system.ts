@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  ManagedProcess,
+  SERVICE_NAMES,
+  startFerretDb,
+  startNatsServer,
+  startService,
+  waitUntilHealthy,
+  type FerretDbHandle,
+  type NatsServerHandle,
+  type ServiceName,
+} from '@cobrowse/local-runtime';
+import { TEST_API_KEYS_JSON } from './test-keys';
+
+export interface TestSystemOptions {
+  /** Extra environment for every service (e.g. a short SESSION_INACTIVITY_TIMEOUT_MS). */
+  env?: NodeJS.ProcessEnv;
+  /** Replicas per service; 1 each by default. */
+  replicas?: Partial<Record<ServiceName, number>>;
+}
+
+/**
+ * A whole system of its own for one test file: nats-server and FerretDB on free ports
+ * with temporary data folders, and the four built services as real processes.
+ */
+export class TestSystem {
+  readonly services = new Map<ServiceName, ManagedProcess[]>();
+  private stopped = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly nats: NatsServerHandle,
+    readonly mongo: FerretDbHandle,
+    readonly gatewayPort: number,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
+    const dir = mkdtempSync(join(tmpdir(), 'cobrowse-e2e-'));
+    const nats = await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'));
+    const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
+    const gatewayPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      NATS_URL: nats.url,
+      MONGODB_URL: mongo.url,
+      COBROWSE_API_KEYS: TEST_API_KEYS_JSON,
+      GATEWAY_PORT: String(gatewayPort),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const system = new TestSystem(dir, nats, mongo, gatewayPort, env);
+    TestSystem.stopOnSignals(system);
+    for (const service of SERVICE_NAMES) {
+      for (let r = 1; r <= (options.replicas?.[service] ?? 1); r++) system.startReplica(service);
+    }
+    try {
+      await waitUntilHealthy(system.gatewayUrl);
+    } catch (e) {
+      const logs = system.logs();
+      await system.stop();
+      throw new Error(`${(e as Error).message}\n${logs}`);
+    }
+    return system;
+  }
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.gatewayPort}`;
+  }
+
+  startReplica(service: ServiceName): ManagedProcess {
+    const replicas = this.services.get(service) ?? [];
+    const replica = startService(service, this.env, this.dir, replicas.length + 1);
+    replicas.push(replica);
+    this.services.set(service, replicas);
+    return replica;
+  }
+
+  /** kill -9 every replica of a service. */
+  async kill(service: ServiceName): Promise<void> {
+    await Promise.all((this.services.get(service) ?? []).map((p) => p.kill()));
+    this.services.set(service, []);
+  }
+
+  async restart(service: ServiceName): Promise<void> {
+    await this.kill(service);
+    this.startReplica(service);
+    await waitUntilHealthy(this.gatewayUrl);
+  }
+
+  /** The tail of every log, for a failing test's message. */
+  logs(lines = 40): string {
+    const names = ['nats-server.log', 'ferretdb.log'];
+    for (const [service, replicas] of this.services)
+      replicas.forEach((_, i) => names.push(`${service}-${i + 1}.log`));
+    return names
+      .map((name) => {
+        try {
+          const text = readFileSync(join(this.dir, name), 'utf8')
+            .trimEnd()
+            .split('\n')
+            .slice(-lines)
+            .join('\n');
+          return `--- ${name}\n${text}`;
+        } catch {
+          return `--- ${name} (none)`;
+        }
+      })
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all([...this.services.values()].flat().map((p) => p.stop()));
+    await Promise.all([this.nats.stop(), this.mongo.stop()]);
+    if (!process.env.KEEP_TEST_DATA) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private static stopOnSignals(system: TestSystem): void {
+    const onSignal = () => {
+      void system.stop().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one test command (npm test): provision, build, then unit and end-to-end tiers.
+# Ends with a plain "N passed, N failed" line summing both tiers.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash deploy/local/provision.sh || exit 1
+npm run --silent build || exit 1
+results="$root/.data/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+status=0
+npx jest --selectProjects unit --json --outputFile="$results/unit.json" "$@" || status=1
+npx jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" "$@" || status=1
+
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const tier of ["unit", "e2e"]) {
+    const file = process.argv[1] + "/" + tier + ".json";
+    if (!fs.existsSync(file)) { failed++; console.log(tier + ": no results"); continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+  }
+  console.log("tests: " + passed + " passed, " + failed + " failed");
+' "$results"
+exit $status

@@ -9,6 +9,8 @@ export enum ErrorCode {
   InvalidTransition = 'INVALID_TRANSITION',
   OccurredAtInFuture = 'OCCURRED_AT_IN_FUTURE',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  MetadataTooLarge = 'METADATA_TOO_LARGE',
+  UnsupportedEventType = 'UNSUPPORTED_EVENT_TYPE',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Conflict = 'CONFLICT',
   InternalError = 'INTERNAL_ERROR',

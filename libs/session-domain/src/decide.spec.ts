@@ -105,6 +105,40 @@ describe('decide', () => {
   });
 });
 
+describe('decide on metadata size', () => {
+  it('accepts a merge that stays under 10 KB', () => {
+    const patch = { metadata: { note: 'x'.repeat(5_000) } };
+    expect(decide(sessionIn('active'), reported('session.metadata-updated', patch), NOW).outcome).toBe(
+      'accept',
+    );
+  });
+
+  it('rejects a merge whose result reaches 10 KB with 413 METADATA_TOO_LARGE', () => {
+    let session = sessionIn('active');
+    session = evolve(session, {
+      ...base(3),
+      type: 'session.metadata-updated',
+      data: { metadata: { a: 'x'.repeat(6_000) } },
+    });
+    const e = rejection(() =>
+      decide(session, reported('session.metadata-updated', { metadata: { b: 'y'.repeat(5_000) } }), NOW),
+    );
+    expect(e.code).toBe(ErrorCode.MetadataTooLarge);
+    expect(e.statusCode).toBe(413);
+  });
+
+  it('counts deletions: a patch that removes a big key may add another', () => {
+    let session = sessionIn('active');
+    session = evolve(session, {
+      ...base(3),
+      type: 'session.metadata-updated',
+      data: { custom_data: { a: 'x'.repeat(6_000) } },
+    });
+    const patch = { custom_data: { a: null, b: 'y'.repeat(6_000) } };
+    expect(decide(session, reported('session.metadata-updated', patch), NOW).outcome).toBe('accept');
+  });
+});
+
 describe('evolve', () => {
   it('moves pending → active → ended and records agents, pages and the end', () => {
     let s = sessionIn('pending');

@@ -1,4 +1,12 @@
-import { ErrorCode, type ReportedSessionEvent, type SessionSnapshot } from '@cobrowse/contracts';
+import {
+  ErrorCode,
+  jsonBytes,
+  MAX_DOCUMENT_BYTES,
+  type JsonObject,
+  type ReportedSessionEvent,
+  type SessionSnapshot,
+} from '@cobrowse/contracts';
+import { mergeShallow } from './merge';
 import { SessionDomainException } from './session-domain.exception';
 
 /** Relays buffer, so the past is fine; this far into the future is a clock bug. */
@@ -47,5 +55,21 @@ export function decide(session: SessionSnapshot | null, event: ReportedSessionEv
       { current_state: session.state, event_type: event.type },
     ]);
   }
+  if (event.type === 'session.metadata-updated') assertMergedSizes(session, event.data);
   return { outcome: 'accept' };
+}
+
+/** SPEC section 6: the merged document must stay under 10 KB, else nothing changes. */
+function assertMergedSizes(session: SessionSnapshot, patch: JsonObject): void {
+  for (const field of ['metadata', 'custom_data'] as const) {
+    const fieldPatch = patch[field];
+    if (typeof fieldPatch !== 'object' || fieldPatch === null) continue;
+    const merged = mergeShallow(session[field], fieldPatch as JsonObject);
+    if (jsonBytes(merged) >= MAX_DOCUMENT_BYTES) {
+      throw new SessionDomainException(
+        ErrorCode.MetadataTooLarge,
+        `${field} would be ${jsonBytes(merged)} bytes after the merge; it must stay under ${MAX_DOCUMENT_BYTES}`,
+      );
+    }
+  }
 }

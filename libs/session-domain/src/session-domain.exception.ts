@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.SessionNotFound]: 404,
   [ErrorCode.SessionNotEnded]: 404,
   [ErrorCode.InvalidTransition]: 409,
+  [ErrorCode.MetadataTooLarge]: 413,
 };
 
 /** A reported fact or query the session rules refuse; carries the client-facing code. */

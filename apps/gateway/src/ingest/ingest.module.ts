@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EventsController } from './events.controller';
+import { IngestBatchUseCase } from './ingest-batch.usecase';
+import { NatsIngestListener } from './nats-ingest.listener';
 import { ReportSessionEventUseCase } from './report-session-event.usecase';
 import { SessionIngestController } from './session-ingest.controller';
 
 @Module({
-  controllers: [SessionIngestController],
-  providers: [ReportSessionEventUseCase],
+  controllers: [SessionIngestController, EventsController],
+  providers: [ReportSessionEventUseCase, IngestBatchUseCase, NatsIngestListener],
 })
 export class IngestModule {}

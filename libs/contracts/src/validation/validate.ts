@@ -9,7 +9,8 @@ export interface FieldIssue {
 function flatten(errors: ValidationError[], prefix: string): FieldIssue[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const messages = Object.values(e.constraints ?? {});
+    const own = messages.length ? [{ field, message: messages.join('; ') }] : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

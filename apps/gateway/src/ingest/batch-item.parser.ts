@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  EVENT_ID_PATTERN,
+  isPlainObject,
+  isSessionEventType,
+  parseTimestamp,
+  validateEventData,
+  type ErrorBody,
+  type FieldIssue,
+  type ReportedSessionEvent,
+} from '@cobrowse/contracts';
+import { newSessionId } from './reported-event.factory';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ParsedBatchItem =
+  | { ok: true; event: ReportedSessionEvent }
+  | { ok: false; event_id: string; session_id?: string; error: ErrorBody };
+
+function invalid(eventId: string, issues: FieldIssue[], sessionId?: string): ParsedBatchItem {
+  return {
+    ok: false,
+    event_id: eventId,
+    session_id: sessionId,
+    error: {
+      statusCode: 400,
+      code: ErrorCode.ValidationFailed,
+      message: `${issues[0].field}: ${issues[0].message}`,
+      details: issues,
+    },
+  };
+}
+
+/** Validates one batch item on its own, so a bad item rejects only itself. */
+export function parseBatchItem(tenant: string, item: unknown, now = Date.now()): ParsedBatchItem {
+  if (!isPlainObject(item)) return invalid('', [{ field: '(event)', message: 'must be a JSON object' }]);
+  const issues: FieldIssue[] = [];
+  const rawId = item.event_id;
+  if (rawId !== undefined && (typeof rawId !== 'string' || !EVENT_ID_PATTERN.test(rawId))) {
+    issues.push({ field: 'event_id', message: 'must be 1..128 printable ASCII characters without spaces' });
+  }
+  const eventId = typeof rawId === 'string' && EVENT_ID_PATTERN.test(rawId) ? rawId : randomUUID();
+
+  const type = item.type;
+  if (typeof type === 'string' && type.startsWith('connection.')) {
+    return {
+      ok: false,
+      event_id: eventId,
+      error: {
+        statusCode: 400,
+        code: ErrorCode.UnsupportedEventType,
+        message: `${type} is not accepted by this version of the service yet`,
+      },
+    };
+  }
+  if (!isSessionEventType(type)) {
+    return invalid(eventId, [
+      ...issues,
+      { field: 'type', message: `unknown event type ${JSON.stringify(type)}` },
+    ]);
+  }
+
+  let sessionId: string | undefined;
+  if (item.session_id === undefined && type === 'session.created') {
+    sessionId = newSessionId(tenant, { event_id: typeof rawId === 'string' ? rawId : undefined });
+  } else if (typeof item.session_id === 'string' && UUID.test(item.session_id)) {
+    sessionId = item.session_id.toLowerCase();
+  } else {
+    issues.push({ field: 'session_id', message: 'must be a UUID' });
+  }
+
+  let occurredAt = now;
+  if (item.occurred_at !== undefined) {
+    const parsed = parseTimestamp(item.occurred_at);
+    if (parsed === null)
+      issues.push({ field: 'occurred_at', message: 'must be epoch milliseconds or an ISO 8601 date' });
+    else occurredAt = parsed;
+  }
+
+  const data = validateEventData(type, item.data);
+  issues.push(...data.issues);
+  if (issues.length || !data.data || !sessionId) return invalid(eventId, issues, sessionId);
+  return {
+    ok: true,
+    event: { event_id: eventId, type, session_id: sessionId, occurred_at: occurredAt, data: data.data },
+  };
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
+import type { Principal } from '../auth/api-keys';
+import { ErrorResponseDto } from '../docs/schemas';
+import { IngestBatchBodyDto, IngestBatchResponseDto } from './dto/ingest-batch.dto';
+import { IngestBatchUseCase } from './ingest-batch.usecase';
+
+@ApiTags('ingest')
+@ApiBearerAuth()
+@RequireScope('ingest')
+@Controller('v1/events')
+export class EventsController {
+  constructor(private readonly ingestBatch: IngestBatchUseCase) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Report 1..500 facts of any sessions at once',
+    description:
+      'Each event gets a result in request order: accepted (with its version), duplicate (its event_id was ' +
+      'applied before) or rejected (with an error code); a bad event rejects only itself.',
+  })
+  @ApiResponse({ status: 200, type: IngestBatchResponseDto })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'the body is not {"events": [1..500 items]}',
+  })
+  @ApiResponse({ status: 413, type: ErrorResponseDto })
+  ingest(@CurrentPrincipal() principal: Principal, @Body() body: IngestBatchBodyDto) {
+    return this.ingestBatch.execute(principal.tenant, body.events);
+  }
+}

@@ -38,7 +38,7 @@ async function bootstrap(): Promise<void> {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);
-  await app.listen(config.GATEWAY_PORT, process.env.GATEWAY_HOST ?? '127.0.0.1');
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.log({ msg: 'gateway listening', url: await app.getUrl() });
 }
 

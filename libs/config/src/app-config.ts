@@ -32,6 +32,12 @@ export class AppConfig {
   @Max(65535)
   GATEWAY_PORT = 3000;
 
+  @IsString()
+  @Matches(/^[\w.:-]+$/, {
+    message: 'GATEWAY_HOST must be an interface address such as 127.0.0.1 or 0.0.0.0',
+  })
+  GATEWAY_HOST = '127.0.0.1';
+
   @Transform(toInt)
   @IsInt({ message: 'SESSION_INACTIVITY_TIMEOUT_MS must be a whole number of milliseconds' })
   @Min(100)
@@ -41,6 +47,17 @@ export class AppConfig {
   @IsInt({ message: 'RETENTION_SWEEP_INTERVAL_MS must be a whole number of milliseconds' })
   @Min(100)
   RETENTION_SWEEP_INTERVAL_MS = 60_000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'EVENTS_STREAM_REPLICAS must be 1, 3 or 5' })
+  @IsIn([1, 3, 5], { message: 'EVENTS_STREAM_REPLICAS must be 1, 3 or 5' })
+  EVENTS_STREAM_REPLICAS = 1;
+
+  /** JetStream's duplicate window; lasting idempotency does not depend on it (see docs/events.md). */
+  @Transform(toInt)
+  @IsInt({ message: 'EVENTS_DUPLICATE_WINDOW_MS must be a whole number of milliseconds' })
+  @Min(100)
+  EVENTS_DUPLICATE_WINDOW_MS = 120_000;
 
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

@@ -6,10 +6,22 @@ import {
 } from '@cobrowse/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 
-/** Kept beyond any relay's retry horizon is the job of the log itself; this only bounds concurrent retries. */
-export const DUPLICATE_WINDOW_NS = 2 * 60 * 1_000_000_000;
+export interface EventLogOptions {
+  replicas: number;
+  /** JetStream's duplicate window. Lasting idempotency comes from the session's history; this only covers two replicas racing on one retry. */
+  duplicateWindowMs: number;
+}
 
-export function eventStreamConfig(replicas: number): Partial<StreamConfig> {
+export function eventLogOptions(config: {
+  EVENTS_STREAM_REPLICAS: number;
+  EVENTS_DUPLICATE_WINDOW_MS: number;
+}): EventLogOptions {
+  return { replicas: config.EVENTS_STREAM_REPLICAS, duplicateWindowMs: config.EVENTS_DUPLICATE_WINDOW_MS };
+}
+
+const ms = (n: number) => n * 1_000_000;
+
+export function eventStreamConfig({ replicas, duplicateWindowMs }: EventLogOptions): Partial<StreamConfig> {
   return {
     name: EVENTS_STREAM,
     description: 'Co-browse session event log: cobrowse.<tenant>.session.<session_id>.<event>',
@@ -21,13 +33,16 @@ export function eventStreamConfig(replicas: number): Partial<StreamConfig> {
     max_msgs: -1,
     max_bytes: -1,
     max_msg_size: 1024 * 1024,
-    duplicate_window: DUPLICATE_WINDOW_NS,
+    duplicate_window: ms(duplicateWindowMs),
     allow_direct: true,
     num_replicas: replicas,
   };
 }
 
-export function deadLetterStreamConfig(replicas: number): Partial<StreamConfig> {
+export function deadLetterStreamConfig({
+  replicas,
+  duplicateWindowMs,
+}: EventLogOptions): Partial<StreamConfig> {
   return {
     name: DEAD_LETTER_STREAM,
     description: 'Events a consumer could not apply, with the reason in Cobrowse-Dead-Letter-Reason',
@@ -35,18 +50,18 @@ export function deadLetterStreamConfig(replicas: number): Partial<StreamConfig> 
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    max_age: 30 * 24 * 3600 * 1_000_000_000,
-    duplicate_window: DUPLICATE_WINDOW_NS,
+    max_age: ms(30 * 24 * 3600 * 1000),
+    duplicate_window: ms(duplicateWindowMs),
     num_replicas: replicas,
   };
 }
 
-export function ensureEventStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
-  return ensureStream(jsm, eventStreamConfig(replicas));
+export function ensureEventStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
+  return ensureStream(jsm, eventStreamConfig(options));
 }
 
-export function ensureDeadLetterStream(jsm: JetStreamManager, replicas = 1): Promise<void> {
-  return ensureStream(jsm, deadLetterStreamConfig(replicas));
+export function ensureDeadLetterStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
+  return ensureStream(jsm, deadLetterStreamConfig(options));
 }
 
 /** Creates the stream, or brings an existing one to this configuration. Safe to run from every replica. */

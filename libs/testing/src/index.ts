@@ -2,3 +2,4 @@ export * from './test-keys';
 export * from './test-system';
 export * from './api-client';
 export * from './eventually';
+export * from './event-log-reader';

@@ -7,9 +7,11 @@ import {
   deadLetterSubject,
   sessionUpdatedSubject,
 } from '@cobrowse/contracts';
+import { AppConfig } from '@cobrowse/config';
 import {
   ensureDeadLetterStream,
   ensureEventStream,
+  eventLogOptions,
   KeyedMutex,
   NatsConnectionService,
 } from '@cobrowse/messaging';
@@ -38,12 +40,13 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly apply: ApplySessionEventUseCase,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const jsm = this.nats.jsm;
-    await ensureEventStream(jsm, Number(process.env.EVENTS_STREAM_REPLICAS ?? 1));
-    await ensureDeadLetterStream(jsm, Number(process.env.EVENTS_STREAM_REPLICAS ?? 1));
+    await ensureEventStream(jsm, eventLogOptions(this.config));
+    await ensureDeadLetterStream(jsm, eventLogOptions(this.config));
     try {
       await jsm.consumers.info(EVENTS_STREAM, PROJECTOR_CONSUMER);
     } catch {

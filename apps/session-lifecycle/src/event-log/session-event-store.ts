@@ -7,7 +7,8 @@ import {
   type AnySessionEvent,
   type SessionSnapshot,
 } from '@cobrowse/contracts';
-import { ensureEventStream, NatsConnectionService } from '@cobrowse/messaging';
+import { AppConfig } from '@cobrowse/config';
+import { ensureEventStream, eventLogOptions, NatsConnectionService } from '@cobrowse/messaging';
 import { evolve } from '@cobrowse/session-domain';
 import { readSubject } from './read-subject';
 
@@ -34,10 +35,13 @@ const WRONG_LAST_SEQUENCE = 10071;
 export class SessionEventStore implements OnModuleInit {
   private readonly logger = new Logger(SessionEventStore.name);
 
-  constructor(private readonly nats: NatsConnectionService) {}
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    await ensureEventStream(this.nats.jsm, Number(process.env.EVENTS_STREAM_REPLICAS ?? 1));
+    await ensureEventStream(this.nats.jsm, eventLogOptions(this.config));
   }
 
   async read(tenant: string, sessionId: string): Promise<SessionHistory> {

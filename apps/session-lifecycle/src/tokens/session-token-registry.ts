@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { StorageType, type KV } from 'nats';
 import { SESSION_TOKENS_BUCKET } from '@cobrowse/contracts';
+import { AppConfig } from '@cobrowse/config';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { generateSessionToken } from '@cobrowse/session-domain';
 
@@ -20,13 +21,16 @@ export class SessionTokenRegistry implements OnModuleInit {
   private readonly logger = new Logger(SessionTokenRegistry.name);
   private kv?: KV;
 
-  constructor(private readonly nats: NatsConnectionService) {}
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.kv = await this.nats.js.views.kv(SESSION_TOKENS_BUCKET, {
       history: 1,
       storage: StorageType.File,
-      replicas: Number(process.env.EVENTS_STREAM_REPLICAS ?? 1),
+      replicas: this.config.EVENTS_STREAM_REPLICAS,
     });
   }
 

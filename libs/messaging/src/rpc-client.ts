@@ -1,6 +1,6 @@
 import { ErrorCode, isErrorBody, type ErrorBody } from '@cobrowse/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { firstValueFrom, timeout } from 'rxjs';
 
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
@@ -13,6 +13,14 @@ export class RpcError extends Error {
   }
 }
 
+function unavailable(pattern: string): RpcError {
+  return new RpcError({
+    statusCode: 503,
+    code: ErrorCode.ServiceUnavailable,
+    message: `${pattern.split('.')[1]} is not answering; try again`,
+  });
+}
+
 /** Request-reply to another service over a NATS queue group, with a deadline. */
 export class RpcClient {
   constructor(private readonly proxy: ClientProxy) {}
@@ -22,19 +30,17 @@ export class RpcClient {
     payload: TPayload,
     timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
   ): Promise<TResult> {
+    let reply: TResult;
     try {
-      return await firstValueFrom(
+      reply = await firstValueFrom(
         this.proxy.send<TResult, TPayload>(pattern, payload).pipe(timeout(timeoutMs)),
       );
     } catch (e) {
       if (isErrorBody(e)) throw new RpcError(e);
-      const unavailable =
-        e instanceof TimeoutError || /no responders|503|timeout/i.test(String((e as Error)?.message));
-      throw new RpcError({
-        statusCode: 503,
-        code: ErrorCode.ServiceUnavailable,
-        message: unavailable ? `${pattern.split('.')[1]} is not answering; try again` : 'internal error',
-      });
+      throw unavailable(pattern);
     }
+    // A "no responders" status reaches the proxy as an empty reply.
+    if (reply === undefined || reply === null) throw unavailable(pattern);
+    return reply;
   }
 }

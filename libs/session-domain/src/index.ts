@@ -5,3 +5,4 @@ export * from './merge';
 export * from './durations';
 export * from './views';
 export * from './token';
+export * from './tag-expression';

@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { IngestModule } from './ingest/ingest.module';
+import { MetadataModule } from './metadata/metadata.module';
 import { ServicesClientModule } from './services/services-client.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -20,6 +21,7 @@ export class GatewayModule {
         AuthModule,
         IngestModule,
         SessionsModule,
+        MetadataModule,
         HistoryModule,
         HealthModule,
       ],

@@ -96,6 +96,8 @@ export interface ReportedSessionEvent {
   session_id: string;
   occurred_at: number;
   data: JsonObject;
+  /** If-Match: refuse with VERSION_MISMATCH unless the session is at this version. */
+  expected_version?: number;
 }
 
 export function isSessionEventType(value: unknown): value is SessionEventType {

@@ -1,6 +1,8 @@
 import type { ErrorBody } from './errors';
 import type { ReportedSessionEvent } from './events';
 import type { SessionSnapshot } from './session-snapshot';
+import type { SessionState } from './session-resource';
+import type { AnySessionEvent } from './events';
 
 export type AppendStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -36,4 +38,48 @@ export interface ServiceHealth {
   service: string;
   status: 'up' | 'down';
   dependencies: { nats: DependencyHealth; mongodb: DependencyHealth };
+}
+
+/** Session list filters, already validated by the gateway. Times are epoch ms. */
+export interface SessionQuery {
+  states?: SessionState[];
+  custom_data?: Record<string, string>;
+  device_id?: string;
+  agent_id?: string;
+  token?: string;
+  created_after?: number;
+  created_before?: number;
+  activated_after?: number;
+  activated_before?: number;
+  ended_after?: number;
+  ended_before?: number;
+  /** A tag expression (SPEC section 6). */
+  tags?: string;
+}
+
+export interface ListSessionsRequest {
+  tenant: string;
+  query: SessionQuery;
+  limit: number;
+  cursor?: string;
+}
+
+/** A session from the read model with what the projector derives for it. */
+export interface SessionView {
+  session: SessionSnapshot;
+  expires_at: number | null;
+}
+
+export interface ListSessionsReply {
+  data: SessionView[];
+  next_cursor: string | null;
+}
+
+export interface CountSessionsRequest {
+  tenant: string;
+  query: SessionQuery;
+}
+
+export interface SessionEventsReply {
+  data: AnySessionEvent[];
 }

@@ -35,6 +35,9 @@ export function sessionUpdatedSubject(tenant: string, sessionId: string): string
 export const RPC = {
   lifecycleAppend: 'cobrowse-svc.lifecycle.append',
   projectorGetSession: 'cobrowse-svc.projector.sessions.get',
+  projectorListSessions: 'cobrowse-svc.projector.sessions.list',
+  projectorCountSessions: 'cobrowse-svc.projector.sessions.count',
+  projectorSessionEvents: 'cobrowse-svc.projector.sessions.events',
   health: (service: string) => `cobrowse-svc.${service}.health`,
 } as const;
 

@@ -5,3 +5,4 @@ export * from './rpc-exception.filter';
 export * from './rpc-client';
 export * from './messaging.module';
 export * from './keyed-mutex';
+export * from './read-subject';

@@ -8,6 +8,7 @@ export class MongoService implements OnApplicationShutdown {
   private readonly logger = new Logger(MongoService.name);
   private client?: MongoClient;
   private database?: Db;
+  private ferret?: boolean;
 
   async connect(url: string, dbName: string): Promise<void> {
     this.client = new MongoClient(url, {
@@ -28,6 +29,15 @@ export class MongoService implements OnApplicationShutdown {
       }
     }
     this.database = this.client.db(dbName);
+  }
+
+  /** FerretDB answers buildInfo with a `ferretdbVersion`; some choices (indexes) differ for it. */
+  async isFerretDb(): Promise<boolean> {
+    if (this.ferret === undefined) {
+      const info = await this.db.admin().command({ buildInfo: 1 });
+      this.ferret = typeof info.ferretdbVersion === 'string' || typeof info.ferretdb === 'object';
+    }
+    return this.ferret;
   }
 
   get db(): Db {

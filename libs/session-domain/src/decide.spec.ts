@@ -139,6 +139,28 @@ describe('decide on metadata size', () => {
   });
 });
 
+describe('decide on If-Match', () => {
+  it('accepts the current version and refuses a stale one with 412 VERSION_MISMATCH', () => {
+    const session = sessionIn('active');
+    const patch = { metadata: { a: 1 } };
+    expect(
+      decide(session, { ...reported('session.metadata-updated', patch), expected_version: 2 }, NOW).outcome,
+    ).toBe('accept');
+    const e = rejection(() =>
+      decide(session, { ...reported('session.metadata-updated', patch), expected_version: 1 }, NOW),
+    );
+    expect(e.code).toBe(ErrorCode.VersionMismatch);
+    expect(e.statusCode).toBe(412);
+  });
+
+  it('refuses a creation whose metadata is 10 KB or more', () => {
+    const e = rejection(() =>
+      decide(null, reported('session.created', { metadata: { a: 'x'.repeat(10_240) } }), NOW),
+    );
+    expect(e.code).toBe(ErrorCode.MetadataTooLarge);
+  });
+});
+
 describe('evolve', () => {
   it('moves pending → active → ended and records agents, pages and the end', () => {
     let s = sessionIn('pending');

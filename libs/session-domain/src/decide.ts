@@ -44,10 +44,18 @@ export function decide(session: SessionSnapshot | null, event: ReportedSessionEv
         [{ current_state: session.state }],
       );
     }
+    assertDocumentSizes({ metadata: {}, custom_data: {} }, event.data);
     return { outcome: 'accept' };
   }
   if (!session) {
     throw new SessionDomainException(ErrorCode.SessionNotFound, `session ${event.session_id} not found`);
+  }
+  if (event.expected_version !== undefined && event.expected_version !== session.version) {
+    throw new SessionDomainException(
+      ErrorCode.VersionMismatch,
+      `session is at version ${session.version}, not ${event.expected_version}`,
+      [{ current_version: session.version }],
+    );
   }
   if (event.type === 'session.deactivated' && session.state === 'ended') return { outcome: 'duplicate' };
   if (!ALLOWED_FROM[event.type].includes(session.state)) {
@@ -55,12 +63,15 @@ export function decide(session: SessionSnapshot | null, event: ReportedSessionEv
       { current_state: session.state, event_type: event.type },
     ]);
   }
-  if (event.type === 'session.metadata-updated') assertMergedSizes(session, event.data);
+  if (event.type === 'session.metadata-updated') assertDocumentSizes(session, event.data);
   return { outcome: 'accept' };
 }
 
 /** SPEC section 6: the merged document must stay under 10 KB, else nothing changes. */
-function assertMergedSizes(session: SessionSnapshot, patch: JsonObject): void {
+function assertDocumentSizes(
+  session: Pick<SessionSnapshot, 'metadata' | 'custom_data'>,
+  patch: JsonObject,
+): void {
   for (const field of ['metadata', 'custom_data'] as const) {
     const fieldPatch = patch[field];
     if (typeof fieldPatch !== 'object' || fieldPatch === null) continue;

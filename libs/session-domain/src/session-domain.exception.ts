@@ -7,6 +7,10 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.SessionNotEnded]: 404,
   [ErrorCode.InvalidTransition]: 409,
   [ErrorCode.MetadataTooLarge]: 413,
+  [ErrorCode.VersionMismatch]: 412,
+  [ErrorCode.InvalidCursor]: 400,
+  [ErrorCode.InvalidQuery]: 400,
+  [ErrorCode.InvalidTagExpression]: 400,
 };
 
 /** A reported fact or query the session rules refuse; carries the client-facing code. */

@@ -1,11 +1,13 @@
 import {
+  hasSubset,
   matchesTagExpression,
   parseTagExpression,
   tagExpressionToFilter,
   TagExpressionError,
 } from './tag-expression';
 
-const matches = (expression: string, tags: string[]) => matchesTagExpression(parseTagExpression(expression), tags);
+const matches = (expression: string, tags: string[]) =>
+  matchesTagExpression(parseTagExpression(expression), tags);
 
 describe('tag expressions', () => {
   describe('the SPEC examples', () => {
@@ -14,7 +16,13 @@ describe('tag expressions', () => {
         kind: 'or',
         operands: [
           { kind: 'tag', tag: 'premium' },
-          { kind: 'and', operands: [{ kind: 'tag', tag: 'basic' }, { kind: 'tag', tag: 'verified' }] },
+          {
+            kind: 'and',
+            operands: [
+              { kind: 'tag', tag: 'basic' },
+              { kind: 'tag', tag: 'verified' },
+            ],
+          },
         ],
       });
       expect(matches('premium,(basic+verified)', ['premium'])).toBe(true);
@@ -48,7 +56,13 @@ describe('tag expressions', () => {
       kind: 'or',
       operands: [
         { kind: 'tag', tag: 'a' },
-        { kind: 'and', operands: [{ kind: 'tag', tag: 'b' }, { kind: 'subset', tags: ['c', 'd'] }] },
+        {
+          kind: 'and',
+          operands: [
+            { kind: 'tag', tag: 'b' },
+            { kind: 'subset', tags: ['c', 'd'] },
+          ],
+        },
       ],
     });
   });
@@ -91,7 +105,12 @@ describe('tag expressions', () => {
 
   it('compiles to a MongoDB filter that lets untagged sessions through', () => {
     expect(tagExpressionToFilter(parseTagExpression('a+b@c'))).toEqual({
-      $or: [{ tags: { $size: 0 } }, { $and: [{ tags: 'a' }, { tags: { $not: { $elemMatch: { $nin: ['b', 'c'] } } } }] }],
+      $or: [{ tags: { $size: 0 } }, { $and: [{ tags: 'a' }, { tags: { $in: ['b', 'c'] } }] }],
     });
+  });
+
+  it('says when the filter needs an exact check afterwards (a SUBSET is in it)', () => {
+    expect(hasSubset(parseTagExpression('a+(b,c)'))).toBe(false);
+    expect(hasSubset(parseTagExpression('a+(b,c@d)'))).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ export class TagExpressionError extends Error {
   }
 }
 
-type Token = { type: 'tag'; value: string; position: number } | { type: ',' | '+' | '@' | '(' | ')'; position: number };
+type Token =
+  { type: 'tag'; value: string; position: number } | { type: ',' | '+' | '@' | '(' | ')'; position: number };
 
 const OPERATORS = new Set([',', '+', '@', '(', ')']);
 
@@ -85,7 +86,8 @@ class Parser {
   private subset(): TagExpression {
     const first = this.primary();
     if (this.peek()?.type !== '@') return first;
-    if (first.kind !== 'tag') throw new TagExpressionError('the operands of "@" must be tag names', this.peek()!.position);
+    if (first.kind !== 'tag')
+      throw new TagExpressionError('the operands of "@" must be tag names', this.peek()!.position);
     const tags = [first.tag];
     while (this.peek()?.type === '@') {
       this.index++;
@@ -149,14 +151,25 @@ export function matchesTagExpression(expression: TagExpression, tags: readonly s
   return evaluate(expression);
 }
 
-/** A MongoDB filter on `tags` that MongoDB and FerretDB both run. */
+export function hasSubset(expression: TagExpression): boolean {
+  if (expression.kind === 'subset') return true;
+  return expression.kind !== 'tag' && expression.operands.some(hasSubset);
+}
+
+/**
+ * A MongoDB filter on `tags` that MongoDB and FerretDB both run. It is exact unless the
+ * expression has a SUBSET: FerretDB v1 evaluates `$elemMatch: {$nin}` against the whole
+ * array, so a subset compiles to its necessary condition (some tag in the set) and the
+ * caller checks the candidates with matchesTagExpression (see `hasSubset`). Expressions
+ * have no negation, so a weaker operand only ever widens the filter.
+ */
 export function tagExpressionToFilter(expression: TagExpression): Record<string, unknown> {
   const compile = (e: TagExpression): Record<string, unknown> => {
     switch (e.kind) {
       case 'tag':
         return { tags: e.tag };
       case 'subset':
-        return { tags: { $not: { $elemMatch: { $nin: e.tags } } } };
+        return { tags: { $in: e.tags } };
       case 'and':
         return { $and: e.operands.map(compile) };
       case 'or':

@@ -29,7 +29,7 @@ export class ApiClient {
     return this.request<T>('POST', path, body, headers);
   }
 
-  async request<T>(
+  async request<T = any>(
     method: string,
     path: string,
     body?: unknown,

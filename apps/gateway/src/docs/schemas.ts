@@ -45,6 +45,31 @@ export class SessionResourceDto {
   @ApiProperty({ description: 'Number of events in the session history' }) version!: number;
 }
 
+export class SessionListDto {
+  @ApiProperty({ type: [SessionResourceDto] }) data!: SessionResourceDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'opaque; pass as cursor for the next page' })
+  next_cursor!: string | null;
+}
+
+export class SessionCountDto {
+  @ApiProperty() count!: number;
+}
+
+class EventEnvelopeDto {
+  @ApiProperty() event_id!: string;
+  @ApiProperty({ example: 'session.page-entered' }) type!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty({ format: 'uuid' }) session_id!: string;
+  @ApiProperty({ description: 'epoch ms' }) occurred_at!: number;
+  @ApiProperty({ description: 'epoch ms' }) recorded_at!: number;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data!: object;
+}
+
+export class SessionEventsDto {
+  @ApiProperty({ type: [EventEnvelopeDto] }) data!: EventEnvelopeDto[];
+}
+
 class GenesysPageDto {
   @ApiProperty() url!: string;
   @ApiProperty({ description: 'epoch ms' }) enteredTimestamp!: number;

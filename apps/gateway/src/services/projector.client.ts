@@ -1,19 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { RPC, type GetSessionRequest, type SessionSnapshot } from '@cobrowse/contracts';
+import {
+  RPC,
+  type CountSessionsRequest,
+  type GetSessionRequest,
+  type ListSessionsReply,
+  type ListSessionsRequest,
+  type SessionEventsReply,
+  type SessionView,
+} from '@cobrowse/contracts';
 import { RpcClient } from '@cobrowse/messaging';
-
-export interface ProjectedSession {
-  session: SessionSnapshot;
-  expires_at: number | null;
-}
 
 /** The history-projector service: session read models and queries. */
 @Injectable()
 export class ProjectorClient {
   constructor(private readonly rpc: RpcClient) {}
 
-  getSession(tenant: string, sessionId: string): Promise<ProjectedSession> {
-    return this.rpc.send<ProjectedSession, GetSessionRequest>(RPC.projectorGetSession, {
+  getSession(tenant: string, sessionId: string): Promise<SessionView> {
+    return this.rpc.send<SessionView, GetSessionRequest>(RPC.projectorGetSession, {
+      tenant,
+      session_id: sessionId,
+    });
+  }
+
+  listSessions(request: ListSessionsRequest): Promise<ListSessionsReply> {
+    return this.rpc.send<ListSessionsReply, ListSessionsRequest>(RPC.projectorListSessions, request, 30_000);
+  }
+
+  countSessions(request: CountSessionsRequest): Promise<{ count: number }> {
+    return this.rpc.send<{ count: number }, CountSessionsRequest>(
+      RPC.projectorCountSessions,
+      request,
+      30_000,
+    );
+  }
+
+  sessionEvents(tenant: string, sessionId: string): Promise<SessionEventsReply> {
+    return this.rpc.send<SessionEventsReply, GetSessionRequest>(RPC.projectorSessionEvents, {
       tenant,
       session_id: sessionId,
     });

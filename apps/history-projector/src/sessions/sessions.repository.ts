@@ -1,5 +1,5 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { MongoServerError, type Collection } from 'mongodb';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { MongoServerError, type Collection, type Filter, type IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
 import {
@@ -12,15 +12,67 @@ import {
 
 const DUPLICATE_KEY = 11000;
 
+/**
+ * Indexes for the list, count and retention queries on MongoDB. FerretDB v1 answers every
+ * filter but `_id` equality by scanning, so there they would only slow writes down.
+ */
+export const SESSION_INDEXES: IndexDescription[] = [
+  { key: { tenant: 1, created_at: -1, id: -1 }, name: 'tenant_created' },
+  { key: { tenant: 1, state: 1, created_at: -1, id: -1 }, name: 'tenant_state_created' },
+  { key: { tenant: 1, device_id: 1, created_at: -1 }, name: 'tenant_device_created' },
+  { key: { tenant: 1, 'agents.id': 1, created_at: -1 }, name: 'tenant_agent_created' },
+  { key: { tenant: 1, token: 1 }, name: 'tenant_token' },
+  { key: { tenant: 1, tags: 1, created_at: -1 }, name: 'tenant_tags_created' },
+  { key: { tenant: 1, state: 1, ended_recorded_at: 1 }, name: 'tenant_state_ended_recorded' },
+];
+
 /** The sessions read model. Writes are guarded by version so redelivery never applies twice. */
 @Injectable()
 export class SessionsRepository implements OnModuleInit {
+  private readonly logger = new Logger(SessionsRepository.name);
   private collection!: Collection<SessionDocument>;
 
   constructor(private readonly mongo: MongoService) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.collection = this.mongo.db.collection<SessionDocument>(SESSIONS_COLLECTION);
+    if (await this.mongo.isFerretDb()) {
+      this.logger.log({ msg: 'FerretDB: secondary indexes skipped (it scans for every filter but _id)' });
+    } else {
+      await this.collection.createIndexes(SESSION_INDEXES);
+    }
+  }
+
+  /** Up to `limit` sessions in (created_at desc, id desc) order that also pass `residual`. */
+  async list(
+    filter: Filter<SessionDocument>,
+    limit: number,
+    residual?: (session: SessionSnapshot) => boolean,
+  ): Promise<SessionSnapshot[]> {
+    const options = { sort: { created_at: -1, id: -1 }, projection: { _id: 0 } } as const;
+    if (!residual)
+      return (await this.collection.find(filter, { ...options, limit }).toArray()) as SessionSnapshot[];
+    const found: SessionSnapshot[] = [];
+    for await (const document of this.collection.find(filter, {
+      ...options,
+      batchSize: Math.max(limit, 100),
+    })) {
+      if (residual(document as SessionSnapshot)) found.push(document as SessionSnapshot);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  async count(
+    filter: Filter<SessionDocument>,
+    residual?: (session: Pick<SessionSnapshot, 'tags'>) => boolean,
+  ): Promise<number> {
+    if (!residual) return this.collection.countDocuments(filter);
+    let count = 0;
+    for await (const document of this.collection.find(filter, { projection: { tags: 1 } })) {
+      if (residual(document)) count++;
+    }
+    return count;
   }
 
   async findById(tenant: string, sessionId: string): Promise<SessionSnapshot | null> {

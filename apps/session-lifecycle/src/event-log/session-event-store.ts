@@ -8,9 +8,8 @@ import {
   type SessionSnapshot,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { ensureEventStream, eventLogOptions, NatsConnectionService } from '@cobrowse/messaging';
+import { ensureEventStream, eventLogOptions, NatsConnectionService, readSubject } from '@cobrowse/messaging';
 import { evolve } from '@cobrowse/session-domain';
-import { readSubject } from './read-subject';
 
 /** A session as the log says it is, with what is needed to append to it safely. */
 export interface SessionHistory {

@@ -58,15 +58,13 @@ function objectRule(
     });
 }
 
-/** A JSON object whose keys MongoDB can store, under 10 KB; `allowNull` lets values be null (patches). */
+/** A JSON object whose keys MongoDB can store (its size is checked after the merge: 413). */
 export function IsMetadataObject(options?: ValidationOptions) {
   return objectRule(
     'isMetadataObject',
     (value) => {
       const bad = badKeys(value);
-      if (bad.length) return `has keys that contain "." or start with "$": ${bad.join(', ')}`;
-      if (jsonBytes(value) >= MAX_DOCUMENT_BYTES) return 'must be under 10 KB';
-      return null;
+      return bad.length ? `has keys that contain "." or start with "$": ${bad.join(', ')}` : null;
     },
     options,
   );
@@ -82,9 +80,7 @@ export function IsCustomData(allowNull: boolean, options?: ValidationOptions) {
       const wrong = Object.entries(value)
         .filter(([, v]) => !(['string', 'number', 'boolean'].includes(typeof v) || (allowNull && v === null)))
         .map(([k]) => k);
-      if (wrong.length) return `values must be strings, numbers or booleans: ${wrong.join(', ')}`;
-      if (jsonBytes(value) >= MAX_DOCUMENT_BYTES) return 'must be under 10 KB';
-      return null;
+      return wrong.length ? `values must be strings, numbers or booleans: ${wrong.join(', ')}` : null;
     },
     options,
   );

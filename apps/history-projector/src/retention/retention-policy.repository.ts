@@ -1,0 +1,49 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Collection } from 'mongodb';
+import { MongoService } from '@cobrowse/persistence';
+
+export interface RetentionPolicy {
+  ended_session_ttl_seconds: number;
+  device_ttl_seconds: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  ended_session_ttl_seconds: 14 * 24 * 3600,
+  device_ttl_seconds: 30 * 24 * 3600,
+};
+
+type RetentionDocument = RetentionPolicy & { _id: string };
+
+const CACHE_MS = 2_000;
+
+/** Per-tenant retention; until a tenant sets one, the SPEC defaults apply. */
+@Injectable()
+export class RetentionPolicyRepository implements OnModuleInit {
+  private collection!: Collection<RetentionDocument>;
+  private readonly cache = new Map<string, { policy: RetentionPolicy; at: number }>();
+
+  constructor(private readonly mongo: MongoService) {}
+
+  onModuleInit(): void {
+    this.collection = this.mongo.db.collection<RetentionDocument>('retention_policies');
+  }
+
+  async forTenant(tenant: string): Promise<RetentionPolicy> {
+    const cached = this.cache.get(tenant);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.policy;
+    const document = await this.collection.findOne({ _id: tenant });
+    const policy = document
+      ? {
+          ended_session_ttl_seconds: document.ended_session_ttl_seconds,
+          device_ttl_seconds: document.device_ttl_seconds,
+        }
+      : DEFAULT_RETENTION;
+    this.cache.set(tenant, { policy, at: Date.now() });
+    return policy;
+  }
+}
+
+/** When an ended session expires: its recorded end plus the tenant's TTL; open sessions never do. */
+export function sessionExpiresAt(endedRecordedAt: number | null, policy: RetentionPolicy): number | null {
+  return endedRecordedAt === null ? null : endedRecordedAt + policy.ended_session_ttl_seconds * 1000;
+}

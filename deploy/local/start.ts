@@ -49,6 +49,9 @@ async function main(): Promise<void> {
       JSON.stringify([{ key: devKey, tenant: 'dev', scopes: ['ingest', 'read', 'admin'] }]),
   };
   for (const service of SERVICE_NAMES) services.push(startService(service, env));
+  // For `npm run rebuild` and other tools run against this system.
+  mkdirSync(join(root, '.local'), { recursive: true });
+  writeFileSync(join(root, '.local', 'runtime.env'), `NATS_URL=${natsUrl}\nMONGODB_URL=${mongoUrl}\n`);
 
   const port = process.env.GATEWAY_PORT ?? '3000';
   const gatewayUrl = `http://127.0.0.1:${port}`;

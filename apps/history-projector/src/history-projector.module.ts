@@ -2,8 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { healthControllerFor } from '@cobrowse/platform';
+import { EVENTS_STREAM } from '@cobrowse/contracts';
+import { HEALTH_CONSUMERS, healthControllerFor } from '@cobrowse/platform';
+import { ExportModule } from './export/export.module';
 import { ProjectionModule } from './projection/projection.module';
+import { PROJECTOR_CONSUMER } from './projection/session-projection.consumer';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
@@ -17,8 +20,10 @@ export class HistoryProjectorModule {
         PersistenceModule.forRoot(),
         SessionsModule,
         ProjectionModule,
+        ExportModule,
       ],
       controllers: [healthControllerFor('history-projector')],
+      providers: [{ provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: PROJECTOR_CONSUMER }] }],
     };
   }
 }

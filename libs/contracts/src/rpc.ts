@@ -38,6 +38,21 @@ export interface ServiceHealth {
   service: string;
   status: 'up' | 'down';
   dependencies: { nats: DependencyHealth; mongodb: DependencyHealth };
+  /** Durable consumers of the service and how far behind the log they are. */
+  consumers?: ConsumerLag[];
+}
+
+export interface ConsumerLag {
+  stream: string;
+  consumer: string;
+  /** Events in the log not yet delivered to the consumer. */
+  pending: number;
+  /** Delivered but not yet acknowledged (being applied). */
+  ack_pending: number;
+  /** Stream sequence of the last event acknowledged by every replica (the checkpoint). */
+  ack_floor: number;
+  /** Stream sequence of the last event in the log. */
+  last_seq: number;
 }
 
 /** Session list filters, already validated by the gateway. Times are epoch ms. */
@@ -82,4 +97,27 @@ export interface CountSessionsRequest {
 
 export interface SessionEventsReply {
   data: AnySessionEvent[];
+}
+
+export interface OpenExportRequest {
+  tenant: string;
+  query: SessionQuery;
+}
+
+/** An open export: the header line, and where to pull the rest from (one projector replica). */
+export interface OpenExportReply {
+  export_id: string;
+  header: string;
+  next_subject: string;
+}
+
+export interface ExportChunkRequest {
+  export_id: string;
+  /** `close` ends an export early (the client went away). */
+  op: 'next' | 'close';
+}
+
+export interface ExportChunkReply {
+  csv: string;
+  done: boolean;
 }

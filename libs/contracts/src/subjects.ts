@@ -38,6 +38,9 @@ export const RPC = {
   projectorListSessions: 'cobrowse-svc.projector.sessions.list',
   projectorCountSessions: 'cobrowse-svc.projector.sessions.count',
   projectorSessionEvents: 'cobrowse-svc.projector.sessions.events',
+  projectorOpenExport: 'cobrowse-svc.projector.export.open',
+  /** Chunks of one export come from the replica that opened it. */
+  projectorExportChunks: (replicaId: string) => `cobrowse-svc.projector.export.${replicaId}`,
   health: (service: string) => `cobrowse-svc.${service}.health`,
 } as const;
 

@@ -1,8 +1,12 @@
-import { Controller, Optional, Type } from '@nestjs/common';
+import { Controller, Inject, Optional, Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { RPC, type ServiceHealth, type ServiceName } from '@cobrowse/contracts';
+import { RPC, type ConsumerLag, type ServiceHealth, type ServiceName } from '@cobrowse/contracts';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
+
+/** A service's durable consumers, reported with its health so lag is visible at GET /health. */
+export const HEALTH_CONSUMERS = Symbol('HEALTH_CONSUMERS');
+export type HealthConsumers = Array<{ stream: string; consumer: string }>;
 
 /** Answers the gateway's health probe with this service's NATS and MongoDB reachability. */
 export function healthControllerFor(service: ServiceName): Type<unknown> {
@@ -11,6 +15,7 @@ export function healthControllerFor(service: ServiceName): Type<unknown> {
     constructor(
       private readonly nats: NatsConnectionService,
       @Optional() private readonly mongo?: MongoService,
+      @Optional() @Inject(HEALTH_CONSUMERS) private readonly consumers?: HealthConsumers,
     ) {}
 
     @MessagePattern(RPC.health(service))
@@ -20,7 +25,31 @@ export function healthControllerFor(service: ServiceName): Type<unknown> {
         this.mongo ? this.mongo.health() : Promise.resolve({ status: 'not-used' as const }),
       ]);
       const up = nats.status === 'up' && mongodb.status !== 'down';
-      return { service, status: up ? 'up' : 'down', dependencies: { nats, mongodb } };
+      const health: ServiceHealth = { service, status: up ? 'up' : 'down', dependencies: { nats, mongodb } };
+      if (this.consumers?.length && nats.status === 'up') health.consumers = await this.lag(this.consumers);
+      return health;
+    }
+
+    private async lag(consumers: HealthConsumers): Promise<ConsumerLag[]> {
+      const jsm = this.nats.jsm;
+      const result: ConsumerLag[] = [];
+      for (const { stream, consumer } of consumers) {
+        try {
+          const info = await jsm.consumers.info(stream, consumer);
+          const streamInfo = await jsm.streams.info(stream);
+          result.push({
+            stream,
+            consumer,
+            pending: info.num_pending,
+            ack_pending: info.num_ack_pending,
+            ack_floor: info.ack_floor.stream_seq,
+            last_seq: streamInfo.state.last_seq,
+          });
+        } catch {
+          /* not created yet */
+        }
+      }
+      return result;
     }
   }
   return HealthController;

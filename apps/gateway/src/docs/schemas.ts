@@ -95,9 +95,19 @@ class ServiceDependenciesDto {
   @ApiProperty({ type: DependencyHealthDto }) mongodb!: DependencyHealthDto;
 }
 
+class ConsumerLagDto {
+  @ApiProperty() stream!: string;
+  @ApiProperty() consumer!: string;
+  @ApiProperty({ description: 'events in the log not yet delivered' }) pending!: number;
+  @ApiProperty({ description: 'delivered, being applied' }) ack_pending!: number;
+  @ApiProperty({ description: 'checkpoint: last stream sequence acknowledged' }) ack_floor!: number;
+  @ApiProperty() last_seq!: number;
+}
+
 class ServiceHealthDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: string;
   @ApiProperty({ type: ServiceDependenciesDto }) dependencies!: ServiceDependenciesDto;
+  @ApiPropertyOptional({ type: [ConsumerLagDto] }) consumers?: ConsumerLagDto[];
 }
 
 export class HealthDto {

@@ -5,6 +5,8 @@ import {
   type GetSessionRequest,
   type ListSessionsReply,
   type ListSessionsRequest,
+  type OpenExportReply,
+  type OpenExportRequest,
   type SessionEventsReply,
   type SessionView,
 } from '@cobrowse/contracts';
@@ -32,6 +34,11 @@ export class ProjectorClient {
       request,
       30_000,
     );
+  }
+
+  /** The first pass (collecting the columns) scans every match, so it gets a long deadline. */
+  openExport(request: OpenExportRequest): Promise<OpenExportReply> {
+    return this.rpc.send<OpenExportReply, OpenExportRequest>(RPC.projectorOpenExport, request, 120_000);
   }
 
   sessionEvents(tenant: string, sessionId: string): Promise<SessionEventsReply> {

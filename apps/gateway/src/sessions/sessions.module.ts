@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SessionsController } from './sessions.controller';
+import { SessionsExportController } from './sessions-export.controller';
 
-@Module({ controllers: [SessionsController] })
+/** The export route is registered first so that `export.csv` is not taken for a session id. */
+@Module({ controllers: [SessionsExportController, SessionsController] })
 export class SessionsModule {}

@@ -2,13 +2,8 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MongoServerError, type Collection, type Filter, type IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
-import {
-  SESSIONS_COLLECTION,
-  sessionDocumentId,
-  toDocument,
-  toSnapshot,
-  type SessionDocument,
-} from './session-document';
+import { ReadModelLocator } from './read-model-locator';
+import { sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
 
 const DUPLICATE_KEY = 11000;
 
@@ -30,12 +25,22 @@ export const SESSION_INDEXES: IndexDescription[] = [
 @Injectable()
 export class SessionsRepository implements OnModuleInit {
   private readonly logger = new Logger(SessionsRepository.name);
-  private collection!: Collection<SessionDocument>;
 
-  constructor(private readonly mongo: MongoService) {}
+  constructor(
+    private readonly mongo: MongoService,
+    private readonly locator: ReadModelLocator,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.collection = this.mongo.db.collection<SessionDocument>(SESSIONS_COLLECTION);
+    await this.ensureIndexes();
+  }
+
+  /** The live collection, or the one a rebuild is filling. */
+  private get collection(): Collection<SessionDocument> {
+    return this.mongo.db.collection<SessionDocument>(this.locator.sessionsCollection());
+  }
+
+  async ensureIndexes(): Promise<void> {
     if (await this.mongo.isFerretDb()) {
       this.logger.log({ msg: 'FerretDB: secondary indexes skipped (it scans for every filter but _id)' });
     } else {
@@ -61,6 +66,17 @@ export class SessionsRepository implements OnModuleInit {
       if (found.length >= limit) break;
     }
     return found;
+  }
+
+  /** Every match in storage order, without sorting: constant memory in the database as well. */
+  stream(
+    filter: Filter<SessionDocument>,
+    projection?: Record<string, 0 | 1>,
+  ): AsyncIterable<SessionSnapshot> {
+    return this.collection.find(filter, {
+      projection: projection ?? { _id: 0 },
+      batchSize: 500,
+    }) as unknown as AsyncIterable<SessionSnapshot>;
   }
 
   async count(

@@ -1,0 +1,92 @@
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { isErrorBody, type ExportChunkReply } from '@cobrowse/contracts';
+import { NatsConnectionService } from '@cobrowse/messaging';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
+import type { Principal } from '../auth/api-keys';
+import { ErrorResponseDto } from '../docs/schemas';
+import { ProjectorClient } from '../services/projector.client';
+import { ApiSessionFilters } from './session-query.decorators';
+import { parseSessionQuery } from './session-query.parser';
+
+const CHUNK_TIMEOUT_MS = 30_000;
+
+@ApiTags('sessions')
+@ApiBearerAuth()
+@RequireScope('read')
+@Controller('v1/sessions')
+export class SessionsExportController {
+  private readonly logger = new Logger(SessionsExportController.name);
+
+  constructor(
+    private readonly projector: ProjectorClient,
+    private readonly nats: NatsConnectionService,
+  ) {}
+
+  @Get('export.csv')
+  @ApiOperation({
+    summary: 'Every matching session as CSV (RFC 4180, UTF-8), streamed with constant memory, no row limit',
+    description:
+      'Columns: device_locale, os_version, os_api_level, app_id, app_name, app_version, app_build, sdk_version, ' +
+      'platform, agent_name, agent_email, session_id, session_created, session_ended, then one column per custom ' +
+      'data key found (sorted). Dates YYYY-MM-DD HH-MM-SS UTC. Formula-like cells are prefixed with an apostrophe.',
+  })
+  @ApiSessionFilters({ paging: false })
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'text/csv', schema: { type: 'string' } })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Query() raw: Record<string, unknown>,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { query } = parseSessionQuery(raw, { paging: false });
+    const opened = await this.projector.openExport({ tenant: principal.tenant, query });
+    response.status(200);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', 'attachment; filename="sessions.csv"');
+    response.setHeader('Cache-Control', 'no-store');
+    let clientGone = false;
+    response.on('close', () => (clientGone = true));
+
+    await this.write(response, opened.header);
+    try {
+      for (;;) {
+        if (clientGone) {
+          this.nats.nc.publish(opened.next_subject, JSON.stringify({ export_id: opened.export_id, op: 'close' }));
+          return;
+        }
+        const reply = await this.nats.nc.request(
+          opened.next_subject,
+          JSON.stringify({ export_id: opened.export_id, op: 'next' }),
+          { timeout: CHUNK_TIMEOUT_MS },
+        );
+        const chunk = reply.json<ExportChunkReply | { error: unknown }>();
+        if ('error' in chunk) throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
+        if (chunk.csv) await this.write(response, chunk.csv);
+        if (chunk.done) break;
+      }
+      response.end();
+    } catch (e) {
+      // Headers are sent: the only honest signal left is a cut-off response.
+      this.logger.error({ msg: 'export aborted', error: (e as Error).message });
+      response.destroy();
+    }
+  }
+
+  /** Writes and waits for the socket to drain, so a slow client slows the export instead of filling memory. */
+  private write(response: Response, text: string): Promise<void> {
+    if (response.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        response.off('drain', done);
+        response.off('close', done);
+        resolve();
+      };
+      response.on('drain', done);
+      response.on('close', done);
+    });
+  }
+}

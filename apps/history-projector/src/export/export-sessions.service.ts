@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Msg, Subscription } from 'nats';
+import {
+  ErrorCode,
+  RPC,
+  type ExportChunkReply,
+  type ExportChunkRequest,
+  type OpenExportReply,
+  type OpenExportRequest,
+  type SessionSnapshot,
+} from '@cobrowse/contracts';
+import { NatsConnectionService, toErrorBody } from '@cobrowse/messaging';
+import { SessionDomainException } from '@cobrowse/session-domain';
+import { selectSessions } from '../sessions/session-filter';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { csvHeader, csvRow } from './csv';
+
+const ROWS_PER_CHUNK = 500;
+const IDLE_CLOSE_MS = 60_000;
+
+interface OpenExport {
+  rows: AsyncIterator<SessionSnapshot>;
+  keys: string[];
+  residual?: (session: SessionSnapshot) => boolean;
+  idle: NodeJS.Timeout;
+}
+
+/**
+ * CSV export with constant memory: a first pass collects the custom data keys (the
+ * columns), a second streams rows. The gateway pulls chunks one at a time, so neither side
+ * holds more than a chunk however many rows there are.
+ */
+@Injectable()
+export class ExportSessionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExportSessionsService.name);
+  private readonly replicaId = randomUUID();
+  private readonly exports = new Map<string, OpenExport>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly nats: NatsConnectionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nats.nc.subscribe(RPC.projectorExportChunks(this.replicaId), {
+      callback: (_err, msg) => void this.answer(msg),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await Promise.all([...this.exports.keys()].map((id) => this.close(id)));
+  }
+
+  async open(request: OpenExportRequest): Promise<OpenExportReply> {
+    const { filter, residual } = selectSessions(request.tenant, request.query);
+    const keys = new Set<string>();
+    for await (const s of this.sessions.stream(filter, { custom_data: 1, tags: 1 })) {
+      if (!residual || residual(s)) for (const key of Object.keys(s.custom_data ?? {})) keys.add(key);
+    }
+    const sorted = [...keys].sort();
+    const exportId = randomUUID();
+    const rows = this.sessions.stream(filter)[Symbol.asyncIterator]();
+    this.exports.set(exportId, { rows, keys: sorted, residual, idle: this.idleTimer(exportId) });
+    return {
+      export_id: exportId,
+      header: csvHeader(sorted),
+      next_subject: RPC.projectorExportChunks(this.replicaId),
+    };
+  }
+
+  async next(exportId: string): Promise<ExportChunkReply> {
+    const open = this.exports.get(exportId);
+    if (!open) throw new SessionDomainException(ErrorCode.InvalidQuery, 'export is closed or unknown');
+    clearTimeout(open.idle);
+    let csv = '';
+    for (let n = 0; n < ROWS_PER_CHUNK;) {
+      const { value, done } = await open.rows.next();
+      if (done) {
+        await this.close(exportId);
+        return { csv, done: true };
+      }
+      if (open.residual && !open.residual(value)) continue;
+      csv += csvRow(value, open.keys);
+      n++;
+    }
+    open.idle = this.idleTimer(exportId);
+    return { csv, done: false };
+  }
+
+  async close(exportId: string): Promise<void> {
+    const open = this.exports.get(exportId);
+    if (!open) return;
+    this.exports.delete(exportId);
+    clearTimeout(open.idle);
+    await open.rows.return?.();
+  }
+
+  private idleTimer(exportId: string): NodeJS.Timeout {
+    return setTimeout(() => void this.close(exportId), IDLE_CLOSE_MS).unref();
+  }
+
+  private async answer(msg: Msg): Promise<void> {
+    try {
+      const request = JSON.parse(msg.string()) as ExportChunkRequest;
+      if (request.op === 'close') {
+        await this.close(request.export_id);
+        msg.respond(JSON.stringify({ csv: '', done: true }));
+      } else {
+        msg.respond(JSON.stringify(await this.next(request.export_id)));
+      }
+    } catch (e) {
+      this.logger.warn({ msg: 'export chunk failed', error: (e as Error).message });
+      msg.respond(JSON.stringify({ error: toErrorBody(e) }));
+    }
+  }
+}

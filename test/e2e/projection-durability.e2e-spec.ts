@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { connect, headers, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { serviceEntry } from '@cobrowse/local-runtime';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
 /** Resources without the fields that move with the clock while a session is open. */
-function stable(session: Record<string, any>) {
+function stable(session: Record<string, any>): Record<string, any> {
   const { length_seconds: _l, formatted_length: _f, pages, ...rest } = session;
   return { ...rest, pages: pages.map(({ duration_seconds: _d, ...p }: Record<string, unknown>) => p) };
 }
@@ -35,7 +35,8 @@ describe('history projection durability', () => {
   it('converges to the same read model, with no duplicate pages, when projectors are killed mid-stream', async () => {
     const ingest = api.as('ingest');
     const sessions: string[] = [];
-    for (let i = 0; i < 10; i++) sessions.push((await ingest.post('/v1/sessions', { device_id: `crash-${i}` })).body.id);
+    for (let i = 0; i < 10; i++)
+      sessions.push((await ingest.post('/v1/sessions', { device_id: `crash-${i}` })).body.id);
 
     let running = true;
     const writer = (async () => {
@@ -61,7 +62,9 @@ describe('history projection durability', () => {
 
     for (const id of sessions) {
       const logged = await readEventLog(nc, `cobrowse.acme.session.${id}.*`);
-      const pagesInLog = logged.filter((e) => e.envelope.type === 'session.page-entered').map((e) => e.envelope.data.url);
+      const pagesInLog = logged
+        .filter((e) => e.envelope.type === 'session.page-entered')
+        .map((e) => e.envelope.data.url);
       await eventually(async () => {
         const { body } = await api.as('read').get(`/v1/sessions/${id}`);
         expect(body.version).toBe(logged.length);
@@ -75,14 +78,15 @@ describe('history projection durability', () => {
     const js = nc.jetstream();
     await js.publish(`cobrowse.acme.session.${id}.created`, 'this is not an event');
     const after = await api.as('ingest').post('/v1/sessions', { device_id: 'after-poison' });
-    await eventually(async () => expect((await api.as('read').get(`/v1/sessions/${after.body.id}`)).status).toBe(200));
+    await eventually(async () =>
+      expect((await api.as('read').get(`/v1/sessions/${after.body.id}`)).status).toBe(200),
+    );
 
     const parked = await (await js.consumers.get('COBROWSE_DEAD_LETTERS')).next({ expires: 5_000 });
     expect(parked).not.toBeNull();
     expect(parked!.string()).toBe('this is not an event');
     expect(parked!.headers?.get('Cobrowse-Dead-Letter-Reason')).toBe('not JSON');
     expect(parked!.headers?.get('Cobrowse-Original-Subject')).toBe(`cobrowse.acme.session.${id}.created`);
-    void headers;
   });
 
   it('reports the projection checkpoint and lag in /health', async () => {
@@ -99,12 +103,16 @@ describe('history projection durability', () => {
 
   it('rebuilds a read model identical to the live one, while queries keep being answered', async () => {
     const ingest = api.as('ingest');
-    const id = (await ingest.post('/v1/sessions', { device_id: 'rebuilt', custom_data: { k: 'v' }, tags: ['t'] })).body.id;
+    const id = (
+      await ingest.post('/v1/sessions', { device_id: 'rebuilt', custom_data: { k: 'v' }, tags: ['t'] })
+    ).body.id;
     await ingest.post(`/v1/sessions/${id}/activate`, { agent: { id: 'a', name: 'Ann' } });
     await ingest.post(`/v1/sessions/${id}/pages`, { url: 'https://a.test/x' });
     await api.as('admin').request('PATCH', `/v1/sessions/${id}/metadata`, { m: 1 });
     await ingest.post(`/v1/sessions/${id}/deactivate`, { reason: 'agent' });
-    await eventually(async () => expect((await api.as('read').get(`/v1/sessions/${id}`)).body.version).toBe(5));
+    await eventually(async () =>
+      expect((await api.as('read').get(`/v1/sessions/${id}`)).body.version).toBe(5),
+    );
 
     const before = await allSessions();
     expect(before.length).toBeGreaterThan(10);
@@ -120,13 +128,19 @@ describe('history projection durability', () => {
       }
     })();
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')], {
-        env: { ...process.env, ...system.env },
-      });
+      const child = spawn(
+        process.execPath,
+        [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')],
+        {
+          env: { ...process.env, ...system.env },
+        },
+      );
       let text = '';
       child.stdout.on('data', (d) => (text += d));
       child.stderr.on('data', (d) => (text += d));
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`)),
+      );
     });
     querying = false;
     await reader;
@@ -139,6 +153,8 @@ describe('history projection durability', () => {
 
     // The live projector follows the switch: new events land in the rebuilt read model.
     const later = (await ingest.post('/v1/sessions', { device_id: 'after-rebuild' })).body.id;
-    await eventually(async () => expect((await api.as('read').get(`/v1/sessions/${later}`)).status).toBe(200));
+    await eventually(async () =>
+      expect((await api.as('read').get(`/v1/sessions/${later}`)).status).toBe(200),
+    );
   });
 });

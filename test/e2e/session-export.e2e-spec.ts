@@ -7,7 +7,10 @@ const FIXED =
   'agent_name,agent_email,session_id,session_created,session_ended';
 
 /** Peak resident memory of a process while `work` runs, sampled from /proc. */
-async function peakRssDuring(pid: number, work: () => Promise<void>): Promise<{ baseline: number; peak: number }> {
+async function peakRssDuring(
+  pid: number,
+  work: () => Promise<void>,
+): Promise<{ baseline: number; peak: number }> {
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
   const baseline = rss();
   let peak = baseline;
@@ -21,7 +24,10 @@ async function peakRssDuring(pid: number, work: () => Promise<void>): Promise<{ 
 }
 
 /** Streams the export and counts its lines without keeping it. */
-async function streamExport(url: string, key: string): Promise<{ status: number; header: string; lines: number }> {
+async function streamExport(
+  url: string,
+  key: string,
+): Promise<{ status: number; header: string; lines: number }> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -65,9 +71,18 @@ describe('CSV export', () => {
       occurred_at: 1369939712516,
     });
     await ingest.post(`/v1/sessions/${a.body.id}/deactivate`, { occurred_at: 1369939743522 });
-    const b = await ingest.post('/v1/sessions', { device_id: 'csv-2', occurred_at: 1369939800000, tags: ['csv'], custom_data: { mid: '-5' } });
-    await eventually(async () => expect((await api.as('read').get(`/v1/sessions/${a.body.id}`)).body.state).toBe('ended'));
-    await eventually(async () => expect((await api.as('read').get(`/v1/sessions/${b.body.id}`)).status).toBe(200));
+    const b = await ingest.post('/v1/sessions', {
+      device_id: 'csv-2',
+      occurred_at: 1369939800000,
+      tags: ['csv'],
+      custom_data: { mid: '-5' },
+    });
+    await eventually(async () =>
+      expect((await api.as('read').get(`/v1/sessions/${a.body.id}`)).body.state).toBe('ended'),
+    );
+    await eventually(async () =>
+      expect((await api.as('read').get(`/v1/sessions/${b.body.id}`)).status).toBe(200),
+    );
 
     const r = await fetch(`${system.gatewayUrl}/v1/sessions/export.csv?device_id=csv-1`, {
       headers: { authorization: 'Bearer acme-read-key-00000000000001' },
@@ -87,7 +102,9 @@ describe('CSV export', () => {
     const lines = both.trimEnd().split('\r\n');
     expect(lines[0]).toBe(`${FIXED},alpha,mid,zeta`);
     expect(lines).toHaveLength(3);
-    expect(lines.find((l) => l.includes(b.body.id))).toBe(`,,,,,,,,,,,${b.body.id},2013-05-30 18-50-00,,,-5,`);
+    expect(lines.find((l) => l.includes(b.body.id))).toBe(
+      `,,,,,,,,,,,${b.body.id},2013-05-30 18-50-00,,,-5,`,
+    );
   });
 
   it('answers 400 for bad filters, 401/403 without a read key, and exports nothing of other tenants', async () => {
@@ -110,7 +127,11 @@ describe('CSV export', () => {
           const events = Array.from({ length: 500 }, (_, i) => ({
             type: 'session.created',
             session_id: randomUUID(),
-            data: { device_id: device, custom_data: { bulk: 'yes', plan: `p${i % 7}`, seats: i }, device: { platform: 'web' } },
+            data: {
+              device_id: device,
+              custom_data: { bulk: 'yes', plan: `p${i % 7}`, seats: i },
+              device: { platform: 'web' },
+            },
           }));
           const r = await ingest.post('/v1/events', { events });
           expect(r.status).toBe(200);
@@ -118,10 +139,12 @@ describe('CSV export', () => {
       };
       await Promise.all([worker(), worker(), worker()]);
     };
-    const count = async (device: string) => (await api.as('read').get(`/v1/sessions/count?device_id=${device}`)).body.count;
+    const count = async (device: string) =>
+      (await api.as('read').get(`/v1/sessions/count?device_id=${device}`)).body.count;
 
     const started = Date.now();
-    const phase = (name: string) => process.stdout.write(`${name} after ${Math.round((Date.now() - started) / 1000)} s\n`);
+    const phase = (name: string) =>
+      process.stdout.write(`${name} after ${Math.round((Date.now() - started) / 1000)} s\n`);
     await seed(10_000, 'bulk-10k');
     await seed(90_000, 'bulk-90k');
     phase('100k sessions ingested');
@@ -141,7 +164,10 @@ describe('CSV export', () => {
       let projectorPeak = { baseline: 0, peak: 0 };
       const gatewayPeak = await peakRssDuring(gateway, async () => {
         projectorPeak = await peakRssDuring(projector, async () => {
-          result = await streamExport(`${system.gatewayUrl}/v1/sessions/export.csv?${query}`, 'acme-read-key-00000000000001');
+          result = await streamExport(
+            `${system.gatewayUrl}/v1/sessions/export.csv?${query}`,
+            'acme-read-key-00000000000001',
+          );
         });
       });
       expect(result.status).toBe(200);

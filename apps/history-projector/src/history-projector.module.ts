@@ -23,7 +23,9 @@ export class HistoryProjectorModule {
         ExportModule,
       ],
       controllers: [healthControllerFor('history-projector')],
-      providers: [{ provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: PROJECTOR_CONSUMER }] }],
+      providers: [
+        { provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: PROJECTOR_CONSUMER }] },
+      ],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './rpc-client';
 export * from './messaging.module';
 export * from './keyed-mutex';
 export * from './read-subject';
+export * from './leader-lease';

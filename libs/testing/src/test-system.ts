@@ -48,7 +48,7 @@ export class TestSystem {
       MONGODB_URL: mongo.url,
       COBROWSE_API_KEYS: TEST_API_KEYS_JSON,
       GATEWAY_PORT: String(gatewayPort),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...options.env,
     };
     const system = new TestSystem(dir, nats, mongo, gatewayPort, env);

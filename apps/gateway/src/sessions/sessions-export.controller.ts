@@ -55,7 +55,10 @@ export class SessionsExportController {
     try {
       for (;;) {
         if (clientGone) {
-          this.nats.nc.publish(opened.next_subject, JSON.stringify({ export_id: opened.export_id, op: 'close' }));
+          this.nats.nc.publish(
+            opened.next_subject,
+            JSON.stringify({ export_id: opened.export_id, op: 'close' }),
+          );
           return;
         }
         const reply = await this.nats.nc.request(
@@ -64,7 +67,8 @@ export class SessionsExportController {
           { timeout: CHUNK_TIMEOUT_MS },
         );
         const chunk = reply.json<ExportChunkReply | { error: unknown }>();
-        if ('error' in chunk) throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
+        if ('error' in chunk)
+          throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
         if (chunk.csv) await this.write(response, chunk.csv);
         if (chunk.done) break;
       }

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { evolve } from '@cobrowse/session-domain';
 import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionLogReader } from './session-log.reader';
 
 export type ApplyOutcome =
   | { outcome: 'applied'; snapshot: SessionSnapshot }
   | { outcome: 'already-applied' }
-  /** An earlier event of the session is not in the read model yet (another replica has it). */
+  /** An earlier event of the session is neither in the read model nor readable from the log. */
   | { outcome: 'gap'; have: number };
 
 /** The event cannot be folded into its session, whatever is retried: it goes to the dead letters. */
@@ -20,12 +21,32 @@ function fold(current: SessionSnapshot | null, event: AnySessionEvent): SessionS
   }
 }
 
-/** Folds one logged event into the sessions read model, exactly once per version. */
+/**
+ * Folds one logged event into the sessions read model, exactly once per version. When an
+ * earlier version is missing (its message is still with a crashed replica, or with another
+ * replica right now), the missing events are read from the log and applied first, so the
+ * read model never waits for a redelivery.
+ */
 @Injectable()
 export class ApplySessionEventUseCase {
-  constructor(private readonly sessions: SessionsRepository) {}
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly log: SessionLogReader,
+  ) {}
 
   async execute(event: AnySessionEvent): Promise<ApplyOutcome> {
+    const outcome = await this.applyOne(event);
+    if (outcome.outcome !== 'gap') return outcome;
+    const history = await this.log.read(event.tenant, event.session_id);
+    for (const earlier of history) {
+      if (earlier.version <= outcome.have || earlier.version >= event.version) continue;
+      const filled = await this.applyOne(earlier);
+      if (filled.outcome === 'gap') return filled;
+    }
+    return this.applyOne(event);
+  }
+
+  private async applyOne(event: AnySessionEvent): Promise<ApplyOutcome> {
     if (event.version === 1) {
       const snapshot = fold(null, event);
       return (await this.sessions.insert(snapshot))

@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENTS_STREAM, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { LeaderLease, NatsConnectionService, readBatch } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
-import { ApplySessionEventUseCase, PoisonEventError } from '../projection/apply-session-event.usecase';
 import { parseLoggedEvent } from '../projection/parse-event';
+import {
+  LEASE_TTL_MS,
+  PROJECTOR_LEASE_KEY,
+  PROJECTOR_STEP_DOWN_SUBJECT,
+} from '../projection/session-projection.consumer';
 import {
   READ_MODEL_SWITCHED_SUBJECT,
   readPointer,
@@ -11,9 +15,12 @@ import {
   type ReadModelLocator,
 } from '../sessions/read-model-locator';
 import { SessionsRepository } from '../sessions/sessions.repository';
+import { RebuildWriter } from './rebuild-writer';
 
-/** After the switch, keep replaying this long so nothing the live projector wrote to the old collection is missed. */
-const SETTLE_MS = 3_000;
+/** The live projectors stay away from the lease this long when asked (renewed while the rebuild needs it). */
+const HOLD_OFF_MS = 60_000;
+/** Every replica reads the read-model pointer at least this often. */
+const POINTER_SPREAD_MS = 2_000;
 
 export interface RebuildProgress {
   seq: number;
@@ -31,9 +38,11 @@ export interface RebuildResult {
 }
 
 /**
- * Replays the whole event log into a fresh sessions collection, switches the live read
- * model to it once caught up, keeps replaying while every replica follows the switch,
- * then drops the old collection. Queries are answered throughout.
+ * Replays the whole event log into a fresh sessions collection while the live projector
+ * keeps the old one current. Once caught up it takes the projection lease (the live
+ * projector steps down, so there is never a second writer), replays the rest, switches the
+ * read model to the new collection, hands the lease back and drops the old collection.
+ * Queries are answered throughout.
  */
 @Injectable()
 export class RebuildReadModelUseCase {
@@ -48,52 +57,89 @@ export class RebuildReadModelUseCase {
     const previous = await readPointer(this.mongo);
     const target = `sessions_${Date.now()}`;
     await this.dropLeftovers(previous);
-    const repository = new SessionsRepository(this.mongo, { sessionsCollection: () => target } as ReadModelLocator);
+    const repository = new SessionsRepository(this.mongo, {
+      sessionsCollection: () => target,
+    } as ReadModelLocator);
     await repository.ensureIndexes();
-    const apply = new ApplySessionEventUseCase(repository);
+    const writer = new RebuildWriter(repository);
 
-    const consumer = await this.nats.js.consumers.get(EVENTS_STREAM, { filterSubjects: [SESSION_EVENTS_WILDCARD] });
     const progress: RebuildProgress = { seq: 0, lastSeq: 0, applied: 0, skipped: 0, phase: 'replaying' };
-    let switchedAt = 0;
-    for (;;) {
-      progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
-      const batch = await consumer.fetch({ max_messages: 500, expires: 1_000 });
-      let received = 0;
-      let pending = 0;
-      for await (const m of batch) {
-        received++;
-        pending = m.info.pending;
-        progress.seq = m.seq;
-        const parsed = parseLoggedEvent(m.data);
-        if ('reason' in parsed) {
-          progress.skipped++;
-          continue;
-        }
-        try {
-          const outcome = await apply.execute(parsed.event);
-          if (outcome.outcome === 'gap') progress.skipped++;
-          else progress.applied++;
-        } catch (e) {
-          if (!(e instanceof PoisonEventError)) throw e;
-          progress.skipped++;
-        }
-      }
-      onProgress(progress);
-      const caughtUp = received === 0 || pending === 0;
-      if (caughtUp && progress.phase === 'replaying') {
-        await switchPointer(this.mongo, target);
-        this.nats.nc.publish(READ_MODEL_SWITCHED_SUBJECT, target);
-        progress.phase = 'switched';
-        switchedAt = Date.now();
+    const lease = new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS);
+    let renewal: NodeJS.Timeout | undefined;
+    try {
+      for (;;) {
+        const caughtUp = await this.replayBatch(writer, progress);
         onProgress(progress);
-      } else if (caughtUp && Date.now() - switchedAt >= SETTLE_MS) {
+        if (!caughtUp) continue;
+        if (!renewal) {
+          renewal = await this.takeLease(lease);
+          continue; // replay what the live projector had not yet applied
+        }
         break;
       }
+      await switchPointer(this.mongo, target);
+      this.nats.nc.publish(READ_MODEL_SWITCHED_SUBJECT, target);
+      progress.phase = 'switched';
+      onProgress(progress);
+      await new Promise((r) => setTimeout(r, POINTER_SPREAD_MS));
+    } finally {
+      if (renewal) {
+        clearInterval(renewal);
+        await lease.release();
+      }
+      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, '0');
     }
-    if (previous !== target) await this.mongo.db.collection(previous).drop().catch(() => undefined);
+    if (previous !== target) await this.dropCollection(previous);
     progress.phase = 'done';
     onProgress(progress);
     return { collection: target, previous, applied: progress.applied, skipped: progress.skipped };
+  }
+
+  /** Asks the live projector to step down and holds the lease until released. */
+  private async takeLease(lease: LeaderLease): Promise<NodeJS.Timeout> {
+    const deadline = Date.now() + HOLD_OFF_MS;
+    for (;;) {
+      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, String(HOLD_OFF_MS));
+      if (await lease.tryAcquire()) break;
+      if (Date.now() > deadline) throw new Error('the live projector did not hand over the projection lease');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return setInterval(() => {
+      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, String(HOLD_OFF_MS));
+      void lease.renew();
+    }, 1_000);
+  }
+
+  /** Applies up to one batch from the log; true when nothing is left to replay. */
+  private async replayBatch(writer: RebuildWriter, progress: RebuildProgress): Promise<boolean> {
+    progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+    const { events, pending } = await readBatch(
+      this.nats.nc,
+      EVENTS_STREAM,
+      SESSION_EVENTS_WILDCARD,
+      progress.seq + 1,
+      500,
+    );
+    for (const m of events) {
+      progress.seq = m.seq;
+      const parsed = parseLoggedEvent(m.data);
+      if ('reason' in parsed) {
+        progress.skipped++;
+        continue;
+      }
+      if (await writer.apply(parsed.event)) progress.applied++;
+      else progress.skipped++;
+    }
+    await writer.flush();
+    if (!events.length) progress.seq = Math.max(progress.seq, progress.lastSeq);
+    return pending === 0;
+  }
+
+  private async dropCollection(name: string): Promise<void> {
+    await this.mongo.db
+      .collection(name)
+      .drop()
+      .catch(() => undefined);
   }
 
   /** Collections of earlier rebuilds that never switched over. */

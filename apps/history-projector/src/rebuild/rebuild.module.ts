@@ -9,7 +9,11 @@ export class RebuildModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RebuildModule,
-      imports: [ConfigModule.forRoot(config), MessagingModule.forRoot('history-projector-rebuild'), PersistenceModule.forRoot()],
+      imports: [
+        ConfigModule.forRoot(config),
+        MessagingModule.forRoot('history-projector-rebuild'),
+        PersistenceModule.forRoot(),
+      ],
       providers: [RebuildReadModelUseCase],
     };
   }

@@ -107,12 +107,17 @@ export class SessionsRepository implements OnModuleInit {
     }
   }
 
-  /** Replaces the session only if it is still at `expectedVersion`; false otherwise. */
+  /**
+   * Replaces the session only if it is still at `expectedVersion`; false otherwise. On
+   * MongoDB the version is part of the filter (an atomic compare-and-set). FerretDB v1
+   * evaluates any filter but a lone `_id` by scanning the collection, and its updates are not
+   * atomic anyway, so there the single writer (the projection lease) and the per-session
+   * queue do the guarding and the write is by `_id` alone.
+   */
   async replaceIfVersion(snapshot: SessionSnapshot, expectedVersion: number): Promise<boolean> {
-    const result = await this.collection.replaceOne(
-      { _id: sessionDocumentId(snapshot.tenant, snapshot.id), version: expectedVersion },
-      toDocument(snapshot),
-    );
+    const _id = sessionDocumentId(snapshot.tenant, snapshot.id);
+    const filter = (await this.mongo.isFerretDb()) ? { _id } : { _id, version: expectedVersion };
+    const result = await this.collection.replaceOne(filter, toDocument(snapshot));
     return result.matchedCount === 1;
   }
 }

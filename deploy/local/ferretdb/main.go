@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -54,6 +55,7 @@ func main() {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
+	go newIDIndexer(abs, logger).run(ctx, time.Second)
 
 	// The listener address is known once Run has started listening.
 	fmt.Println(f.MongoDBURI())

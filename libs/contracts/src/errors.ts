@@ -33,3 +33,25 @@ export function isErrorBody(value: unknown): value is ErrorBody {
   const v = value as Record<string, unknown>;
   return typeof v.statusCode === 'number' && typeof v.code === 'string' && typeof v.message === 'string';
 }
+
+/** An error that knows its HTTP status and client-facing code (one subclass per domain). */
+export abstract class CodedException extends Error {
+  abstract readonly statusCode: number;
+
+  protected constructor(
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return {
+      statusCode: this.statusCode,
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorBody } from '@cobrowse/contracts';
+import { CodedException, ErrorCode } from '@cobrowse/contracts';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ValidationFailed]: 400,
@@ -14,26 +14,17 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
 };
 
 /** A reported fact or query the session rules refuse; carries the client-facing code. */
-export class SessionDomainException extends Error {
+export class SessionDomainException extends CodedException {
   constructor(
-    readonly code: ErrorCode,
+    override readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown[],
+    details?: unknown[],
   ) {
-    super(message);
+    super(code, message, details);
     this.name = 'SessionDomainException';
   }
 
   get statusCode(): number {
     return STATUS_BY_CODE[this.code] ?? 400;
-  }
-
-  toBody(): ErrorBody {
-    return {
-      statusCode: this.statusCode,
-      code: this.code,
-      message: this.message,
-      ...(this.details ? { details: this.details } : {}),
-    };
   }
 }

@@ -12,9 +12,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keys MongoDB cannot store as field names (SPEC section 6). */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys MongoDB cannot store as field names (SPEC section 6), and ones that would reach object prototypes. */
 export function badKeys(value: Record<string, unknown>): string[] {
-  return Object.keys(value).filter((k) => k.includes('.') || k.startsWith('$') || k.length === 0);
+  return Object.getOwnPropertyNames(value).filter(
+    (k) => k.includes('.') || k.startsWith('$') || k.length === 0 || RESERVED_KEYS.has(k),
+  );
 }
 
 /** Absolute http(s) URL, another scheme's URI (app://…), or an app route starting with "/". */
@@ -64,7 +68,9 @@ export function IsMetadataObject(options?: ValidationOptions) {
     'isMetadataObject',
     (value) => {
       const bad = badKeys(value);
-      return bad.length ? `has keys that contain "." or start with "$": ${bad.join(', ')}` : null;
+      return bad.length
+        ? `has keys that are empty, contain "." or start with "$" (or are reserved): ${bad.join(', ')}`
+        : null;
     },
     options,
   );
@@ -76,7 +82,8 @@ export function IsCustomData(allowNull: boolean, options?: ValidationOptions) {
     'isCustomData',
     (value) => {
       const bad = badKeys(value);
-      if (bad.length) return `has keys that contain "." or start with "$": ${bad.join(', ')}`;
+      if (bad.length)
+        return `has keys that are empty, contain "." or start with "$" (or are reserved): ${bad.join(', ')}`;
       const wrong = Object.entries(value)
         .filter(([, v]) => !(['string', 'number', 'boolean'].includes(typeof v) || (allowNull && v === null)))
         .map(([k]) => k);

@@ -280,6 +280,42 @@ describe('ingest', () => {
     });
   });
 
+  describe('session-lifecycle on its own', () => {
+    it('does not take the gateway on trust: bad facts sent straight to it are rejected', async () => {
+      const request = {
+        pattern: 'cobrowse-svc.lifecycle.append',
+        id: randomUUID(),
+        data: {
+          tenant: 'acme',
+          events: [
+            { event_id: 'x1', type: 'session.created', session_id: randomUUID(), occurred_at: 1, data: {} },
+            { event_id: 'x2', type: 'session.exploded', session_id: randomUUID(), occurred_at: 1, data: {} },
+            {
+              event_id: 'x3',
+              type: 'session.created',
+              session_id: 'not-a-uuid',
+              occurred_at: 1,
+              data: { device_id: 'd' },
+            },
+          ],
+        },
+      };
+      const reply = (
+        await nc.request('cobrowse-svc.lifecycle.append', JSON.stringify(request), { timeout: 10_000 })
+      ).json<any>();
+      expect(
+        reply.response.results.map((r: { status: string; error: { code: string } }) => [
+          r.status,
+          r.error.code,
+        ]),
+      ).toEqual([
+        ['rejected', 'VALIDATION_FAILED'],
+        ['rejected', 'VALIDATION_FAILED'],
+        ['rejected', 'VALIDATION_FAILED'],
+      ]);
+    });
+  });
+
   describe('access', () => {
     it('applies 401 / 403 / 404 on every ingest path', async () => {
       const id = await newSession();

@@ -35,6 +35,13 @@ describe('the core session events flow end to end', () => {
   });
 
   it('gives page durations 11, 7, 11 for the reference session, on both history paths', async () => {
+    const updates: Array<{ subject: string; state: string; version: number; expires_at: string | null }> = [];
+    const updatesSub = nc.subscribe('cobrowse.acme.session-updated.*', {
+      callback: (_err, m) => {
+        const s = JSON.parse(m.string());
+        updates.push({ subject: m.subject, state: s.state, version: s.version, expires_at: s.expires_at });
+      },
+    });
     const received: Array<{ subject: string; type: string; version: number }> = [];
     const sub = nc.subscribe('cobrowse.acme.session.>', {
       callback: (_err, m) => {
@@ -110,6 +117,12 @@ describe('the core session events flow end to end', () => {
 
     await eventually(async () => expect(received).toHaveLength(6));
     sub.unsubscribe();
+    await eventually(async () => expect(updates.map((u) => u.version)).toEqual([1, 2, 3, 4, 5, 6]));
+    updatesSub.unsubscribe();
+    expect(updates.every((u) => u.subject === `cobrowse.acme.session-updated.${id}`)).toBe(true);
+    expect(updates[5].state).toBe('ended');
+    expect(updates[4].expires_at).toBeNull();
+    expect(Date.parse(updates[5].expires_at!)).toBeGreaterThan(Date.now() + 13 * 86_400_000);
     expect(received).toEqual([
       { subject: `cobrowse.acme.session.${id}.created`, type: 'session.created', version: 1 },
       { subject: `cobrowse.acme.session.${id}.activated`, type: 'session.activated', version: 2 },

@@ -14,6 +14,7 @@ import {
   SESSION_EVENTS_WILDCARD,
   deadLetterSubject,
   sessionUpdatedSubject,
+  type SessionSnapshot,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import {
@@ -25,6 +26,7 @@ import {
   NatsConnectionService,
 } from '@cobrowse/messaging';
 import { toSessionResource } from '@cobrowse/session-domain';
+import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { ApplySessionEventUseCase, PoisonEventError } from './apply-session-event.usecase';
 import { parseLoggedEvent } from './parse-event';
 
@@ -61,6 +63,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly apply: ApplySessionEventUseCase,
+    private readonly retention: RetentionPolicyRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -172,7 +175,9 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
         const { tenant, id } = result.snapshot;
         this.nats.nc.publish(
           sessionUpdatedSubject(tenant, id),
-          JSON.stringify(toSessionResource(result.snapshot, Date.now())),
+          JSON.stringify(
+            toSessionResource(result.snapshot, Date.now(), await this.expiresAt(result.snapshot)),
+          ),
         );
       }
     } catch (e) {
@@ -184,6 +189,10 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
       });
       m.nak(RETRY_MS);
     }
+  }
+
+  private async expiresAt(session: SessionSnapshot): Promise<number | null> {
+    return sessionExpiresAt(session.ended_recorded_at, await this.retention.forTenant(session.tenant));
   }
 
   /** Poison events go to the dead-letter stream with the reason, and stop blocking the consumer. */

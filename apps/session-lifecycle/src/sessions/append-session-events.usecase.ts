@@ -1,10 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
+  EVENT_ID_PATTERN,
+  isSessionEventType,
+  isTenantId,
+  validateEventData,
   type AppendEventResult,
   type AppendEventsReply,
   type AppendEventsRequest,
   type ErrorBody,
+  type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
 
@@ -14,6 +19,37 @@ const EVENT_LOG_UNAVAILABLE: ErrorBody = {
   code: ErrorCode.ServiceUnavailable,
   message: 'event log unavailable; retry',
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The gateway validates first; this is the lifecycle not taking that on trust, since
+ * anything on NATS could send it a request.
+ */
+function refusal(tenant: string, event: ReportedSessionEvent): ErrorBody | null {
+  const invalid = (message: string): ErrorBody => ({
+    statusCode: 400,
+    code: ErrorCode.ValidationFailed,
+    message,
+  });
+  if (!isTenantId(tenant)) return invalid('tenant is not valid');
+  if (typeof event !== 'object' || event === null) return invalid('event must be an object');
+  if (typeof event.event_id !== 'string' || !EVENT_ID_PATTERN.test(event.event_id))
+    return invalid('event_id is not valid');
+  if (!isSessionEventType(event.type)) return invalid('type is not a session event type');
+  if (typeof event.session_id !== 'string' || !UUID.test(event.session_id))
+    return invalid('session_id must be a lower-case UUID');
+  if (!Number.isSafeInteger(event.occurred_at) || event.occurred_at < 0)
+    return invalid('occurred_at must be epoch ms');
+  const data = validateEventData(event.type, event.data);
+  return data.data
+    ? null
+    : { ...invalid(`${data.issues[0].field}: ${data.issues[0].message}`), details: data.issues };
+}
+
+function validData(event: ReportedSessionEvent) {
+  return validateEventData(event.type, event.data).data!;
+}
 
 /**
  * A batch of reported facts: events of one session are decided in request order,
@@ -39,8 +75,16 @@ export class AppendSessionEventsUseCase {
       for (let positions = queues.shift(); positions; positions = queues.shift()) {
         for (const index of positions) {
           const event = request.events[index];
+          const refused = refusal(request.tenant, event);
+          if (refused) {
+            results[index] = { event_id: String(event?.event_id ?? ''), status: 'rejected', error: refused };
+            continue;
+          }
           try {
-            results[index] = await this.appendOne.execute(request.tenant, event);
+            results[index] = await this.appendOne.execute(request.tenant, {
+              ...event,
+              data: validData(event),
+            });
           } catch (e) {
             this.logger.error({ msg: 'append failed', error: (e as Error).message });
             results[index] = { event_id: event.event_id, status: 'rejected', error: EVENT_LOG_UNAVAILABLE };

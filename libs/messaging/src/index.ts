@@ -7,3 +7,4 @@ export * from './messaging.module';
 export * from './keyed-mutex';
 export * from './read-subject';
 export * from './leader-lease';
+export * from './leased-consumer';

@@ -51,7 +51,8 @@ describe('CSV export', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    // No inactivity timeouts while 100k open sessions sit in the read model.
+    system = await TestSystem.start({ env: { SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000) } });
     api = new ApiClient(system.gatewayUrl);
   });
 
@@ -118,18 +119,18 @@ describe('CSV export', () => {
 
   it('streams 100k sessions without memory growing with the row count', async () => {
     const ingest = api.as('ingest');
-    const seed = async (count: number, device: string) => {
+    const seed = async (count: number, part: string) => {
       const batches = Math.ceil(count / 500);
       let next = 0;
       const worker = async () => {
         while (next < batches) {
-          next++;
+          const batch = next++;
           const events = Array.from({ length: 500 }, (_, i) => ({
             type: 'session.created',
             session_id: randomUUID(),
             data: {
-              device_id: device,
-              custom_data: { bulk: 'yes', plan: `p${i % 7}`, seats: i },
+              device_id: `${part}-${batch}-${i}`,
+              custom_data: { bulk: 'yes', part, plan: `p${i % 7}` },
               device: { platform: 'web' },
             },
           }));
@@ -139,22 +140,18 @@ describe('CSV export', () => {
       };
       await Promise.all([worker(), worker(), worker()]);
     };
-    const count = async (device: string) =>
-      (await api.as('read').get(`/v1/sessions/count?device_id=${device}`)).body.count;
-
     const started = Date.now();
     const phase = (name: string) =>
       process.stdout.write(`${name} after ${Math.round((Date.now() - started) / 1000)} s\n`);
-    await seed(10_000, 'bulk-10k');
-    await seed(90_000, 'bulk-90k');
+    await seed(10_000, 'small');
+    await seed(90_000, 'large');
     phase('100k sessions ingested');
-    // Wait on the projection checkpoint: counting would scan 100k documents on FerretDB each time.
+    // Wait on the projection checkpoint (counting would scan 100k documents on FerretDB each time).
+    // The connection tracker is still catching up meanwhile: the export runs on a busy database.
     await eventually(async () => {
       const [lag] = (await api.get('/health')).body.services['history-projector'].consumers;
       expect(lag.ack_floor).toBe(lag.last_seq);
-    }, 900_000);
-    expect(await count('bulk-10k')).toBe(10_000);
-    expect(await count('bulk-90k')).toBe(90_000);
+    }, 1_200_000);
     phase('100k sessions projected');
 
     const gateway = system.services.get('gateway')![0].pid!;
@@ -171,12 +168,12 @@ describe('CSV export', () => {
         });
       });
       expect(result.status).toBe(200);
-      expect(result.header).toBe(`${FIXED},bulk,plan,seats`);
+      expect(result.header).toBe(`${FIXED},bulk,part,plan`);
       expect(result.lines).toBe(rows + 1);
       return { gateway: gatewayPeak, projector: projectorPeak };
     };
 
-    const small = await exportOf('device_id=bulk-10k', 10_000);
+    const small = await exportOf('filter_part=small', 10_000);
     const all = await exportOf('filter_bulk=yes', 100_000);
     const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
     const growth = (p: { baseline: number; peak: number }) => p.peak - p.baseline;
@@ -189,5 +186,5 @@ describe('CSV export', () => {
     // Ten times the rows must not cost anything like ten times the memory.
     expect(growth(all.gateway)).toBeLessThan(growth(small.gateway) + 32 * 1024 * 1024);
     expect(growth(all.projector)).toBeLessThan(growth(small.projector) + 32 * 1024 * 1024);
-  }, 1_200_000);
+  }, 1_800_000);
 });

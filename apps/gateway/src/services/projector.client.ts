@@ -38,7 +38,7 @@ export class ProjectorClient {
 
   /** The first pass (collecting the columns) scans every match, so it gets a long deadline. */
   openExport(request: OpenExportRequest): Promise<OpenExportReply> {
-    return this.rpc.send<OpenExportReply, OpenExportRequest>(RPC.projectorOpenExport, request, 120_000);
+    return this.rpc.send<OpenExportReply, OpenExportRequest>(RPC.projectorOpenExport, request, 300_000);
   }
 
   sessionEvents(tenant: string, sessionId: string): Promise<SessionEventsReply> {

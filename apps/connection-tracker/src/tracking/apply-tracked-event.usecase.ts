@@ -3,7 +3,6 @@ import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { applyConnection, applySession } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
-import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
 
 /**
@@ -14,7 +13,7 @@ import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.reposi
 export class ApplyTrackedEventUseCase {
   constructor(
     private readonly devices: DevicesRepository,
-    private readonly deadlines: DeadlineSchedule,
+    private readonly deadlines: SessionDeadlinesRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -36,7 +35,7 @@ export class ApplyTrackedEventUseCase {
       });
       return;
     }
-    const deadline = this.deadlines.find(tenant, sessionId);
+    const deadline = await this.deadlines.find(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
       await this.devices.save(
@@ -60,7 +59,7 @@ export class ApplyTrackedEventUseCase {
     const device = applyConnection(await this.devices.findById(event.tenant, event.device_id), event);
     await this.devices.save(device);
     if (!device.current_session_id) return;
-    const deadline = this.deadlines.find(event.tenant, device.current_session_id);
+    const deadline = await this.deadlines.find(event.tenant, device.current_session_id);
     if (!deadline) return;
     let deadlineAt = deadline.deadline_at;
     if (event.type === 'connection.closed') {

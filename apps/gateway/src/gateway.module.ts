@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { AuthModule } from './auth/auth.module';
-import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -23,7 +22,6 @@ export class GatewayModule {
         IngestModule,
         SessionsModule,
         MetadataModule,
-        DevicesModule,
         HistoryModule,
         HealthModule,
       ],

@@ -6,4 +6,3 @@ export * from './session-snapshot';
 export * from './rpc';
 export * from './tenancy';
 export * from './validation';
-export * from './connection-events';

@@ -4,7 +4,6 @@ import { AppConfig } from '@cobrowse/config';
 import { NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
 import { LifecycleClient } from './lifecycle.client';
 import { ProjectorClient } from './projector.client';
-import { TrackerClient } from './tracker.client';
 
 /** Request-reply to the back-end services over NATS; the gateway holds no database connection. */
 @Global()
@@ -23,8 +22,7 @@ import { TrackerClient } from './tracker.client';
     },
     LifecycleClient,
     ProjectorClient,
-    TrackerClient,
   ],
-  exports: [RpcClient, LifecycleClient, ProjectorClient, TrackerClient],
+  exports: [RpcClient, LifecycleClient, ProjectorClient],
 })
 export class ServicesClientModule {}

@@ -6,8 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-# shellcheck source=versions.env
-source deploy/local/versions.env
+# shellcheck source=versions.conf
+source deploy/local/versions.conf
 tools="$root/.tools/bin"
 mkdir -p "$tools"
 

@@ -172,10 +172,10 @@ describe('ingest', () => {
         ['b-4', 'duplicate'],
         ['b-6', 'accepted'],
         ['b-7', 'rejected'],
-        ['b-8', 'rejected'],
+        ['b-8', 'accepted'],
         ['b-9', 'rejected'],
       ]);
-      const [r1, r2, r3, r4, r5, r6, r7, r8, , r10] = body.results;
+      const [r1, r2, r3, r4, r5, r6, r7, r8, , r10] = body.results; // b-8 is a connection fact (no version)
       expect([r1.version, r2.version, r4.version, r6.version, r7.version]).toEqual([1, 2, 3, 3, 2]);
       expect(r3.error.code).toBe('VALIDATION_FAILED');
       expect(r5.error).toMatchObject({ code: 'INVALID_TRANSITION', message: 'session is active' });

@@ -1,10 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
-import { MessagingModule } from '@cobrowse/messaging';
+import { EVENTS_STREAM } from '@cobrowse/contracts';
+import { MessagingModule, NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { healthControllerFor } from '@cobrowse/platform';
+import { HEALTH_CONSUMERS, healthControllerFor } from '@cobrowse/platform';
+import { DeviceQueriesController } from './devices/device-queries.controller';
+import { DeviceQueriesService } from './devices/device-queries.service';
+import { DevicesRepository } from './devices/devices.repository';
+import { InactivitySweeper } from './timeouts/inactivity-sweeper';
+import { SessionDeadlinesRepository } from './timeouts/session-deadlines.repository';
+import { ApplyTrackedEventUseCase } from './tracking/apply-tracked-event.usecase';
+import { ConnectionTrackingConsumer, TRACKER_CONSUMER } from './tracking/connection-tracking.consumer';
 
-/** Devices, live connections and inactivity timeouts (its features land module by module). */
+/** Devices, live connections, presence, and sessions ended for inactivity. */
 @Module({})
 export class ConnectionTrackerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -15,7 +24,30 @@ export class ConnectionTrackerModule {
         MessagingModule.forRoot('connection-tracker'),
         PersistenceModule.forRoot(),
       ],
-      controllers: [healthControllerFor('connection-tracker')],
+      controllers: [healthControllerFor('connection-tracker'), DeviceQueriesController],
+      providers: [
+        { provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: TRACKER_CONSUMER }] },
+        {
+          provide: RpcClient,
+          useFactory: () =>
+            new RpcClient(
+              ClientProxyFactory.create({
+                transport: Transport.NATS,
+                options: {
+                  ...NATS_CONNECT_DEFAULTS,
+                  servers: config.NATS_URL.split(','),
+                  name: 'connection-tracker-rpc',
+                },
+              }),
+            ),
+        },
+        DevicesRepository,
+        SessionDeadlinesRepository,
+        ApplyTrackedEventUseCase,
+        ConnectionTrackingConsumer,
+        InactivitySweeper,
+        DeviceQueriesService,
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { AuthModule } from './auth/auth.module';
+import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -22,6 +23,7 @@ export class GatewayModule {
         IngestModule,
         SessionsModule,
         MetadataModule,
+        DevicesModule,
         HistoryModule,
         HealthModule,
       ],

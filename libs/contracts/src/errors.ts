@@ -6,6 +6,7 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   SessionNotFound = 'SESSION_NOT_FOUND',
   SessionNotEnded = 'SESSION_NOT_ENDED',
+  DeviceNotFound = 'DEVICE_NOT_FOUND',
   InvalidTransition = 'INVALID_TRANSITION',
   OccurredAtInFuture = 'OCCURRED_AT_IN_FUTURE',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',

@@ -6,3 +6,4 @@ export * from './session-snapshot';
 export * from './rpc';
 export * from './tenancy';
 export * from './validation';
+export * from './connection-events';

@@ -121,3 +121,22 @@ export interface ExportChunkReply {
   csv: string;
   done: boolean;
 }
+
+export interface DeviceQuery {
+  custom_data?: Record<string, string>;
+  online?: boolean;
+  seen_after?: number;
+  seen_before?: number;
+}
+
+export interface GetDeviceRequest {
+  tenant: string;
+  device_id: string;
+}
+
+export interface ListDevicesRequest {
+  tenant: string;
+  query: DeviceQuery;
+  limit: number;
+  cursor?: string;
+}

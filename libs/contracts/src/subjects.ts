@@ -4,6 +4,12 @@ import type { SessionEventType } from './events';
 export const EVENTS_STREAM = 'COBROWSE_EVENTS';
 /** Every session event of every tenant: cobrowse.<tenant>.session.<session_id>.<event>. */
 export const SESSION_EVENTS_WILDCARD = 'cobrowse.*.session.*.*';
+/** Every connection fact: cobrowse.<tenant>.device.<device_id>.connection-<opened|heartbeat|closed>. */
+export const DEVICE_EVENTS_WILDCARD = 'cobrowse.*.device.*.*';
+
+export function deviceEventSubject(tenant: string, deviceId: string, type: string): string {
+  return `cobrowse.${tenant}.device.${deviceId}.${type.replace('.', '-')}`;
+}
 
 /** Poison events parked by a consumer, with the reason in a header: cobrowse-dlq.<consumer>. */
 export const DEAD_LETTER_STREAM = 'COBROWSE_DEAD_LETTERS';
@@ -39,6 +45,8 @@ export const RPC = {
   projectorCountSessions: 'cobrowse-svc.projector.sessions.count',
   projectorSessionEvents: 'cobrowse-svc.projector.sessions.events',
   projectorOpenExport: 'cobrowse-svc.projector.export.open',
+  trackerGetDevice: 'cobrowse-svc.tracker.devices.get',
+  trackerListDevices: 'cobrowse-svc.tracker.devices.list',
   /** Chunks of one export come from the replica that opened it. */
   projectorExportChunks: (replicaId: string) => `cobrowse-svc.projector.export.${replicaId}`,
   health: (service: string) => `cobrowse-svc.${service}.health`,

@@ -1,6 +1,7 @@
 import {
   DEAD_LETTER_STREAM,
   DEAD_LETTER_WILDCARD,
+  DEVICE_EVENTS_WILDCARD,
   EVENTS_STREAM,
   SESSION_EVENTS_WILDCARD,
 } from '@cobrowse/contracts';
@@ -24,8 +25,9 @@ const ms = (n: number) => n * 1_000_000;
 export function eventStreamConfig({ replicas, duplicateWindowMs }: EventLogOptions): Partial<StreamConfig> {
   return {
     name: EVENTS_STREAM,
-    description: 'Co-browse session event log: cobrowse.<tenant>.session.<session_id>.<event>',
-    subjects: [SESSION_EVENTS_WILDCARD],
+    description:
+      'Co-browse event log: cobrowse.<tenant>.session.<session_id>.<event> and cobrowse.<tenant>.device.<device_id>.<fact>',
+    subjects: [SESSION_EVENTS_WILDCARD, DEVICE_EVENTS_WILDCARD],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,

@@ -69,6 +69,11 @@ export class LeasedConsumer {
     );
   }
 
+  /** Whether this replica holds the lease (and so does the singleton work) right now. */
+  get holding(): boolean {
+    return this.messages !== undefined;
+  }
+
   async start(): Promise<void> {
     if (this.options.stepDownSubject) {
       this.stepDown = this.nats.nc.subscribe(this.options.stepDownSubject, {

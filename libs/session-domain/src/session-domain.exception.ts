@@ -5,6 +5,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.OccurredAtInFuture]: 400,
   [ErrorCode.SessionNotFound]: 404,
   [ErrorCode.SessionNotEnded]: 404,
+  [ErrorCode.DeviceNotFound]: 404,
   [ErrorCode.InvalidTransition]: 409,
   [ErrorCode.MetadataTooLarge]: 413,
   [ErrorCode.VersionMismatch]: 412,

@@ -121,3 +121,47 @@ export class HealthDto {
 }
 
 export const EXTRA_SCHEMAS = [ServiceHealthDto];
+
+class ExpectedDisconnectResourceDto {
+  @ApiProperty({ nullable: true, type: Number }) return_time_seconds!: number | null;
+  @ApiProperty({ nullable: true, type: String }) message!: string | null;
+  @ApiProperty({ nullable: true, type: String }) title!: string | null;
+  @ApiProperty({ format: 'date-time' }) ts!: string;
+}
+
+class ConnectionResourceDto {
+  @ApiProperty() unique_connection_id!: string;
+  @ApiProperty({ nullable: true, type: String }) current_url!: string | null;
+  @ApiProperty({ format: 'date-time' }) active_since!: string;
+  @ApiProperty({ enum: ['active', 'disconnected'] }) status!: string;
+  @ApiProperty() has_focus!: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_focus_at!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) screen_width!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) screen_height!: number | null;
+  @ApiProperty({ type: ExpectedDisconnectResourceDto, nullable: true })
+  expected_disconnect!: ExpectedDisconnectResourceDto | null;
+}
+
+export class DeviceResourceDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'date-time' }) added_at!: string;
+  @ApiProperty({ format: 'date-time' }) last_seen_at!: string;
+  @ApiProperty() is_online!: boolean;
+  @ApiProperty() is_in_session!: boolean;
+  @ApiProperty({ nullable: true, type: String }) current_session_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_url!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) device!: object;
+  @ApiProperty({ type: 'object', additionalProperties: true }) custom_data!: object;
+  @ApiProperty({ type: [ConnectionResourceDto] }) connections!: ConnectionResourceDto[];
+}
+
+export class DeviceListDto {
+  @ApiProperty({ type: [DeviceResourceDto] }) data!: DeviceResourceDto[];
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}
+
+export class ConnectionAckDto {
+  @ApiProperty() event_id!: string;
+  @ApiProperty({ enum: ['accepted', 'duplicate'] }) status!: string;
+  @ApiProperty() device_id!: string;
+}

@@ -13,6 +13,7 @@ describe('parseBatchItem', () => {
     });
     expect(parsed).toEqual({
       ok: true,
+      kind: 'session',
       event: {
         event_id: 'e1',
         type: 'session.page-entered',
@@ -29,7 +30,13 @@ describe('parseBatchItem', () => {
     expect(a.ok && a.event.occurred_at).toBe(5);
     const b1 = parseBatchItem('acme', { event_id: 'c', type: 'session.created', data: { device_id: 'd' } });
     const b2 = parseBatchItem('acme', { event_id: 'c', type: 'session.created', data: { device_id: 'd' } });
-    expect(b1.ok && b2.ok && b1.event.session_id === b2.event.session_id).toBe(true);
+    expect(
+      b1.ok &&
+        b2.ok &&
+        b1.kind === 'session' &&
+        b2.kind === 'session' &&
+        b1.event.session_id === b2.event.session_id,
+    ).toBe(true);
   });
 
   it('collects every problem of an item with field details', () => {
@@ -45,8 +52,8 @@ describe('parseBatchItem', () => {
     expect(parsed.error.code).toBe('VALIDATION_FAILED');
     expect((parsed.error.details as Array<{ field: string }>).map((d) => d.field)).toEqual([
       'event_id',
-      'session_id',
       'occurred_at',
+      'session_id',
       'data.agent.id',
     ]);
   });
@@ -65,6 +72,40 @@ describe('parseBatchItem', () => {
     const parsed = parseBatchItem('acme', item);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.error.code).toBe(code);
+  });
+
+  it('takes connection facts keyed by device', () => {
+    const parsed = parseBatchItem('acme', {
+      event_id: 'c1',
+      type: 'connection.closed',
+      occurred_at: 9,
+      data: {
+        device_id: 'd',
+        connection_id: 'tab-1',
+        expected_disconnect: { return_time_seconds: 30 },
+        junk: 1,
+      },
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      kind: 'connection',
+      event: {
+        event_id: 'c1',
+        type: 'connection.closed',
+        device_id: 'd',
+        occurred_at: 9,
+        data: { device_id: 'd', connection_id: 'tab-1', expected_disconnect: { return_time_seconds: 30 } },
+      },
+    });
+    const bad = parseBatchItem('acme', {
+      type: 'connection.opened',
+      data: { device_id: 'a.b', connection_id: 'x', has_focus: 'yes' },
+    });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && (bad.error.details as Array<{ field: string }>).map((d) => d.field).sort()).toEqual([
+      'data.device_id',
+      'data.has_focus',
+    ]);
   });
 
   it('defaults the end reason to api', () => {

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   EVENT_ID_PATTERN,
+  isConnectionEventType,
   isPlainObject,
   isSessionEventType,
+  validateConnectionData,
+  type ConnectionEventType,
   parseTimestamp,
   validateEventData,
   type ErrorBody,
@@ -14,8 +17,18 @@ import { newSessionId } from './reported-event.factory';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A connection fact ready for the log; the gateway stamps `recorded_at` when it publishes. */
+export interface ReportedConnectionEvent {
+  event_id: string;
+  type: ConnectionEventType;
+  device_id: string;
+  occurred_at: number;
+  data: Record<string, unknown>;
+}
+
 export type ParsedBatchItem =
-  | { ok: true; event: ReportedSessionEvent }
+  | { ok: true; kind: 'session'; event: ReportedSessionEvent }
+  | { ok: true; kind: 'connection'; event: ReportedConnectionEvent }
   | { ok: false; event_id: string; session_id?: string; error: ErrorBody };
 
 function invalid(eventId: string, issues: FieldIssue[], sessionId?: string): ParsedBatchItem {
@@ -43,14 +56,27 @@ export function parseBatchItem(tenant: string, item: unknown, now = Date.now()):
   const eventId = typeof rawId === 'string' && EVENT_ID_PATTERN.test(rawId) ? rawId : randomUUID();
 
   const type = item.type;
-  if (typeof type === 'string' && type.startsWith('connection.')) {
+  let occurredAt = now;
+  if (item.occurred_at !== undefined) {
+    const parsed = parseTimestamp(item.occurred_at);
+    if (parsed === null)
+      issues.push({ field: 'occurred_at', message: 'must be epoch milliseconds or an ISO 8601 date' });
+    else occurredAt = parsed;
+  }
+
+  if (isConnectionEventType(type)) {
+    const data = validateConnectionData(type, item.data);
+    issues.push(...data.issues);
+    if (issues.length || !data.data) return invalid(eventId, issues);
     return {
-      ok: false,
-      event_id: eventId,
-      error: {
-        statusCode: 400,
-        code: ErrorCode.UnsupportedEventType,
-        message: `${type} is not accepted by this version of the service yet`,
+      ok: true,
+      kind: 'connection',
+      event: {
+        event_id: eventId,
+        type,
+        device_id: data.data.device_id as string,
+        occurred_at: occurredAt,
+        data: data.data,
       },
     };
   }
@@ -70,19 +96,12 @@ export function parseBatchItem(tenant: string, item: unknown, now = Date.now()):
     issues.push({ field: 'session_id', message: 'must be a UUID' });
   }
 
-  let occurredAt = now;
-  if (item.occurred_at !== undefined) {
-    const parsed = parseTimestamp(item.occurred_at);
-    if (parsed === null)
-      issues.push({ field: 'occurred_at', message: 'must be epoch milliseconds or an ISO 8601 date' });
-    else occurredAt = parsed;
-  }
-
   const data = validateEventData(type, item.data);
   issues.push(...data.issues);
   if (issues.length || !data.data || !sessionId) return invalid(eventId, issues, sessionId);
   return {
     ok: true,
+    kind: 'session',
     event: { event_id: eventId, type, session_id: sessionId, occurred_at: occurredAt, data: data.data },
   };
 }

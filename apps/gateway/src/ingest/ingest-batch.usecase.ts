@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { LifecycleClient } from '../services/lifecycle.client';
 import type { ReportedSessionEvent } from '@cobrowse/contracts';
 import type { BatchResultDto } from './dto/ingest-batch.dto';
-import { parseBatchItem } from './batch-item.parser';
+import { parseBatchItem, type ReportedConnectionEvent } from './batch-item.parser';
+import { ConnectionEventPublisher } from './connection-event.publisher';
 
 /**
  * POST /v1/events and cobrowse.ingest: 1..500 facts of any sessions; every item gets a
@@ -10,17 +11,23 @@ import { parseBatchItem } from './batch-item.parser';
  */
 @Injectable()
 export class IngestBatchUseCase {
-  constructor(private readonly lifecycle: LifecycleClient) {}
+  constructor(
+    private readonly lifecycle: LifecycleClient,
+    private readonly connections: ConnectionEventPublisher,
+  ) {}
 
   async execute(tenant: string, items: unknown[]): Promise<{ results: BatchResultDto[] }> {
     const results: BatchResultDto[] = new Array(items.length);
     const valid: ReportedSessionEvent[] = [];
     const positions: number[] = [];
+    const connections: Array<{ index: number; event: ReportedConnectionEvent }> = [];
     items.forEach((item, index) => {
       const parsed = parseBatchItem(tenant, item);
-      if (parsed.ok) {
+      if (parsed.ok && parsed.kind === 'session') {
         valid.push(parsed.event);
         positions.push(index);
+      } else if (parsed.ok) {
+        connections.push({ index, event: parsed.event });
       } else {
         results[index] = {
           event_id: parsed.event_id,
@@ -50,6 +57,19 @@ export class IngestBatchUseCase {
             : {}),
         };
       });
+    }
+    // In request order, one after another: facts of one device must reach the log in order.
+    for (const { index, event } of connections) {
+      try {
+        const status = await this.connections.publish(tenant, event);
+        results[index] = { event_id: event.event_id, status };
+      } catch {
+        results[index] = {
+          event_id: event.event_id,
+          status: 'rejected',
+          error: { code: 'SERVICE_UNAVAILABLE', message: 'event log unavailable; retry' },
+        };
+      }
     }
     return { results };
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConnectionEventPublisher } from './connection-event.publisher';
 import { EventsController } from './events.controller';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
 import { NatsIngestListener } from './nats-ingest.listener';
@@ -7,6 +8,7 @@ import { SessionIngestController } from './session-ingest.controller';
 
 @Module({
   controllers: [SessionIngestController, EventsController],
-  providers: [ReportSessionEventUseCase, IngestBatchUseCase, NatsIngestListener],
+  providers: [ReportSessionEventUseCase, IngestBatchUseCase, NatsIngestListener, ConnectionEventPublisher],
+  exports: [ConnectionEventPublisher, IngestBatchUseCase],
 })
 export class IngestModule {}

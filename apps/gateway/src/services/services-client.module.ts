@@ -4,6 +4,7 @@ import { AppConfig } from '@cobrowse/config';
 import { NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
 import { LifecycleClient } from './lifecycle.client';
 import { ProjectorClient } from './projector.client';
+import { TrackerClient } from './tracker.client';
 
 /** Request-reply to the back-end services over NATS; the gateway holds no database connection. */
 @Global()
@@ -22,7 +23,8 @@ import { ProjectorClient } from './projector.client';
     },
     LifecycleClient,
     ProjectorClient,
+    TrackerClient,
   ],
-  exports: [RpcClient, LifecycleClient, ProjectorClient],
+  exports: [RpcClient, LifecycleClient, ProjectorClient, TrackerClient],
 })
 export class ServicesClientModule {}

@@ -2,3 +2,4 @@ export * from './rules';
 export * from './event-data.dto';
 export * from './validate';
 export * from './event-data.validation';
+export * from './connection-data.dto';

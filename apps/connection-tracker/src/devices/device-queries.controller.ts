@@ -1,0 +1,29 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ErrorCode,
+  RPC,
+  type DeviceResource,
+  type GetDeviceRequest,
+  type ListDevicesRequest,
+} from '@cobrowse/contracts';
+import { SessionDomainException } from '@cobrowse/session-domain';
+import { DeviceQueriesService } from './device-queries.service';
+
+@Controller()
+export class DeviceQueriesController {
+  constructor(private readonly queries: DeviceQueriesService) {}
+
+  @MessagePattern(RPC.trackerGetDevice)
+  async get(@Payload() request: GetDeviceRequest): Promise<DeviceResource> {
+    const device = await this.queries.get(request.tenant, request.device_id);
+    if (!device)
+      throw new SessionDomainException(ErrorCode.DeviceNotFound, `device ${request.device_id} not found`);
+    return device;
+  }
+
+  @MessagePattern(RPC.trackerListDevices)
+  list(@Payload() request: ListDevicesRequest) {
+    return this.queries.list(request);
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { Filter } from 'mongodb';
+import {
+  ErrorCode,
+  type DeviceQuery,
+  type DeviceResource,
+  type ListDevicesRequest,
+} from '@cobrowse/contracts';
+import { AppConfig } from '@cobrowse/config';
+import { SessionDomainException } from '@cobrowse/session-domain';
+import { isOnline, toDeviceResource, type DeviceState } from './device-state';
+import { DevicesRepository } from './devices.repository';
+
+/** Custom data is compared as a string: `3` matches 3 and "3", `true` matches true. */
+function candidates(value: string): Array<string | number | boolean> {
+  const out: Array<string | number | boolean> = [value];
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n) && String(n) === value) out.push(n);
+  if (value === 'true' || value === 'false') out.push(value === 'true');
+  return out;
+}
+
+function encodeCursor(device: DeviceState): string {
+  return Buffer.from(JSON.stringify([device.added_at, device.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { added_at: number; id: string } {
+  try {
+    const [addedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof addedAt === 'number' && typeof id === 'string') return { added_at: addedAt, id };
+  } catch {
+    /* fall through */
+  }
+  throw new SessionDomainException(ErrorCode.InvalidCursor, 'cursor is not one this service gave out');
+}
+
+@Injectable()
+export class DeviceQueriesService {
+  constructor(
+    private readonly devices: DevicesRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(tenant: string, deviceId: string): Promise<DeviceResource | null> {
+    const device = await this.devices.findById(tenant, deviceId);
+    return device ? toDeviceResource(device, Date.now(), this.config.SESSION_INACTIVITY_TIMEOUT_MS) : null;
+  }
+
+  /** Newest added first, with the same stable cursor contract as sessions. */
+  async list(request: ListDevicesRequest): Promise<{ data: DeviceResource[]; next_cursor: string | null }> {
+    const now = Date.now();
+    const timeout = this.config.SESSION_INACTIVITY_TIMEOUT_MS;
+    const and: Filter<DeviceState>[] = [{ tenant: request.tenant }, ...this.filters(request.query)];
+    if (request.cursor) {
+      const c = decodeCursor(request.cursor);
+      and.push({ $or: [{ added_at: { $lt: c.added_at } }, { added_at: c.added_at, id: { $lt: c.id } }] });
+    }
+    const online = request.query.online;
+    const residual =
+      online === undefined ? undefined : (d: DeviceState) => isOnline(d, now, timeout) === online;
+    const rows = await this.devices.list({ $and: and }, request.limit + 1, residual);
+    const page = rows.slice(0, request.limit);
+    return {
+      data: page.map((d) => toDeviceResource(d, now, timeout)),
+      next_cursor: rows.length > request.limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  private filters(query: DeviceQuery): Filter<DeviceState>[] {
+    const out: Filter<DeviceState>[] = [];
+    for (const [key, value] of Object.entries(query.custom_data ?? {})) {
+      out.push({ [`custom_data.${key}`]: { $in: candidates(value) } } as Filter<DeviceState>);
+    }
+    const seen: Record<string, number> = {};
+    if (query.seen_after !== undefined) seen.$gte = query.seen_after;
+    if (query.seen_before !== undefined) seen.$lt = query.seen_before;
+    if (Object.keys(seen).length) out.push({ last_seen_at: seen });
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Collection, Filter } from 'mongodb';
+import { MongoService } from '@cobrowse/persistence';
+import { deviceDocumentId, type DeviceState } from './device-state';
+
+/** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
+@Injectable()
+export class DevicesRepository implements OnModuleInit {
+  private collection!: Collection<DeviceState>;
+
+  constructor(private readonly mongo: MongoService) {}
+
+  async onModuleInit(): Promise<void> {
+    this.collection = this.mongo.db.collection<DeviceState>('devices');
+    if (!(await this.mongo.isFerretDb())) {
+      await this.collection.createIndexes([
+        { key: { tenant: 1, added_at: -1, id: -1 }, name: 'tenant_added' },
+        { key: { tenant: 1, last_seen_at: -1 }, name: 'tenant_last_seen' },
+      ]);
+    }
+  }
+
+  findById(tenant: string, deviceId: string): Promise<DeviceState | null> {
+    return this.collection.findOne({ _id: deviceDocumentId(tenant, deviceId) });
+  }
+
+  async save(device: DeviceState): Promise<void> {
+    await this.collection.replaceOne({ _id: device._id }, device, { upsert: true });
+  }
+
+  /** Up to `limit` devices, newest added first, that also pass `residual`. */
+  async list(
+    filter: Filter<DeviceState>,
+    limit: number,
+    residual?: (d: DeviceState) => boolean,
+  ): Promise<DeviceState[]> {
+    const found: DeviceState[] = [];
+    const cursor = this.collection.find(filter, {
+      sort: { added_at: -1, id: -1 },
+      batchSize: Math.max(limit, 100),
+    });
+    for await (const device of cursor) {
+      if (!residual || residual(device)) found.push(device);
+      if (found.length >= limit) break;
+    }
+    await cursor.close();
+    return found;
+  }
+}

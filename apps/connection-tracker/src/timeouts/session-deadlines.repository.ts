@@ -1,0 +1,46 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Collection } from 'mongodb';
+import { MongoService } from '@cobrowse/persistence';
+
+/** When an open session times out unless it shows activity; kept in the database so restarts keep them. */
+export interface SessionDeadline {
+  _id: string;
+  tenant: string;
+  session_id: string;
+  device_id: string;
+  deadline_at: number;
+}
+
+@Injectable()
+export class SessionDeadlinesRepository implements OnModuleInit {
+  private collection!: Collection<SessionDeadline>;
+
+  constructor(private readonly mongo: MongoService) {}
+
+  async onModuleInit(): Promise<void> {
+    this.collection = this.mongo.db.collection<SessionDeadline>('session_deadlines');
+    if (!(await this.mongo.isFerretDb())) {
+      await this.collection.createIndexes([{ key: { deadline_at: 1 }, name: 'deadline_at' }]);
+    }
+  }
+
+  static id(tenant: string, sessionId: string): string {
+    return `${tenant}/${sessionId}`;
+  }
+
+  find(tenant: string, sessionId: string): Promise<SessionDeadline | null> {
+    return this.collection.findOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
+  }
+
+  async save(deadline: SessionDeadline): Promise<void> {
+    await this.collection.replaceOne({ _id: deadline._id }, deadline, { upsert: true });
+  }
+
+  async remove(tenant: string, sessionId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
+  }
+
+  due(now: number, limit = 500): Promise<SessionDeadline[]> {
+    return this.collection.find({ deadline_at: { $lte: now } }, { limit }).toArray();
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
+import { AppConfig } from '@cobrowse/config';
+import { applyConnection, applySession } from '../devices/device-state';
+import { DevicesRepository } from '../devices/devices.repository';
+import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
+
+/**
+ * Folds session events and connection facts into devices and session deadlines. Activity
+ * counts on the service's clock (`recorded_at`), never the relay's `occurred_at`.
+ */
+@Injectable()
+export class ApplyTrackedEventUseCase {
+  constructor(
+    private readonly devices: DevicesRepository,
+    private readonly deadlines: SessionDeadlinesRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get timeoutMs(): number {
+    return this.config.SESSION_INACTIVITY_TIMEOUT_MS;
+  }
+
+  async session(event: AnySessionEvent): Promise<void> {
+    const { tenant, session_id: sessionId } = event;
+    if (event.type === 'session.created') {
+      const deviceId = event.data.device_id;
+      await this.devices.save(applySession(await this.devices.findById(tenant, deviceId), deviceId, event));
+      await this.deadlines.save({
+        _id: SessionDeadlinesRepository.id(tenant, sessionId),
+        tenant,
+        session_id: sessionId,
+        device_id: deviceId,
+        deadline_at: event.recorded_at + this.timeoutMs,
+      });
+      return;
+    }
+    const deadline = await this.deadlines.find(tenant, sessionId);
+    if (!deadline) return; // ended already, or created before this tracker existed
+    if (event.type === 'session.deactivated') {
+      await this.devices.save(
+        applySession(await this.devices.findById(tenant, deadline.device_id), deadline.device_id, event),
+      );
+      await this.deadlines.remove(tenant, sessionId);
+      return;
+    }
+    if (event.type === 'session.page-entered') {
+      await this.devices.save(
+        applySession(await this.devices.findById(tenant, deadline.device_id), deadline.device_id, event),
+      );
+    }
+    await this.deadlines.save({
+      ...deadline,
+      deadline_at: Math.max(deadline.deadline_at, event.recorded_at + this.timeoutMs),
+    });
+  }
+
+  async connection(event: ConnectionEnvelope): Promise<void> {
+    const device = applyConnection(await this.devices.findById(event.tenant, event.device_id), event);
+    await this.devices.save(device);
+    if (!device.current_session_id) return;
+    const deadline = await this.deadlines.find(event.tenant, device.current_session_id);
+    if (!deadline) return;
+    let deadlineAt = deadline.deadline_at;
+    if (event.type === 'connection.closed') {
+      deadlineAt += (event.data.expected_disconnect?.return_time_seconds ?? 0) * 1000;
+    } else {
+      deadlineAt = Math.max(deadlineAt, event.recorded_at + this.timeoutMs);
+    }
+    if (deadlineAt !== deadline.deadline_at)
+      await this.deadlines.save({ ...deadline, deadline_at: deadlineAt });
+  }
+}

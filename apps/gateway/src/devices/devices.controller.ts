@@ -1,0 +1,54 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorCode, SUBJECT_TOKEN_PATTERN, type DeviceResource } from '@cobrowse/contracts';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
+import type { Principal } from '../auth/api-keys';
+import { DeviceListDto, DeviceResourceDto, ErrorResponseDto } from '../docs/schemas';
+import { ApiException } from '../errors/api.exception';
+import { TrackerClient } from '../services/tracker.client';
+import { parseDeviceQuery } from './device-query.parser';
+
+export function checkDeviceId(id: string): string {
+  if (!SUBJECT_TOKEN_PATTERN.test(id))
+    throw new ApiException(404, ErrorCode.DeviceNotFound, 'device not found');
+  return id;
+}
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@RequireScope('read')
+@ApiResponse({ status: 401, type: ErrorResponseDto })
+@ApiResponse({ status: 403, type: ErrorResponseDto })
+@Controller('v1/devices')
+export class DevicesController {
+  constructor(private readonly tracker: TrackerClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Devices, newest added first, in stable cursor pages' })
+  @ApiQuery({
+    name: 'filter_{key}',
+    required: false,
+    type: String,
+    description: 'custom data equality, as a string',
+  })
+  @ApiQuery({ name: 'online', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'seen_after', required: false, type: String })
+  @ApiQuery({ name: 'seen_before', required: false, type: String })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false, type: String })
+  @ApiResponse({ status: 200, type: DeviceListDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>) {
+    const { query, limit, cursor } = parseDeviceQuery(raw);
+    return this.tracker.listDevices({ tenant: principal.tenant, query, limit, cursor });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A device with its connections and presence' })
+  @ApiResponse({ status: 200, type: DeviceResourceDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceResource> {
+    return this.tracker.getDevice(principal.tenant, checkDeviceId(id));
+  }
+}

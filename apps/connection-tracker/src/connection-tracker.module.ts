@@ -8,6 +8,7 @@ import { HEALTH_CONSUMERS, healthControllerFor } from '@cobrowse/platform';
 import { DeviceQueriesController } from './devices/device-queries.controller';
 import { DeviceQueriesService } from './devices/device-queries.service';
 import { DevicesRepository } from './devices/devices.repository';
+import { DeadlineSchedule } from './timeouts/deadline-schedule';
 import { InactivitySweeper } from './timeouts/inactivity-sweeper';
 import { SessionDeadlinesRepository } from './timeouts/session-deadlines.repository';
 import { ApplyTrackedEventUseCase } from './tracking/apply-tracked-event.usecase';
@@ -43,6 +44,7 @@ export class ConnectionTrackerModule {
         },
         DevicesRepository,
         SessionDeadlinesRepository,
+        DeadlineSchedule,
         ApplyTrackedEventUseCase,
         ConnectionTrackingConsumer,
         InactivitySweeper,

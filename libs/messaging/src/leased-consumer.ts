@@ -20,6 +20,8 @@ export interface LeasedConsumerOptions {
   handle: (m: JsMsg) => Promise<void>;
   /** Where a rebuild asks the holder to step down (payload: how long to stay away, ms). */
   stepDownSubject?: string;
+  /** Runs each time this replica takes the lease, before it consumes (e.g. to load a schedule). */
+  onAcquire?: () => Promise<void>;
   logger: Logger;
 }
 
@@ -103,6 +105,7 @@ export class LeasedConsumer {
           await this.stopConsuming();
         }
       } else if (Date.now() >= this.holdOffUntil && (await this.lease.tryAcquire())) {
+        await this.options.onAcquire?.();
         const consumer = await this.nats.js.consumers.get(stream, durable);
         this.messages = await consumer.consume({ max_messages: 256 });
         this.running = this.run(this.messages);

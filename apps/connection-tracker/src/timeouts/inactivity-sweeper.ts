@@ -3,7 +3,7 @@ import { ErrorCode, RPC, type AppendEventsReply, type AppendEventsRequest } from
 import { AppConfig } from '@cobrowse/config';
 import { RpcClient } from '@cobrowse/messaging';
 import { ConnectionTrackingConsumer } from '../tracking/connection-tracking.consumer';
-import { SessionDeadlinesRepository } from './session-deadlines.repository';
+import { DeadlineSchedule } from './deadline-schedule';
 
 const RETRY_MS = 10_000;
 
@@ -20,7 +20,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   private sweeping = false;
 
   constructor(
-    private readonly deadlines: SessionDeadlinesRepository,
+    private readonly deadlines: DeadlineSchedule,
     private readonly tracking: ConnectionTrackingConsumer,
     private readonly rpc: RpcClient,
     private readonly config: AppConfig,
@@ -40,7 +40,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
     this.sweeping = true;
     try {
       const now = Date.now();
-      for (const deadline of await this.deadlines.due(now)) {
+      for (const deadline of this.deadlines.due(now)) {
         const last = this.requested.get(deadline._id);
         if (last !== undefined && now - last < RETRY_MS) continue;
         this.requested.set(deadline._id, now);

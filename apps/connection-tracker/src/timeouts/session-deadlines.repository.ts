@@ -17,19 +17,12 @@ export class SessionDeadlinesRepository implements OnModuleInit {
 
   constructor(private readonly mongo: MongoService) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     this.collection = this.mongo.db.collection<SessionDeadline>('session_deadlines');
-    if (!(await this.mongo.isFerretDb())) {
-      await this.collection.createIndexes([{ key: { deadline_at: 1 }, name: 'deadline_at' }]);
-    }
   }
 
   static id(tenant: string, sessionId: string): string {
     return `${tenant}/${sessionId}`;
-  }
-
-  find(tenant: string, sessionId: string): Promise<SessionDeadline | null> {
-    return this.collection.findOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
   }
 
   async save(deadline: SessionDeadline): Promise<void> {
@@ -40,7 +33,7 @@ export class SessionDeadlinesRepository implements OnModuleInit {
     await this.collection.deleteOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
   }
 
-  due(now: number, limit = 500): Promise<SessionDeadline[]> {
-    return this.collection.find({ deadline_at: { $lte: now } }, { limit }).toArray();
+  all(): AsyncIterable<SessionDeadline> {
+    return this.collection.find({}, { batchSize: 1000 });
   }
 }

@@ -3,6 +3,7 @@ import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { applyConnection, applySession } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
+import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
 
 /**
@@ -13,7 +14,7 @@ import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.reposi
 export class ApplyTrackedEventUseCase {
   constructor(
     private readonly devices: DevicesRepository,
-    private readonly deadlines: SessionDeadlinesRepository,
+    private readonly deadlines: DeadlineSchedule,
     private readonly config: AppConfig,
   ) {}
 
@@ -35,7 +36,7 @@ export class ApplyTrackedEventUseCase {
       });
       return;
     }
-    const deadline = await this.deadlines.find(tenant, sessionId);
+    const deadline = this.deadlines.find(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
       await this.devices.save(
@@ -59,7 +60,7 @@ export class ApplyTrackedEventUseCase {
     const device = applyConnection(await this.devices.findById(event.tenant, event.device_id), event);
     await this.devices.save(device);
     if (!device.current_session_id) return;
-    const deadline = await this.deadlines.find(event.tenant, device.current_session_id);
+    const deadline = this.deadlines.find(event.tenant, device.current_session_id);
     if (!deadline) return;
     let deadlineAt = deadline.deadline_at;
     if (event.type === 'connection.closed') {

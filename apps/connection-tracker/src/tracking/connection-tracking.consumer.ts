@@ -17,23 +17,27 @@ import {
   LeasedConsumer,
   NatsConnectionService,
 } from '@cobrowse/messaging';
+import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
+import { TrackingKeys } from './tracking-keys';
 
 export const TRACKER_CONSUMER = 'connection-tracker';
 
 /**
  * Session events and connection facts into devices and session deadlines. Every replica
- * runs this; the lease holder consumes (one writer: FerretDB updates are not atomic), one
- * tenant's events at a time and in log order.
+ * runs this; the lease holder consumes (one writer: FerretDB updates are not atomic), the
+ * facts of one device one after another in log order, different devices in parallel.
  */
 @Injectable()
 export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ConnectionTrackingConsumer.name);
   private consumer?: LeasedConsumer;
+  private keys = new TrackingKeys((tenant, session) => this.schedule.deviceOf(tenant, session));
 
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly apply: ApplyTrackedEventUseCase,
+    private readonly schedule: DeadlineSchedule,
     private readonly config: AppConfig,
   ) {}
 
@@ -59,8 +63,12 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
       leaseTtlMs: 5_000,
       replicas: this.config.EVENTS_STREAM_REPLICAS,
       inFlight: 64,
-      keyOf: (m) => m.subject.split('.')[1],
+      keyOf: (m) => this.keys.keyOf(m),
       handle: (m) => this.handle(m),
+      onAcquire: async () => {
+        this.keys = new TrackingKeys((tenant, session) => this.schedule.deviceOf(tenant, session));
+        await this.schedule.load();
+      },
       logger: this.logger,
     });
     await this.consumer.start();
@@ -88,7 +96,11 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
     }
     try {
       if (isConnectionEventType(event.type)) await this.apply.connection(event as ConnectionEnvelope);
-      else if (isSessionEventType(event.type)) await this.apply.session(event as AnySessionEvent);
+      else if (isSessionEventType(event.type)) {
+        await this.apply.session(event as AnySessionEvent);
+        if (event.type === 'session.deactivated')
+          this.keys.forget(event.tenant, (event as AnySessionEvent).session_id);
+      }
       m.ack();
     } catch (e) {
       this.logger.warn({ msg: 'tracking write failed; will retry', error: (e as Error).message, seq: m.seq });

@@ -17,10 +17,15 @@ import { SessionsRepository } from '../sessions/sessions.repository';
 import { csvHeader, csvRow } from './csv';
 
 const ROWS_PER_CHUNK = 500;
+/** A chunk is answered by then even if the database is slow, so the gateway never mistakes slowness for loss. */
+const CHUNK_PATIENCE_MS = 5_000;
 const IDLE_CLOSE_MS = 60_000;
+const STILL_READING = Symbol('still reading');
 
 interface OpenExport {
   rows: AsyncIterator<SessionSnapshot>;
+  /** A read that outlived the previous chunk's patience; the next chunk starts by awaiting it. */
+  pending?: Promise<IteratorResult<SessionSnapshot>>;
   keys: string[];
   residual?: (session: SessionSnapshot) => boolean;
   idle: NodeJS.Timeout;
@@ -76,15 +81,29 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
     if (!open) throw new SessionDomainException(ErrorCode.InvalidQuery, 'export is closed or unknown');
     clearTimeout(open.idle);
     let csv = '';
-    for (let n = 0; n < ROWS_PER_CHUNK;) {
-      const { value, done } = await open.rows.next();
-      if (done) {
-        await this.close(exportId);
-        return { csv, done: true };
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<typeof STILL_READING>((resolve) => {
+      timer = setTimeout(() => resolve(STILL_READING), CHUNK_PATIENCE_MS);
+    });
+    try {
+      for (let n = 0; n < ROWS_PER_CHUNK;) {
+        if (!open.pending) {
+          open.pending = open.rows.next();
+          open.pending.catch(() => undefined); // a read abandoned by close() must not crash the process
+        }
+        const read = await Promise.race([open.pending, patience]);
+        if (read === STILL_READING) break;
+        open.pending = undefined;
+        if (read.done) {
+          await this.close(exportId);
+          return { csv, done: true };
+        }
+        if (open.residual && !open.residual(read.value)) continue;
+        csv += csvRow(read.value, open.keys);
+        n++;
       }
-      if (open.residual && !open.residual(value)) continue;
-      csv += csvRow(value, open.keys);
-      n++;
+    } finally {
+      clearTimeout(timer);
     }
     open.idle = this.idleTimer(exportId);
     return { csv, done: false };

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { connect, type NatsConnection } from 'nats';
-import { serviceEntry } from '@cobrowse/local-runtime';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
 /** Resources without the fields that move with the clock while a session is open. */
@@ -127,21 +125,7 @@ describe('history projection durability', () => {
         else failed++;
       }
     })();
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')],
-        {
-          env: { ...process.env, ...system.env },
-        },
-      );
-      let text = '';
-      child.stdout.on('data', (d) => (text += d));
-      child.stderr.on('data', (d) => (text += d));
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`)),
-      );
-    });
+    const output = await system.rebuild();
     querying = false;
     await reader;
 

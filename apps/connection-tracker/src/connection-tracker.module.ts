@@ -4,10 +4,15 @@ import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { MessagingModule, NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { HEALTH_CONSUMERS, healthControllerFor } from '@cobrowse/platform';
+import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor } from '@cobrowse/platform';
 import { DeviceQueriesController } from './devices/device-queries.controller';
 import { DeviceQueriesService } from './devices/device-queries.service';
 import { DevicesRepository } from './devices/devices.repository';
+import { EraseDeviceUseCase } from './erasure/erase-device.usecase';
+import { ErasureAuditRepository } from './erasure/erasure-audit.repository';
+import { ErasureController } from './erasure/erasure.controller';
+import { DeviceRetentionSweeper } from './retention/device-retention.sweeper';
+import { RetentionPolicyClient } from './retention/retention-policy.client';
 import { DeadlineSchedule } from './timeouts/deadline-schedule';
 import { InactivitySweeper } from './timeouts/inactivity-sweeper';
 import { SessionDeadlinesRepository } from './timeouts/session-deadlines.repository';
@@ -25,9 +30,14 @@ export class ConnectionTrackerModule {
         MessagingModule.forRoot('connection-tracker'),
         PersistenceModule.forRoot(),
       ],
-      controllers: [healthControllerFor('connection-tracker'), DeviceQueriesController],
+      controllers: [healthControllerFor('connection-tracker'), DeviceQueriesController, ErasureController],
       providers: [
         { provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: TRACKER_CONSUMER }] },
+        {
+          provide: HEALTH_DETAILS,
+          useFactory: (sweeper: DeviceRetentionSweeper) => [sweeper.stats],
+          inject: [DeviceRetentionSweeper],
+        },
         {
           provide: RpcClient,
           useFactory: () =>
@@ -49,6 +59,10 @@ export class ConnectionTrackerModule {
         ConnectionTrackingConsumer,
         InactivitySweeper,
         DeviceQueriesService,
+        RetentionPolicyClient,
+        DeviceRetentionSweeper,
+        ErasureAuditRepository,
+        EraseDeviceUseCase,
       ],
     };
   }

@@ -6,7 +6,9 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
 import { IngestModule } from './ingest/ingest.module';
+import { LiveModule } from './live/live.module';
 import { MetadataModule } from './metadata/metadata.module';
+import { RetentionModule } from './retention/retention.module';
 import { ServicesClientModule } from './services/services-client.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -25,6 +27,8 @@ export class GatewayModule {
         MetadataModule,
         DevicesModule,
         HistoryModule,
+        LiveModule,
+        RetentionModule,
         HealthModule,
       ],
     };

@@ -3,10 +3,13 @@ import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
-import { HEALTH_CONSUMERS, healthControllerFor } from '@cobrowse/platform';
+import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor } from '@cobrowse/platform';
+import { ErasureModule } from './erasure/erasure.module';
 import { ExportModule } from './export/export.module';
 import { ProjectionModule } from './projection/projection.module';
 import { PROJECTOR_CONSUMER } from './projection/session-projection.consumer';
+import { RetentionModule } from './retention/retention.module';
+import { SessionRetentionSweeper } from './retention/session-retention.sweeper';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
@@ -21,10 +24,17 @@ export class HistoryProjectorModule {
         SessionsModule,
         ProjectionModule,
         ExportModule,
+        RetentionModule,
+        ErasureModule,
       ],
       controllers: [healthControllerFor('history-projector')],
       providers: [
         { provide: HEALTH_CONSUMERS, useValue: [{ stream: EVENTS_STREAM, consumer: PROJECTOR_CONSUMER }] },
+        {
+          provide: HEALTH_DETAILS,
+          useFactory: (sweeper: SessionRetentionSweeper) => [sweeper.stats],
+          inject: [SessionRetentionSweeper],
+        },
       ],
     };
   }

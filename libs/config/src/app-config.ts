@@ -59,6 +59,22 @@ export class AppConfig {
   @Min(100)
   EVENTS_DUPLICATE_WINDOW_MS = 120_000;
 
+  /**
+   * The event log's own age limit, in days (0 = none). It must outlive every read model the
+   * log rebuilds: retention TTLs are capped at this minus EVENTS_MAX_AGE_MARGIN_DAYS (see docs/data-lifecycle.md).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'EVENTS_MAX_AGE_DAYS must be a whole number of days (0 = no age limit)' })
+  @Min(0)
+  EVENTS_MAX_AGE_DAYS = 400;
+
+  /** How often SSE streams send a keep-alive comment; the SPEC asks for at least every 15 s. */
+  @Transform(toInt)
+  @IsInt({ message: 'SSE_KEEPALIVE_MS must be a whole number of milliseconds' })
+  @Min(100)
+  @Max(15_000, { message: 'SSE_KEEPALIVE_MS must be at most 15000 (proxies close quiet streams)' })
+  SSE_KEEPALIVE_MS = 10_000;
+
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'info';

@@ -68,4 +68,6 @@ export interface DeviceResource {
   device: Record<string, unknown>;
   custom_data: Record<string, unknown>;
   connections: ConnectionResource[];
+  /** When retention removes the device: last seen plus the tenant's device TTL. */
+  expires_at: string;
 }

@@ -40,6 +40,8 @@ export interface ServiceHealth {
   dependencies: { nats: DependencyHealth; mongodb: DependencyHealth };
   /** Durable consumers of the service and how far behind the log they are. */
   consumers?: ConsumerLag[];
+  /** Service-specific counters: open live streams, retention sweeps, erasures. */
+  details?: Record<string, number | string | null>;
 }
 
 export interface ConsumerLag {
@@ -139,4 +141,58 @@ export interface ListDevicesRequest {
   query: DeviceQuery;
   limit: number;
   cursor?: string;
+}
+
+/** A tenant's retention policy (SPEC section 5, Retention and erasure). */
+export interface RetentionPolicy {
+  ended_session_ttl_seconds: number;
+  device_ttl_seconds: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  ended_session_ttl_seconds: 14 * 24 * 3600,
+  device_ttl_seconds: 30 * 24 * 3600,
+};
+
+export interface GetRetentionRequest {
+  tenant: string;
+}
+
+export interface PutRetentionRequest {
+  tenant: string;
+  policy: RetentionPolicy;
+}
+
+export interface EraseSessionsRequest {
+  tenant: string;
+  session_ids: string[];
+}
+
+export interface EraseDeviceRequest {
+  tenant: string;
+  device_id: string;
+  /** Who asked, as a key fingerprint (never the key). */
+  requested_by: string;
+}
+
+/** The audit record of an erasure: ids and times only, no personal data. */
+export interface ErasureRecord {
+  erasure_id: string;
+  tenant: string;
+  device_id: string;
+  session_ids: string[];
+  requested_by: string;
+  erased_at: string;
+  /** Messages removed from the event log. */
+  log_messages_purged: number;
+}
+
+export interface SessionIdsOfDeviceReply {
+  session_ids: string[];
+}
+
+export interface ForgetSessionsRequest {
+  tenant: string;
+  /** Sessions erased from the log; a token is released only if it is still this session's. */
+  sessions: Array<{ session_id: string; token: string | null }>;
 }

@@ -7,6 +7,11 @@ export const SESSION_EVENTS_WILDCARD = 'cobrowse.*.session.*.*';
 /** Every connection fact: cobrowse.<tenant>.device.<device_id>.connection-<opened|heartbeat|closed>. */
 export const DEVICE_EVENTS_WILDCARD = 'cobrowse.*.device.*.*';
 
+/** Every connection fact of one device. */
+export function deviceFactsSubject(tenant: string, deviceId: string): string {
+  return `cobrowse.${tenant}.device.${deviceId}.*`;
+}
+
 export function deviceEventSubject(tenant: string, deviceId: string, type: string): string {
   return `cobrowse.${tenant}.device.${deviceId}.${type.replace('.', '-')}`;
 }
@@ -45,6 +50,12 @@ export const RPC = {
   projectorCountSessions: 'cobrowse-svc.projector.sessions.count',
   projectorSessionEvents: 'cobrowse-svc.projector.sessions.events',
   projectorOpenExport: 'cobrowse-svc.projector.export.open',
+  projectorGetRetention: 'cobrowse-svc.projector.retention.get',
+  projectorPutRetention: 'cobrowse-svc.projector.retention.put',
+  projectorEraseSessions: 'cobrowse-svc.projector.sessions.erase',
+  projectorSessionIdsOfDevice: 'cobrowse-svc.projector.sessions.ids-of-device',
+  lifecycleForgetSessions: 'cobrowse-svc.lifecycle.sessions.forget',
+  trackerEraseDevice: 'cobrowse-svc.tracker.devices.erase',
   trackerGetDevice: 'cobrowse-svc.tracker.devices.get',
   trackerListDevices: 'cobrowse-svc.tracker.devices.list',
   /** Chunks of one export come from the replica that opened it. */

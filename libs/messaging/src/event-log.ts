@@ -11,18 +11,29 @@ export interface EventLogOptions {
   replicas: number;
   /** JetStream's duplicate window. Lasting idempotency comes from the session's history; this only covers two replicas racing on one retry. */
   duplicateWindowMs: number;
+  /** The log's own age limit (0 = none); retention TTLs are capped below it (docs/data-lifecycle.md). */
+  maxAgeDays: number;
 }
 
 export function eventLogOptions(config: {
   EVENTS_STREAM_REPLICAS: number;
   EVENTS_DUPLICATE_WINDOW_MS: number;
+  EVENTS_MAX_AGE_DAYS: number;
 }): EventLogOptions {
-  return { replicas: config.EVENTS_STREAM_REPLICAS, duplicateWindowMs: config.EVENTS_DUPLICATE_WINDOW_MS };
+  return {
+    replicas: config.EVENTS_STREAM_REPLICAS,
+    duplicateWindowMs: config.EVENTS_DUPLICATE_WINDOW_MS,
+    maxAgeDays: config.EVENTS_MAX_AGE_DAYS,
+  };
 }
 
 const ms = (n: number) => n * 1_000_000;
 
-export function eventStreamConfig({ replicas, duplicateWindowMs }: EventLogOptions): Partial<StreamConfig> {
+export function eventStreamConfig({
+  replicas,
+  duplicateWindowMs,
+  maxAgeDays,
+}: EventLogOptions): Partial<StreamConfig> {
   return {
     name: EVENTS_STREAM,
     description:
@@ -31,7 +42,7 @@ export function eventStreamConfig({ replicas, duplicateWindowMs }: EventLogOptio
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    max_age: 0,
+    max_age: ms(maxAgeDays * 24 * 3600 * 1000),
     max_msgs: -1,
     max_bytes: -1,
     max_msg_size: 1024 * 1024,

@@ -1,2 +1,3 @@
 export * from './mongo.service';
 export * from './persistence.module';
+export * from './delete-in-batches';

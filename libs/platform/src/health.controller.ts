@@ -7,6 +7,11 @@ import { MongoService } from '@cobrowse/persistence';
 /** A service's durable consumers, reported with its health so lag is visible at GET /health. */
 export const HEALTH_CONSUMERS = Symbol('HEALTH_CONSUMERS');
 export type HealthConsumers = Array<{ stream: string; consumer: string }>;
+/** Counters a service adds to its health answer (retention sweeps, erasures). */
+export const HEALTH_DETAILS = Symbol('HEALTH_DETAILS');
+export interface HealthDetails {
+  details(): Record<string, number | string | null>;
+}
 
 /** Answers the gateway's health probe with this service's NATS and MongoDB reachability. */
 export function healthControllerFor(service: ServiceName): Type<unknown> {
@@ -16,6 +21,7 @@ export function healthControllerFor(service: ServiceName): Type<unknown> {
       private readonly nats: NatsConnectionService,
       @Optional() private readonly mongo?: MongoService,
       @Optional() @Inject(HEALTH_CONSUMERS) private readonly consumers?: HealthConsumers,
+      @Optional() @Inject(HEALTH_DETAILS) private readonly extra?: HealthDetails[],
     ) {}
 
     @MessagePattern(RPC.health(service))
@@ -27,6 +33,7 @@ export function healthControllerFor(service: ServiceName): Type<unknown> {
       const up = nats.status === 'up' && mongodb.status !== 'down';
       const health: ServiceHealth = { service, status: up ? 'up' : 'down', dependencies: { nats, mongodb } };
       if (this.consumers?.length && nats.status === 'up') health.consumers = await this.lag(this.consumers);
+      if (this.extra?.length) health.details = Object.assign({}, ...this.extra.map((d) => d.details()));
       return health;
     }
 

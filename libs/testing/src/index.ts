@@ -3,3 +3,4 @@ export * from './test-system';
 export * from './api-client';
 export * from './eventually';
 export * from './event-log-reader';
+export * from './sse-client';

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import {
   freePort,
   ManagedProcess,
   SERVICE_NAMES,
+  serviceEntry,
   startFerretDb,
   startNatsServer,
   startService,
@@ -88,6 +90,23 @@ export class TestSystem {
     await this.kill(service);
     this.startReplica(service);
     await waitUntilHealthy(this.gatewayUrl);
+  }
+
+  /** Runs the read-model rebuild command to its end; resolves with its output. */
+  rebuild(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')],
+        { env: { ...process.env, ...this.env } },
+      );
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.stderr.on('data', (d) => (text += d));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`)),
+      );
+    });
   }
 
   /** The tail of every log, for a failing test's message. */

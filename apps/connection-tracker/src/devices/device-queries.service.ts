@@ -9,6 +9,7 @@ import {
 import { AppConfig } from '@cobrowse/config';
 import { SessionDomainException } from '@cobrowse/session-domain';
 import { isOnline, toDeviceResource, type DeviceState } from './device-state';
+import { RetentionPolicyClient } from '../retention/retention-policy.client';
 import { DevicesRepository } from './devices.repository';
 
 /** Custom data is compared as a string: `3` matches 3 and "3", `true` matches true. */
@@ -38,12 +39,15 @@ function decodeCursor(cursor: string): { added_at: number; id: string } {
 export class DeviceQueriesService {
   constructor(
     private readonly devices: DevicesRepository,
+    private readonly retention: RetentionPolicyClient,
     private readonly config: AppConfig,
   ) {}
 
   async get(tenant: string, deviceId: string): Promise<DeviceResource | null> {
     const device = await this.devices.findById(tenant, deviceId);
-    return device ? toDeviceResource(device, Date.now(), this.config.SESSION_INACTIVITY_TIMEOUT_MS) : null;
+    if (!device) return null;
+    const { device_ttl_seconds: ttl } = await this.retention.forTenant(tenant);
+    return toDeviceResource(device, Date.now(), this.config.SESSION_INACTIVITY_TIMEOUT_MS, ttl);
   }
 
   /** Newest added first, with the same stable cursor contract as sessions. */
@@ -60,8 +64,9 @@ export class DeviceQueriesService {
       online === undefined ? undefined : (d: DeviceState) => isOnline(d, now, timeout) === online;
     const rows = await this.devices.list({ $and: and }, request.limit + 1, residual);
     const page = rows.slice(0, request.limit);
+    const { device_ttl_seconds: ttl } = await this.retention.forTenant(request.tenant);
     return {
-      data: page.map((d) => toDeviceResource(d, now, timeout)),
+      data: page.map((d) => toDeviceResource(d, now, timeout, ttl)),
       next_cursor: rows.length > request.limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }

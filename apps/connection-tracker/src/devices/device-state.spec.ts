@@ -73,7 +73,8 @@ describe('device state', () => {
       data: { device_id: 'd1', token: '1', device: { platform: 'web' }, custom_data: { fleet: 'red' } },
     } as AnySessionEvent;
     let d = applySession(null, 'd1', created);
-    expect(toDeviceResource(d, 10, 1_000)).toMatchObject({
+    expect(toDeviceResource(d, 10, 1_000, 60)).toMatchObject({
+      expires_at: new Date(10 + 60_000).toISOString(),
       is_in_session: true,
       current_session_id: 's1',
       device: { platform: 'web' },

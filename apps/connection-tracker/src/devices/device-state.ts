@@ -143,7 +143,12 @@ export function isOnline(device: Pick<DeviceState, 'connections'>, now: number, 
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function toDeviceResource(device: DeviceState, now: number, timeoutMs: number): DeviceResource {
+export function toDeviceResource(
+  device: DeviceState,
+  now: number,
+  timeoutMs: number,
+  deviceTtlSeconds: number,
+): DeviceResource {
   return {
     id: device.id,
     added_at: iso(device.added_at),
@@ -167,5 +172,6 @@ export function toDeviceResource(device: DeviceState, now: number, timeoutMs: nu
         ? { ...c.expected_disconnect, ts: iso(c.expected_disconnect.ts) }
         : null,
     })),
+    expires_at: iso(device.last_seen_at + deviceTtlSeconds * 1000),
   };
 }

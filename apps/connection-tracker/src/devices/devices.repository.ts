@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
-import { MongoService } from '@cobrowse/persistence';
+import { deleteAllMatching, MongoService } from '@cobrowse/persistence';
 import { deviceDocumentId, type DeviceState } from './device-state';
 
 /** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
@@ -45,5 +45,26 @@ export class DevicesRepository implements OnModuleInit {
     }
     await cursor.close();
     return found;
+  }
+
+  async tenants(): Promise<string[]> {
+    return (await this.collection.distinct('tenant')) as string[];
+  }
+
+  /** Deletes a tenant's devices last seen before `seenBefore`, except those in an open session. */
+  async purgeNotSeenSince(tenant: string, seenBefore: number): Promise<number> {
+    return deleteAllMatching(
+      this.collection,
+      {
+        tenant,
+        current_session_id: null,
+        last_seen_at: { $lt: seenBefore },
+      },
+      { oneByOne: await this.mongo.isFerretDb() },
+    );
+  }
+
+  async remove(tenant: string, deviceId: string): Promise<boolean> {
+    return (await this.collection.deleteOne({ _id: deviceDocumentId(tenant, deviceId) })).deletedCount === 1;
   }
 }

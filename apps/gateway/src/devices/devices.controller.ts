@@ -1,10 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, SUBJECT_TOKEN_PATTERN, type DeviceResource } from '@cobrowse/contracts';
+import {
+  ErrorCode,
+  SUBJECT_TOKEN_PATTERN,
+  type DeviceResource,
+  type ErasureRecord,
+} from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { DeviceListDto, DeviceResourceDto, ErrorResponseDto } from '../docs/schemas';
+import { DeviceListDto, DeviceResourceDto, ErasureRecordDto, ErrorResponseDto } from '../docs/schemas';
 import { ApiException } from '../errors/api.exception';
 import { TrackerClient } from '../services/tracker.client';
 import { parseDeviceQuery } from './device-query.parser';
@@ -50,5 +55,23 @@ export class DevicesController {
   @ApiResponse({ status: 404, type: ErrorResponseDto })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceResource> {
     return this.tracker.getDevice(principal.tenant, checkDeviceId(id));
+  }
+
+  @Delete(':id')
+  @RequireScope('admin')
+  @ApiOperation({
+    summary: 'Erases the device and every session it had, from the read models and from the event log',
+    description:
+      'A rebuild afterwards brings nothing back. Answers the audit record that is kept: when, by which key ' +
+      '(a fingerprint, never the key), which ids. No personal data.',
+  })
+  @ApiResponse({ status: 200, type: ErasureRecordDto })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ErasureRecord> {
+    return this.tracker.eraseDevice({
+      tenant: principal.tenant,
+      device_id: checkDeviceId(id),
+      requested_by: principal.keyId,
+    });
   }
 }

@@ -108,6 +108,12 @@ class ServiceHealthDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: string;
   @ApiProperty({ type: ServiceDependenciesDto }) dependencies!: ServiceDependenciesDto;
   @ApiPropertyOptional({ type: [ConsumerLagDto] }) consumers?: ConsumerLagDto[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'counters: live_streams (gateway), retention sweeps and purged counts (projector, tracker)',
+  })
+  details?: Record<string, number | string | null>;
 }
 
 export class HealthDto {
@@ -153,6 +159,8 @@ export class DeviceResourceDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) device!: object;
   @ApiProperty({ type: 'object', additionalProperties: true }) custom_data!: object;
   @ApiProperty({ type: [ConnectionResourceDto] }) connections!: ConnectionResourceDto[];
+  @ApiProperty({ format: 'date-time', description: 'last seen plus the tenant device TTL' })
+  expires_at!: string;
 }
 
 export class DeviceListDto {
@@ -164,4 +172,15 @@ export class ConnectionAckDto {
   @ApiProperty() event_id!: string;
   @ApiProperty({ enum: ['accepted', 'duplicate'] }) status!: string;
   @ApiProperty() device_id!: string;
+}
+
+export class ErasureRecordDto {
+  @ApiProperty() erasure_id!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty() device_id!: string;
+  @ApiProperty({ type: [String] }) session_ids!: string[];
+  @ApiProperty({ description: 'fingerprint of the API key that asked (never the key)' })
+  requested_by!: string;
+  @ApiProperty({ format: 'date-time' }) erased_at!: string;
+  @ApiProperty({ description: 'messages removed from the event log' }) log_messages_purged!: number;
 }

@@ -5,6 +5,7 @@ import { RPC, SERVICE_NAMES, type ServiceHealth } from '@cobrowse/contracts';
 import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
 import { Public } from '../auth/require-scope.decorator';
 import { HealthDto } from '../docs/schemas';
+import { LiveStreamsService } from '../live/live-streams.service';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly nats: NatsConnectionService,
+    private readonly live: LiveStreamsService,
   ) {}
 
   @Get()
@@ -28,6 +30,7 @@ export class HealthController {
     services.gateway = {
       status: gatewayNats.status === 'up' ? 'up' : 'down',
       dependencies: { nats: gatewayNats, mongodb: { status: 'not-used' } },
+      details: { live_streams: this.live.openFeeds },
     };
     await Promise.all(
       SERVICE_NAMES.filter((name) => name !== 'gateway').map(async (name) => {

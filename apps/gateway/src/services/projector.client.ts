@@ -7,6 +7,8 @@ import {
   type ListSessionsRequest,
   type OpenExportReply,
   type OpenExportRequest,
+  type PutRetentionRequest,
+  type RetentionPolicy,
   type SessionEventsReply,
   type SessionView,
 } from '@cobrowse/contracts';
@@ -16,6 +18,18 @@ import { RpcClient } from '@cobrowse/messaging';
 @Injectable()
 export class ProjectorClient {
   constructor(private readonly rpc: RpcClient) {}
+
+  getRetention(tenant: string): Promise<RetentionPolicy> {
+    return this.rpc.send<RetentionPolicy>(RPC.projectorGetRetention, { tenant });
+  }
+
+  /** The projector checks the body; it knows the cap that follows from the log's age limit. */
+  putRetention(tenant: string, policy: unknown): Promise<RetentionPolicy> {
+    return this.rpc.send<RetentionPolicy, PutRetentionRequest>(RPC.projectorPutRetention, {
+      tenant,
+      policy: policy as RetentionPolicy,
+    });
+  }
 
   getSession(tenant: string, sessionId: string): Promise<SessionView> {
     return this.rpc.send<SessionView, GetSessionRequest>(RPC.projectorGetSession, {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   RPC,
   type DeviceResource,
+  type EraseDeviceRequest,
+  type ErasureRecord,
   type GetDeviceRequest,
   type ListDevicesRequest,
 } from '@cobrowse/contracts';
@@ -21,5 +23,10 @@ export class TrackerClient {
 
   listDevices(request: ListDevicesRequest): Promise<{ data: DeviceResource[]; next_cursor: string | null }> {
     return this.rpc.send(RPC.trackerListDevices, request, 30_000);
+  }
+
+  /** Scans the tenant's creations in the log and purges; generous deadline. */
+  eraseDevice(request: EraseDeviceRequest): Promise<ErasureRecord> {
+    return this.rpc.send<ErasureRecord, EraseDeviceRequest>(RPC.trackerEraseDevice, request, 120_000);
   }
 }

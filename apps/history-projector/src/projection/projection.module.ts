@@ -7,5 +7,6 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
 @Module({
   imports: [SessionsModule],
   providers: [ApplySessionEventUseCase, SessionLogReader, SessionProjectionConsumer],
+  exports: [SessionProjectionConsumer],
 })
 export class ProjectionModule {}

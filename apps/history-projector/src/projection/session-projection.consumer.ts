@@ -49,6 +49,11 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
     private readonly config: AppConfig,
   ) {}
 
+  /** True on the replica that holds the projection lease: it alone applies retention. */
+  get holding(): boolean {
+    return this.consumer?.holding ?? false;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const jsm = this.nats.jsm;
     await ensureEventStream(jsm, eventLogOptions(this.config));

@@ -1,19 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
 
-export interface RetentionPolicy {
-  ended_session_ttl_seconds: number;
-  device_ttl_seconds: number;
-}
+export { DEFAULT_RETENTION, type RetentionPolicy };
 
-export const DEFAULT_RETENTION: RetentionPolicy = {
-  ended_session_ttl_seconds: 14 * 24 * 3600,
-  device_ttl_seconds: 30 * 24 * 3600,
-};
+type RetentionDocument = RetentionPolicy & { _id: string; updated_at: number };
 
-type RetentionDocument = RetentionPolicy & { _id: string };
-
+/** Other replicas pick a change up within this; the one that saved it at once. */
 const CACHE_MS = 2_000;
 
 /** Per-tenant retention; until a tenant sets one, the SPEC defaults apply. */
@@ -40,6 +34,15 @@ export class RetentionPolicyRepository implements OnModuleInit {
       : DEFAULT_RETENTION;
     this.cache.set(tenant, { policy, at: Date.now() });
     return policy;
+  }
+
+  async save(tenant: string, policy: RetentionPolicy): Promise<void> {
+    await this.collection.replaceOne(
+      { _id: tenant },
+      { ...policy, updated_at: Date.now() },
+      { upsert: true },
+    );
+    this.cache.set(tenant, { policy, at: Date.now() });
   }
 }
 

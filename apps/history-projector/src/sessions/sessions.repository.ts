@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { MongoServerError, type Collection, type Filter, type IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { MongoService } from '@cobrowse/persistence';
+import { deleteAllMatching, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import { sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
 
@@ -119,5 +119,45 @@ export class SessionsRepository implements OnModuleInit {
     const filter = (await this.mongo.isFerretDb()) ? { _id } : { _id, version: expectedVersion };
     const result = await this.collection.replaceOne(filter, toDocument(snapshot));
     return result.matchedCount === 1;
+  }
+
+  /** Tenants that have ended sessions: the ones a retention sweep has to look at. */
+  async tenantsWithEndedSessions(): Promise<string[]> {
+    return (await this.collection.distinct('tenant', { state: 'ended' })) as string[];
+  }
+
+  /**
+   * Deletes a tenant's sessions that ended (as recorded by the service) before `endedBefore`.
+   * On MongoDB through the tenant_state_ended_recorded index; on FerretDB a scan, then one delete per session.
+   */
+  async purgeEndedBefore(tenant: string, endedBefore: number): Promise<number> {
+    return deleteAllMatching(
+      this.collection,
+      {
+        tenant,
+        state: 'ended',
+        ended_recorded_at: { $ne: null, $lt: endedBefore },
+      },
+      { oneByOne: await this.mongo.isFerretDb() },
+    );
+  }
+
+  /** Ids of a tenant's sessions with this device, whatever their state. */
+  async idsOfDevice(tenant: string, deviceId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const document of this.collection.find(
+      { tenant, device_id: deviceId },
+      { projection: { id: 1 }, batchSize: 1000 },
+    ))
+      ids.push(document.id);
+    return ids;
+  }
+
+  /** Deletes sessions by id, one `_id` at a time (the only delete FerretDB v1 does without a scan). */
+  async deleteByIds(tenant: string, sessionIds: string[]): Promise<number> {
+    let deleted = 0;
+    for (const id of sessionIds)
+      deleted += (await this.collection.deleteOne({ _id: sessionDocumentId(tenant, id) })).deletedCount;
+    return deleted;
   }
 }

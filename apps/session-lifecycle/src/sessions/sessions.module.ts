@@ -4,6 +4,7 @@ import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
 import { AppendSessionEventsUseCase } from './append-session-events.usecase';
+import { ForgetSessionsUseCase } from './forget-sessions.usecase';
 import { SessionEventsController } from './session-events.controller';
 
 @Module({
@@ -14,6 +15,7 @@ import { SessionEventsController } from './session-events.controller';
     SessionTokenRegistry,
     AppendSessionEventUseCase,
     AppendSessionEventsUseCase,
+    ForgetSessionsUseCase,
   ],
 })
 export class SessionsModule {}

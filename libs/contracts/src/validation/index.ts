@@ -3,3 +3,4 @@ export * from './event-data.dto';
 export * from './validate';
 export * from './event-data.validation';
 export * from './connection-data.dto';
+export * from './retention-policy';

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  deviceFactsSubject,
+  ErrorCode,
+  EVENTS_STREAM,
+  RPC,
+  sessionHistorySubject,
+  type EraseDeviceRequest,
+  type EraseSessionsRequest,
+  type ErasureRecord,
+  type ForgetSessionsRequest,
+  type GetDeviceRequest,
+  type SessionIdsOfDeviceReply,
+} from '@cobrowse/contracts';
+import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import { SessionDomainException } from '@cobrowse/session-domain';
+import { DevicesRepository } from '../devices/devices.repository';
+import { DeadlineSchedule } from '../timeouts/deadline-schedule';
+import { ErasureAuditRepository } from './erasure-audit.repository';
+import { deviceSessionsInLog } from './device-sessions-in-log';
+
+/** A write that was already under way when the erasure ran is caught by a second pass this much later. */
+const SECOND_PASS_MS = 5_000;
+const RPC_TIMEOUT_MS = 60_000;
+
+/**
+ * Erases a device and every session it had: first from the event log (so no rebuild can bring
+ * them back), then from every read model, then keeps an audit record with ids only.
+ */
+@Injectable()
+export class EraseDeviceUseCase {
+  private readonly logger = new Logger(EraseDeviceUseCase.name);
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly rpc: RpcClient,
+    private readonly devices: DevicesRepository,
+    private readonly deadlines: DeadlineSchedule,
+    private readonly audit: ErasureAuditRepository,
+  ) {}
+
+  async execute({ tenant, device_id: deviceId, requested_by }: EraseDeviceRequest): Promise<ErasureRecord> {
+    const sessions = await deviceSessionsInLog(this.nats.nc, tenant, deviceId);
+    const { session_ids: projected } = await this.rpc.send<SessionIdsOfDeviceReply, GetDeviceRequest>(
+      RPC.projectorSessionIdsOfDevice,
+      { tenant, device_id: deviceId },
+      RPC_TIMEOUT_MS,
+    );
+    for (const id of projected) if (!sessions.has(id)) sessions.set(id, null);
+    const device = await this.devices.findById(tenant, deviceId);
+    if (!device && sessions.size === 0)
+      throw new SessionDomainException(ErrorCode.DeviceNotFound, `device ${deviceId} not found`);
+    const sessionIds = [...sessions.keys()].sort();
+
+    const logMessagesPurged = await this.purgeLog(tenant, deviceId, sessionIds);
+    await this.rpc.send<unknown, ForgetSessionsRequest>(RPC.lifecycleForgetSessions, {
+      tenant,
+      sessions: [...sessions].map(([session_id, token]) => ({ session_id, token })),
+    });
+    await this.removeFromReadModels(tenant, deviceId, sessionIds);
+    setTimeout(
+      () =>
+        void this.removeFromReadModels(tenant, deviceId, sessionIds).catch((e) =>
+          this.logger.warn({ msg: 'erasure second pass failed', error: (e as Error).message }),
+        ),
+      SECOND_PASS_MS,
+    ).unref();
+
+    const record: ErasureRecord = {
+      erasure_id: randomUUID(),
+      tenant,
+      device_id: deviceId,
+      session_ids: sessionIds,
+      requested_by,
+      erased_at: new Date().toISOString(),
+      log_messages_purged: logMessagesPurged,
+    };
+    await this.audit.insert(record);
+    this.logger.log({
+      msg: 'erased a device',
+      erasure_id: record.erasure_id,
+      sessions: sessionIds.length,
+      log_messages_purged: logMessagesPurged,
+    });
+    return record;
+  }
+
+  private async purgeLog(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
+    const jsm = this.nats.jsm;
+    let purged = 0;
+    for (const id of sessionIds)
+      purged += (await jsm.streams.purge(EVENTS_STREAM, { filter: sessionHistorySubject(tenant, id) }))
+        .purged;
+    purged += (await jsm.streams.purge(EVENTS_STREAM, { filter: deviceFactsSubject(tenant, deviceId) }))
+      .purged;
+    return purged;
+  }
+
+  /** Idempotent: run once at once and once more after writes in flight have landed. */
+  private async removeFromReadModels(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
+    await this.rpc.send<unknown, EraseSessionsRequest>(
+      RPC.projectorEraseSessions,
+      { tenant, session_ids: sessionIds },
+      RPC_TIMEOUT_MS,
+    );
+    for (const id of sessionIds) await this.deadlines.remove(tenant, id);
+    await this.devices.remove(tenant, deviceId);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@cobrowse/config';
+import { SweepStats } from '@cobrowse/platform';
+import { DevicesRepository } from '../devices/devices.repository';
+import { ConnectionTrackingConsumer } from '../tracking/connection-tracking.consumer';
+import { RetentionPolicyClient } from './retention-policy.client';
+
+/**
+ * Every RETENTION_SWEEP_INTERVAL_MS, deletes devices not seen for their tenant's device TTL
+ * (never one in an open session). Only the tracker lease holder sweeps: it is the devices'
+ * one writer. The policy is asked for at each sweep, so a change applies without a restart.
+ */
+@Injectable()
+export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeviceRetentionSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+  readonly stats = new SweepStats();
+
+  constructor(
+    private readonly devices: DevicesRepository,
+    private readonly policies: RetentionPolicyClient,
+    private readonly tracking: ConnectionTrackingConsumer,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), this.config.RETENTION_SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping || !this.tracking.holding) return;
+    this.sweeping = true;
+    const started = Date.now();
+    try {
+      let purged = 0;
+      for (const tenant of await this.devices.tenants()) {
+        const policy = await this.policies.forTenant(tenant);
+        purged += await this.devices.purgeNotSeenSince(tenant, Date.now() - policy.device_ttl_seconds * 1000);
+      }
+      const took = Date.now() - started;
+      this.stats.record(purged, took);
+      if (purged) this.logger.log({ msg: 'retention sweep', purged_devices: purged, took_ms: took });
+    } catch (e) {
+      this.logger.warn({ msg: 'retention sweep failed; next interval retries', error: (e as Error).message });
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { Logger } from '@nestjs/common';
+import type { ConsumerMessages, NatsConnection, JetStreamClient, Subscription } from 'nats';
+import {
+  EVENTS_STREAM,
+  type AnySessionEvent,
+  type JsonObject,
+  type SessionResource,
+} from '@cobrowse/contracts';
+import type { LiveQuery } from './live-query.parser';
+import { matchesCustomData, SessionCustomData } from './session-custom-data';
+import type { SseSink } from './sse-sink';
+
+export interface LiveFeedSource {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  /** The next log position: where a feed without Last-Event-ID starts. */
+  nextPosition(): Promise<number>;
+}
+
+export interface LiveFeedScope {
+  tenant: string;
+  /** Subject filters of the events to send (already narrowed by `types`). */
+  eventSubjects: string[];
+  /** Subject of the snapshots to send, or none when `types` leaves them out. */
+  snapshotSubject: string | null;
+  query: LiveQuery;
+  keepAliveMs: number;
+}
+
+/**
+ * One SSE client: events from an ordered JetStream consumer starting right after the client's
+ * last position (so a resume has no gap and no duplicate), read-model snapshots from core NATS,
+ * and a keep-alive comment. `close` removes all three; nothing outlives the connection.
+ */
+export class LiveFeed {
+  private readonly logger = new Logger(LiveFeed.name);
+  private messages?: ConsumerMessages;
+  private deleteConsumer?: () => Promise<unknown>;
+  private snapshots?: Subscription;
+  private keepAlive?: NodeJS.Timeout;
+  private closed = false;
+  private readonly customData: SessionCustomData | null;
+
+  constructor(
+    private readonly source: LiveFeedSource,
+    private readonly sink: SseSink,
+    private readonly scope: LiveFeedScope,
+  ) {
+    this.customData = Object.keys(scope.query.customData).length
+      ? new SessionCustomData(source.nc, scope.tenant)
+      : null;
+  }
+
+  async start(): Promise<void> {
+    const startAt =
+      this.scope.query.after !== null ? this.scope.query.after + 1 : await this.source.nextPosition();
+    if (this.scope.snapshotSubject) {
+      this.snapshots = this.source.nc.subscribe(this.scope.snapshotSubject, {
+        callback: (_err, msg) => void this.onSnapshot(msg.string()),
+      });
+    }
+    if (this.scope.eventSubjects.length) {
+      const consumer = await this.source.js.consumers.get(EVENTS_STREAM, {
+        filterSubjects: this.scope.eventSubjects,
+        opt_start_seq: startAt,
+        inactive_threshold: 30_000,
+      });
+      this.deleteConsumer = () => consumer.delete();
+      this.messages = await consumer.consume({ max_messages: 64 });
+      if (this.closed) return this.close(); // the client left while the consumer was being created
+      void this.pump(this.messages);
+    }
+    this.keepAlive = setInterval(() => void this.sink.comment('keep-alive'), this.scope.keepAliveMs);
+    await this.sink.comment(`streaming from log position ${startAt}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.keepAlive);
+    this.snapshots?.unsubscribe();
+    this.snapshots = undefined;
+    const messages = this.messages;
+    this.messages = undefined;
+    try {
+      if (messages) await messages.close();
+    } catch {
+      /* already closed */
+    }
+    const deleteConsumer = this.deleteConsumer;
+    this.deleteConsumer = undefined;
+    await deleteConsumer?.().catch(() => undefined);
+  }
+
+  private async pump(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const m of messages) {
+        if (this.closed) break;
+        const event = m.json<AnySessionEvent>();
+        if (
+          this.customData &&
+          !matchesCustomData(await this.customData.after(event, m.seq), this.scope.query.customData)
+        )
+          continue;
+        await this.sink.send(event.type.slice('session.'.length), m.string(), m.seq);
+      }
+    } catch (e) {
+      if (!this.closed) this.logger.warn({ msg: 'live feed stopped', error: (e as Error).message });
+    }
+  }
+
+  private async onSnapshot(text: string): Promise<void> {
+    if (this.closed || !this.sink.hasRoom) return; // a later snapshot supersedes a skipped one
+    if (this.customData) {
+      const session = JSON.parse(text) as SessionResource;
+      const data = (session.custom_data ?? {}) as JsonObject;
+      this.customData.learn(session.id, data);
+      if (!matchesCustomData(data, this.scope.query.customData)) return;
+    }
+    await this.sink.send('session-updated', text);
+  }
+}

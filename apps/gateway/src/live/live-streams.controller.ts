@@ -1,0 +1,112 @@
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { EVENTS_STREAM, ErrorCode, sessionHistorySubject, sessionUpdatedSubject } from '@cobrowse/contracts';
+import { NatsConnectionService, readBatch } from '@cobrowse/messaging';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { RequireScope } from '../auth/require-scope.decorator';
+import type { Principal } from '../auth/api-keys';
+import { ErrorResponseDto } from '../docs/schemas';
+import { ApiException } from '../errors/api.exception';
+import { SessionIdPipe } from '../sessions/session-id.pipe';
+import { LIVE_EVENT_NAMES, parseLiveQuery, type LiveQuery } from './live-query.parser';
+import { LiveStreamsService } from './live-streams.service';
+
+const SSE_DESCRIPTION =
+  'Server-sent events. Each session event is sent as `event: <type without "session.">`, `id: <log position>`, ' +
+  '`data: <envelope>`; after the projector applies an event, `event: session-updated` carries the new session ' +
+  'resource (no id: it does not move the resume position). Reconnect with `Last-Event-ID` (or `last_event_id`) ' +
+  'to receive everything after that position first, then live events, with no gap and no duplicate. A comment ' +
+  'line is sent every SSE_KEEPALIVE_MS (10 s).';
+
+@ApiTags('live')
+@ApiBearerAuth()
+@RequireScope('read')
+@ApiProduces('text/event-stream')
+@ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this log position' })
+@ApiQuery({
+  name: 'types',
+  required: false,
+  description: `comma-separated: ${LIVE_EVENT_NAMES.join(', ')} (all when absent)`,
+})
+@ApiResponse({ status: 200, description: 'text/event-stream' })
+@ApiResponse({ status: 400, type: ErrorResponseDto })
+@ApiResponse({ status: 401, type: ErrorResponseDto })
+@ApiResponse({ status: 403, type: ErrorResponseDto })
+@Controller('v1')
+export class LiveStreamsController {
+  constructor(
+    private readonly live: LiveStreamsService,
+    private readonly nats: NatsConnectionService,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({ summary: 'Every session event of the tenant, live', description: SSE_DESCRIPTION })
+  @ApiQuery({
+    name: 'filter_{key}',
+    required: false,
+    type: String,
+    description: 'custom data equality, as a string',
+  })
+  async tenantStream(
+    @CurrentPrincipal() principal: Principal,
+    @Query() raw: Record<string, unknown>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const query = parseLiveQuery(raw, lastEventId, { filters: true });
+    const tenant = principal.tenant;
+    await this.live.stream(response, {
+      tenant,
+      eventSubjects: eventSubjects(query, (event) => `cobrowse.${tenant}.session.*.${event}`),
+      snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, '*') : null,
+      query,
+    });
+  }
+
+  @Get('sessions/:id/stream')
+  @ApiOperation({ summary: "One session's events, live", description: SSE_DESCRIPTION })
+  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  async sessionStream(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', SessionIdPipe) sessionId: string,
+    @Query() raw: Record<string, unknown>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const query = parseLiveQuery(raw, lastEventId, { filters: false });
+    const tenant = principal.tenant;
+    // The log, not the read model, says whether the session exists: no projection lag, and tenant-scoped by subject.
+    const { events } = await readBatch(
+      this.nats.nc,
+      EVENTS_STREAM,
+      sessionHistorySubject(tenant, sessionId),
+      1,
+      1,
+    );
+    if (!events.length)
+      throw new ApiException(404, ErrorCode.SessionNotFound, `session ${sessionId} not found`);
+    await this.live.stream(response, {
+      tenant,
+      eventSubjects: eventSubjects(query, (event) => `cobrowse.${tenant}.session.${sessionId}.${event}`),
+      snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,
+      query,
+    });
+  }
+}
+
+/** One subject filter per event type asked for; the stream's wildcard when all are. */
+function eventSubjects(query: LiveQuery, subjectOf: (event: string) => string): string[] {
+  const events = LIVE_EVENT_NAMES.filter((name) => name !== 'session-updated');
+  const wanted = events.filter((name) => query.names.has(name));
+  if (wanted.length === events.length) return [subjectOf('*')];
+  return wanted.map(subjectOf);
+}

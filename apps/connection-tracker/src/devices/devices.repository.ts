@@ -1,12 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
-import { deleteAllMatching, MongoService } from '@cobrowse/persistence';
+import { deleteAllMatching, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { deviceDocumentId, type DeviceState } from './device-state';
 
 /** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
 @Injectable()
 export class DevicesRepository implements OnModuleInit {
   private collection!: Collection<DeviceState>;
+  private readonly inserts = new InsertBatcher();
 
   constructor(private readonly mongo: MongoService) {}
 
@@ -22,6 +23,11 @@ export class DevicesRepository implements OnModuleInit {
 
   findById(tenant: string, deviceId: string): Promise<DeviceState | null> {
     return this.collection.findOne({ _id: deviceDocumentId(tenant, deviceId) });
+  }
+
+  /** A device seen for the first time (batched with concurrent inserts); false when it exists after all. */
+  insert(device: DeviceState): Promise<boolean> {
+    return this.inserts.insert(this.collection, device);
   }
 
   async save(device: DeviceState): Promise<void> {

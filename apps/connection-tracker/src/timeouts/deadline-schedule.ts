@@ -50,7 +50,8 @@ export class DeadlineSchedule {
       return;
     }
     const storedAt = deadline.deadline_at + this.slackMs;
-    await this.repository.save({ ...deadline, deadline_at: storedAt });
+    const stored = { ...deadline, deadline_at: storedAt };
+    if (known || !(await this.repository.insert(stored))) await this.repository.save(stored);
     this.deadlines.set(deadline._id, { deadline, storedAt });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
-import { MongoService } from '@cobrowse/persistence';
+import { InsertBatcher, MongoService } from '@cobrowse/persistence';
 
 /** When an open session times out unless it shows activity; kept in the database so restarts keep them. */
 export interface SessionDeadline {
@@ -14,6 +14,7 @@ export interface SessionDeadline {
 @Injectable()
 export class SessionDeadlinesRepository implements OnModuleInit {
   private collection!: Collection<SessionDeadline>;
+  private readonly inserts = new InsertBatcher();
 
   constructor(private readonly mongo: MongoService) {}
 
@@ -23,6 +24,11 @@ export class SessionDeadlinesRepository implements OnModuleInit {
 
   static id(tenant: string, sessionId: string): string {
     return `${tenant}/${sessionId}`;
+  }
+
+  /** A new session's deadline (batched with concurrent inserts); false when one is already stored. */
+  insert(deadline: SessionDeadline): Promise<boolean> {
+    return this.inserts.insert(this.collection, deadline);
   }
 
   async save(deadline: SessionDeadline): Promise<void> {

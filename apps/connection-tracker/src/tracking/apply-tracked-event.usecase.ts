@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { applyConnection, applySession } from '../devices/device-state';
+import { applyConnection, applySession, type DeviceState } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
@@ -26,7 +26,7 @@ export class ApplyTrackedEventUseCase {
     const { tenant, session_id: sessionId } = event;
     if (event.type === 'session.created') {
       const deviceId = event.data.device_id;
-      await this.devices.save(applySession(await this.devices.findById(tenant, deviceId), deviceId, event));
+      await this.updateDevice(tenant, deviceId, (device) => applySession(device, deviceId, event));
       await this.deadlines.save({
         _id: SessionDeadlinesRepository.id(tenant, sessionId),
         tenant,
@@ -39,15 +39,15 @@ export class ApplyTrackedEventUseCase {
     const deadline = this.deadlines.find(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
-      await this.devices.save(
-        applySession(await this.devices.findById(tenant, deadline.device_id), deadline.device_id, event),
+      await this.updateDevice(tenant, deadline.device_id, (device) =>
+        applySession(device, deadline.device_id, event),
       );
       await this.deadlines.remove(tenant, sessionId);
       return;
     }
     if (event.type === 'session.page-entered') {
-      await this.devices.save(
-        applySession(await this.devices.findById(tenant, deadline.device_id), deadline.device_id, event),
+      await this.updateDevice(tenant, deadline.device_id, (device) =>
+        applySession(device, deadline.device_id, event),
       );
     }
     await this.deadlines.save({
@@ -57,8 +57,7 @@ export class ApplyTrackedEventUseCase {
   }
 
   async connection(event: ConnectionEnvelope): Promise<void> {
-    const device = applyConnection(await this.devices.findById(event.tenant, event.device_id), event);
-    await this.devices.save(device);
+    const device = await this.updateDevice(event.tenant, event.device_id, (d) => applyConnection(d, event));
     if (!device.current_session_id) return;
     const deadline = this.deadlines.find(event.tenant, device.current_session_id);
     if (!deadline) return;
@@ -70,5 +69,22 @@ export class ApplyTrackedEventUseCase {
     }
     if (deadlineAt !== deadline.deadline_at)
       await this.deadlines.save({ ...deadline, deadline_at: deadlineAt });
+  }
+
+  /** Read, change, write; a device seen for the first time is inserted (batched with others). */
+  private async updateDevice(
+    tenant: string,
+    deviceId: string,
+    change: (device: DeviceState | null) => DeviceState,
+  ): Promise<DeviceState> {
+    const existing = await this.devices.findById(tenant, deviceId);
+    const next = change(existing);
+    if (existing) await this.devices.save(next);
+    else if (!(await this.devices.insert(next))) {
+      const again = change(await this.devices.findById(tenant, deviceId));
+      await this.devices.save(again);
+      return again;
+    }
+    return next;
   }
 }

@@ -38,15 +38,16 @@ export class ProjectorClient {
     });
   }
 
+  /** On FerretDB v1 a list or count scans and sorts the tenant's sessions: 20-40 s at 100k. */
   listSessions(request: ListSessionsRequest): Promise<ListSessionsReply> {
-    return this.rpc.send<ListSessionsReply, ListSessionsRequest>(RPC.projectorListSessions, request, 30_000);
+    return this.rpc.send<ListSessionsReply, ListSessionsRequest>(RPC.projectorListSessions, request, 120_000);
   }
 
   countSessions(request: CountSessionsRequest): Promise<{ count: number }> {
     return this.rpc.send<{ count: number }, CountSessionsRequest>(
       RPC.projectorCountSessions,
       request,
-      30_000,
+      120_000,
     );
   }
 

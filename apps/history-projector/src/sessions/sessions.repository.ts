@@ -1,11 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { MongoServerError, type Collection, type Filter, type IndexDescription } from 'mongodb';
+import type { Collection, Filter, IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { deleteAllMatching, MongoService } from '@cobrowse/persistence';
+import { deleteAllMatching, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import { sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Indexes for the list, count and retention queries on MongoDB. FerretDB v1 answers every
@@ -25,6 +23,7 @@ export const SESSION_INDEXES: IndexDescription[] = [
 @Injectable()
 export class SessionsRepository implements OnModuleInit {
   private readonly logger = new Logger(SessionsRepository.name);
+  private readonly inserts = new InsertBatcher();
 
   constructor(
     private readonly mongo: MongoService,
@@ -96,15 +95,9 @@ export class SessionsRepository implements OnModuleInit {
     return document ? toSnapshot(document) : null;
   }
 
-  /** Inserts a new session; false when it is already there. */
-  async insert(snapshot: SessionSnapshot): Promise<boolean> {
-    try {
-      await this.collection.insertOne(toDocument(snapshot));
-      return true;
-    } catch (e) {
-      if (e instanceof MongoServerError && e.code === DUPLICATE_KEY) return false;
-      throw e;
-    }
+  /** Inserts a new session (batched with concurrent inserts); false when it is already there. */
+  insert(snapshot: SessionSnapshot): Promise<boolean> {
+    return this.inserts.insert(this.collection, toDocument(snapshot));
   }
 
   /**

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  SERVICE_NAMES,
+  startFerretDb,
+  startNatsServer,
+  startService,
+  waitUntilHealthy,
+  type ManagedProcess,
+  type ServiceName,
+} from '@cobrowse/local-runtime';
+import { BENCH_API_KEYS } from './workload';
+
+/**
+ * The system under measurement: NATS and FerretDB of its own on free ports (or the NATS_URL /
+ * MONGODB_URL given), and the four built services as separate processes.
+ */
+export class BenchSystem {
+  private constructor(
+    readonly natsUrl: string,
+    readonly mongoUrl: string,
+    readonly gatewayUrl: string,
+    readonly services: Map<ServiceName, ManagedProcess>,
+    private readonly stopInfra: () => Promise<void>,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<BenchSystem> {
+    const dir = mkdtempSync(join(tmpdir(), 'cobrowse-bench-'));
+    const stops: Array<() => Promise<void>> = [];
+    let natsUrl = process.env.NATS_URL;
+    let mongoUrl = process.env.MONGODB_URL;
+    if (!natsUrl) {
+      const nats = await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'));
+      stops.push(() => nats.stop());
+      natsUrl = nats.url;
+    }
+    if (!mongoUrl) {
+      const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
+      stops.push(() => mongo.stop());
+      mongoUrl = mongo.url;
+    }
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NATS_URL: natsUrl,
+      MONGODB_URL: mongoUrl,
+      COBROWSE_API_KEYS: BENCH_API_KEYS,
+      GATEWAY_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      // Nothing times out while 100k sessions sit open during the run.
+      SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
+    };
+    const services = new Map<ServiceName, ManagedProcess>();
+    for (const service of SERVICE_NAMES) services.set(service, startService(service, env, dir));
+    const gatewayUrl = `http://127.0.0.1:${port}`;
+    await waitUntilHealthy(gatewayUrl);
+    return new BenchSystem(
+      natsUrl,
+      mongoUrl,
+      gatewayUrl,
+      services,
+      async () => {
+        for (const stop of stops) await stop();
+      },
+      dir,
+    );
+  }
+
+  pid(service: ServiceName): number {
+    const pid = this.services.get(service)?.pid;
+    if (!pid) throw new Error(`${service} is not running`);
+    return pid;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((p) => p.stop()));
+    await this.stopInfra();
+    if (!process.env.KEEP_BENCH_DATA) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

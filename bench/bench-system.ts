@@ -25,22 +25,27 @@ export class BenchSystem {
     readonly services: Map<ServiceName, ManagedProcess>,
     private readonly stopInfra: () => Promise<void>,
     private readonly dir: string,
+    /** pids of nats-server and FerretDB when this bench started them. */
+    readonly infraPids: Record<string, number>,
   ) {}
 
   static async start(): Promise<BenchSystem> {
     const dir = mkdtempSync(join(tmpdir(), 'cobrowse-bench-'));
     const stops: Array<() => Promise<void>> = [];
+    const infraPids: Record<string, number> = {};
     let natsUrl = process.env.NATS_URL;
     let mongoUrl = process.env.MONGODB_URL;
     if (!natsUrl) {
       const nats = await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'));
       stops.push(() => nats.stop());
       natsUrl = nats.url;
+      infraPids['nats-server'] = nats.process.pid ?? 0;
     }
     if (!mongoUrl) {
       const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
       stops.push(() => mongo.stop());
       mongoUrl = mongo.url;
+      infraPids.ferretdb = mongo.process.pid ?? 0;
     }
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -53,8 +58,15 @@ export class BenchSystem {
       // Nothing times out while 100k sessions sit open during the run.
       SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
     };
+    const nodeArgs: string[] = [];
+    if (process.env.BENCH_CPU_PROF) {
+      // Each service writes a V8 CPU profile when it stops; `npm run bench:profile` summarises them.
+      const profiles = join(process.cwd(), 'bench', 'results', 'profiles');
+      rmSync(profiles, { recursive: true, force: true });
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profiles}`);
+    }
     const services = new Map<ServiceName, ManagedProcess>();
-    for (const service of SERVICE_NAMES) services.set(service, startService(service, env, dir));
+    for (const service of SERVICE_NAMES) services.set(service, startService(service, env, dir, 1, nodeArgs));
     const gatewayUrl = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(gatewayUrl);
     return new BenchSystem(
@@ -66,7 +78,15 @@ export class BenchSystem {
         for (const stop of stops) await stop();
       },
       dir,
+      infraPids,
     );
+  }
+
+  /** Every process of the system, and the bench itself, by name. */
+  allPids(): Record<string, number> {
+    const pids: Record<string, number> = { ...this.infraPids, bench: process.pid };
+    for (const [name, p] of this.services) if (p.pid) pids[name] = p.pid;
+    return pids;
   }
 
   pid(service: ServiceName): number {

@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { connect } from 'nats';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { BenchSystem } from './bench-system';
+import { CpuUsage } from './cpu-usage';
 import { drain } from './phases/consumer-drain';
 import { csvExport } from './phases/csv-export';
 import { dbWriteCeilings } from './phases/db-ceiling';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     stored += single.ok;
 
     progress('ingest_batch_eps: POST /v1/events with 100 events, 4 connections, 10 s');
+    const batchCpu = new CpuUsage(system.allPids());
     const batch = await load({
       url: system.gatewayUrl,
       method: 'POST',
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       },
     });
     stored += batch.ok * 100;
+    const batchCores = batchCpu.cores();
 
     const first = await jsm.streams.getMessage(EVENTS_STREAM, { seq: 1 });
     const messageSize = first.data.length;
@@ -81,7 +84,9 @@ async function main(): Promise<void> {
     }
 
     progress('projection_eps: the projector draining its backlog');
+    const drainCpu = new CpuUsage(system.allPids());
     const projectionEps = await drain(nc, 'history-projector');
+    const drainCores = drainCpu.cores();
     progress('waiting for the connection tracker to catch up as well');
     const trackerEps = await drain(nc, 'connection-tracker');
 
@@ -97,7 +102,9 @@ async function main(): Promise<void> {
 
     const lagLoad = Math.round(projectionEps / 2);
     progress(`e2e lag: 20 s at ${lagLoad} events/s (half the projection rate) plus 10 probes/s`);
+    const lagCpu = new CpuUsage(system.allPids());
     const lag = await e2eLag(nc, system.gatewayUrl, lagLoad);
+    const lagCores = lagCpu.cores();
     await drain(nc, 'history-projector');
     await drain(nc, 'connection-tracker');
 
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
         e2e_lag_p99_to_250ms: round(lag.p99 / 250, 3),
         get_by_id_p99_to_20ms: round(get.p99 / 20, 3),
       },
+      cpu_cores_used: { ingest_batch: batchCores, projection_drain: drainCores, e2e_lag: lagCores },
       took_s: round((Date.now() - startedAt) / 1000),
       finished_at: new Date().toISOString(),
     };

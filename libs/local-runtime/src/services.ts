@@ -11,11 +11,12 @@ export function startService(
   env: NodeJS.ProcessEnv,
   logDir?: string,
   replica = 1,
+  nodeArgs: string[] = [],
 ): ManagedProcess {
   return new ManagedProcess({
     name: `${service}#${replica}`,
     command: process.execPath,
-    args: ['--enable-source-maps', serviceEntry(service)],
+    args: ['--enable-source-maps', ...nodeArgs, serviceEntry(service)],
     env,
     logFile: logDir ? join(logDir, `${service}-${replica}.log`) : undefined,
   }).start();

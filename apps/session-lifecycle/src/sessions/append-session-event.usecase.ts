@@ -45,7 +45,13 @@ export class AppendSessionEventUseCase {
     key: string,
   ): Promise<AppendEventResult> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const history = await this.history(tenant, reported.session_id, key);
+      // A creation names a new session id almost always, so its first attempt skips reading the
+      // log: the append expects the session to have no events, and if it has some after all the
+      // log refuses, and the next attempt reads and decides (duplicate, or id in use).
+      const history =
+        attempt === 1 && reported.type === 'session.created'
+          ? (this.cache.get(key) ?? { snapshot: null, eventVersions: new Map(), lastSeq: 0 })
+          : await this.history(tenant, reported.session_id, key);
       const priorVersion = history.eventVersions.get(reported.event_id);
       if (priorVersion !== undefined) return this.duplicate(reported, history, priorVersion);
 

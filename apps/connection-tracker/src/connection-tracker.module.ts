@@ -11,6 +11,7 @@ import { DevicesRepository } from './devices/devices.repository';
 import { EraseDeviceUseCase } from './erasure/erase-device.usecase';
 import { ErasureAuditRepository } from './erasure/erasure-audit.repository';
 import { ErasureController } from './erasure/erasure.controller';
+import { DeviceExpiryWatch } from './retention/device-expiry.watch';
 import { DeviceRetentionSweeper } from './retention/device-retention.sweeper';
 import { RetentionPolicyClient } from './retention/retention-policy.client';
 import { DeadlineSchedule } from './timeouts/deadline-schedule';
@@ -60,6 +61,7 @@ export class ConnectionTrackerModule {
         InactivitySweeper,
         DeviceQueriesService,
         RetentionPolicyClient,
+        DeviceExpiryWatch,
         DeviceRetentionSweeper,
         ErasureAuditRepository,
         EraseDeviceUseCase,

@@ -2,3 +2,4 @@ export * from './json-logger';
 export * from './health.controller';
 export * from './run-service';
 export * from './sweep-stats';
+export * from './expiry-watch';

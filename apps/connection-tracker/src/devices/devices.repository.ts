@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
-import { deleteAllMatching, InsertBatcher, MongoService } from '@cobrowse/persistence';
+import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { deviceDocumentId, type DeviceState } from './device-state';
 
 /** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
@@ -53,21 +53,16 @@ export class DevicesRepository implements OnModuleInit {
     return found;
   }
 
-  async tenants(): Promise<string[]> {
-    return (await this.collection.distinct('tenant')) as string[];
+  /** Every device not in a session, with when it was last seen: what a retention sweep looks at. */
+  idleDevices(): AsyncIterable<{ _id: string; tenant: string; last_seen_at: number }> {
+    return this.collection.find(
+      { current_session_id: null },
+      { projection: { _id: 1, tenant: 1, last_seen_at: 1 }, batchSize: 5_000 },
+    ) as unknown as AsyncIterable<{ _id: string; tenant: string; last_seen_at: number }>;
   }
 
-  /** Deletes a tenant's devices last seen before `seenBefore`, except those in an open session. */
-  async purgeNotSeenSince(tenant: string, seenBefore: number): Promise<number> {
-    return deleteAllMatching(
-      this.collection,
-      {
-        tenant,
-        current_session_id: null,
-        last_seen_at: { $lt: seenBefore },
-      },
-      { oneByOne: await this.mongo.isFerretDb() },
-    );
+  async deleteDocuments(ids: string[]): Promise<number> {
+    return deleteByIds(this.collection, ids, { oneByOne: await this.mongo.isFerretDb() });
   }
 
   async remove(tenant: string, deviceId: string): Promise<boolean> {

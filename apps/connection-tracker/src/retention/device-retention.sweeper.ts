@@ -3,12 +3,14 @@ import { AppConfig } from '@cobrowse/config';
 import { SweepStats } from '@cobrowse/platform';
 import { DevicesRepository } from '../devices/devices.repository';
 import { ConnectionTrackingConsumer } from '../tracking/connection-tracking.consumer';
+import { DeviceExpiryWatch } from './device-expiry.watch';
 import { RetentionPolicyClient } from './retention-policy.client';
 
 /**
  * Every RETENTION_SWEEP_INTERVAL_MS, deletes devices not seen for their tenant's device TTL
  * (never one in an open session). Only the tracker lease holder sweeps: it is the devices'
- * one writer. The policy is asked for at each sweep, so a change applies without a restart.
+ * one writer. The policy is asked for at each sweep, so a change applies without a restart;
+ * the collection is read only when the expiry watch says something can have expired.
  */
 @Injectable()
 export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,6 +23,7 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
     private readonly devices: DevicesRepository,
     private readonly policies: RetentionPolicyClient,
     private readonly tracking: ConnectionTrackingConsumer,
+    private readonly watch: DeviceExpiryWatch,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,15 +36,21 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
   }
 
   async sweep(): Promise<void> {
-    if (this.sweeping || !this.tracking.holding) return;
+    if (this.sweeping) return;
+    if (!this.tracking.holding) return this.watch.reset();
     this.sweeping = true;
     const started = Date.now();
     try {
-      let purged = 0;
-      for (const tenant of await this.devices.tenants()) {
-        const policy = await this.policies.forTenant(tenant);
-        purged += await this.devices.purgeNotSeenSince(tenant, Date.now() - policy.device_ttl_seconds * 1000);
+      if (!(await this.watch.isDue(started, (tenant) => this.ttlSeconds(tenant)))) return;
+      const scan = this.watch.beginScan();
+      const expired: string[] = [];
+      for await (const device of this.devices.idleDevices()) {
+        const ttl = await this.ttlSeconds(device.tenant);
+        if (device.last_seen_at + ttl * 1000 <= started) expired.push(device._id);
+        else scan.keep(device.tenant, device.last_seen_at, ttl);
       }
+      const purged = await this.devices.deleteDocuments(expired);
+      scan.finish();
       const took = Date.now() - started;
       this.stats.record(purged, took);
       if (purged) this.logger.log({ msg: 'retention sweep', purged_devices: purged, took_ms: took });
@@ -50,5 +59,9 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
     } finally {
       this.sweeping = false;
     }
+  }
+
+  private async ttlSeconds(tenant: string): Promise<number> {
+    return (await this.policies.forTenant(tenant)).device_ttl_seconds;
   }
 }

@@ -9,6 +9,12 @@ function scheduleWithStore() {
   const stored = new Map<string, SessionDeadline>();
   const writes: SessionDeadline[] = [];
   const repository = {
+    insert: async (d: SessionDeadline) => {
+      if (stored.has(d._id)) return false;
+      writes.push(d);
+      stored.set(d._id, d);
+      return true;
+    },
     save: async (d: SessionDeadline) => {
       writes.push(d);
       stored.set(d._id, d);

@@ -3,6 +3,7 @@ import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { applyConnection, applySession, type DeviceState } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
+import { DeviceExpiryWatch } from '../retention/device-expiry.watch';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
 
@@ -15,6 +16,7 @@ export class ApplyTrackedEventUseCase {
   constructor(
     private readonly devices: DevicesRepository,
     private readonly deadlines: DeadlineSchedule,
+    private readonly expiry: DeviceExpiryWatch,
     private readonly config: AppConfig,
   ) {}
 
@@ -78,13 +80,13 @@ export class ApplyTrackedEventUseCase {
     change: (device: DeviceState | null) => DeviceState,
   ): Promise<DeviceState> {
     const existing = await this.devices.findById(tenant, deviceId);
-    const next = change(existing);
+    let next = change(existing);
     if (existing) await this.devices.save(next);
     else if (!(await this.devices.insert(next))) {
-      const again = change(await this.devices.findById(tenant, deviceId));
-      await this.devices.save(again);
-      return again;
+      next = change(await this.devices.findById(tenant, deviceId));
+      await this.devices.save(next);
     }
+    if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
     return next;
   }
 }

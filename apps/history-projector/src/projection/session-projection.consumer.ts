@@ -19,6 +19,7 @@ import {
 } from '@cobrowse/messaging';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
+import { SessionExpiryWatch } from '../retention/session-expiry.watch';
 import { ApplySessionEventUseCase, PoisonEventError } from './apply-session-event.usecase';
 import { parseLoggedEvent } from './parse-event';
 
@@ -46,6 +47,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
     private readonly nats: NatsConnectionService,
     private readonly apply: ApplySessionEventUseCase,
     private readonly retention: RetentionPolicyRepository,
+    private readonly expiry: SessionExpiryWatch,
     private readonly config: AppConfig,
   ) {}
 
@@ -95,7 +97,11 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
         return this.park(m, `version ${result.have + 1} of the session cannot be applied`);
       }
       m.ack();
-      if (result.outcome === 'applied') await this.publishUpdate(result.snapshot);
+      if (result.outcome === 'applied') {
+        const ended = result.snapshot.ended_recorded_at;
+        if (ended !== null) this.expiry.note(result.snapshot.tenant, ended);
+        await this.publishUpdate(result.snapshot);
+      }
     } catch (e) {
       if (e instanceof PoisonEventError) return this.park(m, e.message);
       this.logger.warn({

@@ -2,26 +2,32 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@cobrowse/config';
 import { SweepStats } from '@cobrowse/platform';
 import { SessionProjectionConsumer } from '../projection/session-projection.consumer';
+import { ReadModelLocator } from '../sessions/read-model-locator';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { RetentionPolicyRepository } from './retention-policy.repository';
+import { SessionExpiryWatch } from './session-expiry.watch';
 
 /**
  * Every RETENTION_SWEEP_INTERVAL_MS, deletes ended sessions past their tenant's TTL. Only the
  * replica holding the projection lease sweeps (it is the one writer of the read model, and
  * FerretDB's deletes are not atomic with its updates); pending and active sessions are never
- * touched. The policy is read at each sweep, so a change applies without a restart.
+ * touched. The policy is read at each sweep, so a change applies without a restart. A sweep
+ * reads the collection only when the expiry watch says something can have expired.
  */
 @Injectable()
 export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRetentionSweeper.name);
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private watchedCollection?: string;
   readonly stats = new SweepStats();
 
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly policies: RetentionPolicyRepository,
     private readonly projection: SessionProjectionConsumer,
+    private readonly locator: ReadModelLocator,
+    private readonly watch: SessionExpiryWatch,
     private readonly config: AppConfig,
   ) {}
 
@@ -34,18 +40,26 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
   }
 
   async sweep(): Promise<void> {
-    if (this.sweeping || !this.projection.holding) return;
+    if (this.sweeping) return;
+    if (!this.projection.holding || this.locator.sessionsCollection() !== this.watchedCollection) {
+      this.watch.reset(); // a new holder, or a rebuilt read model: nothing known about it yet
+      this.watchedCollection = this.locator.sessionsCollection();
+      if (!this.projection.holding) return;
+    }
     this.sweeping = true;
     const started = Date.now();
     try {
-      let purged = 0;
-      for (const tenant of await this.sessions.tenantsWithEndedSessions()) {
-        const policy = await this.policies.forTenant(tenant);
-        purged += await this.sessions.purgeEndedBefore(
-          tenant,
-          Date.now() - policy.ended_session_ttl_seconds * 1000,
-        );
+      if (!(await this.watch.isDue(started, (tenant) => this.ttlSeconds(tenant)))) return;
+      const scan = this.watch.beginScan();
+      const expired: string[] = [];
+      for await (const session of this.sessions.endedSessions()) {
+        if (typeof session.ended_recorded_at !== 'number') continue;
+        const ttl = await this.ttlSeconds(session.tenant);
+        if (session.ended_recorded_at + ttl * 1000 <= started) expired.push(session._id);
+        else scan.keep(session.tenant, session.ended_recorded_at, ttl);
       }
+      const purged = await this.sessions.deleteDocuments(expired);
+      scan.finish();
       const took = Date.now() - started;
       this.stats.record(purged, took);
       if (purged) this.logger.log({ msg: 'retention sweep', purged_sessions: purged, took_ms: took });
@@ -54,5 +68,9 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
     } finally {
       this.sweeping = false;
     }
+  }
+
+  private async ttlSeconds(tenant: string): Promise<number> {
+    return (await this.policies.forTenant(tenant)).ended_session_ttl_seconds;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter, IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { deleteAllMatching, InsertBatcher, MongoService } from '@cobrowse/persistence';
+import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import { sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
 
@@ -114,25 +114,17 @@ export class SessionsRepository implements OnModuleInit {
     return result.matchedCount === 1;
   }
 
-  /** Tenants that have ended sessions: the ones a retention sweep has to look at. */
-  async tenantsWithEndedSessions(): Promise<string[]> {
-    return (await this.collection.distinct('tenant', { state: 'ended' })) as string[];
+  /** Every ended session's tenant and recorded end: what a retention sweep looks at (one pass). */
+  endedSessions(): AsyncIterable<{ _id: string; tenant: string; ended_recorded_at: number }> {
+    return this.collection.find(
+      { state: 'ended' },
+      { projection: { _id: 1, tenant: 1, ended_recorded_at: 1 }, batchSize: 5_000 },
+    ) as unknown as AsyncIterable<{ _id: string; tenant: string; ended_recorded_at: number }>;
   }
 
-  /**
-   * Deletes a tenant's sessions that ended (as recorded by the service) before `endedBefore`.
-   * On MongoDB through the tenant_state_ended_recorded index; on FerretDB a scan, then one delete per session.
-   */
-  async purgeEndedBefore(tenant: string, endedBefore: number): Promise<number> {
-    return deleteAllMatching(
-      this.collection,
-      {
-        tenant,
-        state: 'ended',
-        ended_recorded_at: { $ne: null, $lt: endedBefore },
-      },
-      { oneByOne: await this.mongo.isFerretDb() },
-    );
+  /** Deletes sessions by document id (see deleteByIds for why FerretDB gets them one by one). */
+  async deleteDocuments(ids: string[]): Promise<number> {
+    return deleteByIds(this.collection, ids, { oneByOne: await this.mongo.isFerretDb() });
   }
 
   /** Ids of a tenant's sessions with this device, whatever their state. */

@@ -136,6 +136,15 @@ describe('retention and erasure', () => {
   });
 
   describe('erasure', () => {
+    it('erases the logged facts of a device that retention already removed', async () => {
+      expect((await api.as('read').get('/v1/devices/quiet-device')).status).toBe(404);
+      const erased = await api.as('admin').request('DELETE', '/v1/devices/quiet-device');
+      expect(erased.status).toBe(200);
+      expect(erased.body).toMatchObject({ session_ids: [], log_messages_purged: 2 });
+      expect(await readEventLog(nc, 'cobrowse.acme.device.quiet-device.*')).toEqual([]);
+      expect((await api.as('admin').request('DELETE', '/v1/devices/quiet-device')).status).toBe(404);
+    });
+
     it('erases a device and all its sessions from read models and the log, keeps an audit record, and a rebuild brings nothing back', async () => {
       const device = 'erase-me';
       expect(

@@ -13,7 +13,7 @@ import {
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import { NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
 import { SessionDomainException } from '@cobrowse/session-domain';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
@@ -49,7 +49,7 @@ export class EraseDeviceUseCase {
     );
     for (const id of projected) if (!sessions.has(id)) sessions.set(id, null);
     const device = await this.devices.findById(tenant, deviceId);
-    if (!device && sessions.size === 0)
+    if (!device && sessions.size === 0 && !(await this.factsInLog(tenant, deviceId)))
       throw new SessionDomainException(ErrorCode.DeviceNotFound, `device ${deviceId} not found`);
     const sessionIds = [...sessions.keys()].sort();
 
@@ -84,6 +84,18 @@ export class EraseDeviceUseCase {
       log_messages_purged: logMessagesPurged,
     });
     return record;
+  }
+
+  /** A device retention already removed may still have connection facts in the log. */
+  private async factsInLog(tenant: string, deviceId: string): Promise<boolean> {
+    const { events } = await readBatch(
+      this.nats.nc,
+      EVENTS_STREAM,
+      deviceFactsSubject(tenant, deviceId),
+      1,
+      1,
+    );
+    return events.length > 0;
   }
 
   private async purgeLog(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {

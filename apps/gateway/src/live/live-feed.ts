@@ -54,6 +54,7 @@ export class LiveFeed {
   async start(): Promise<void> {
     const startAt =
       this.scope.query.after !== null ? this.scope.query.after + 1 : await this.source.nextPosition();
+    if (this.closed) return; // the client left already: set nothing up
     if (this.scope.snapshotSubject) {
       this.snapshots = this.source.nc.subscribe(this.scope.snapshotSubject, {
         callback: (_err, msg) => void this.onSnapshot(msg.string()),
@@ -70,6 +71,7 @@ export class LiveFeed {
       if (this.closed) return this.close(); // the client left while the consumer was being created
       void this.pump(this.messages);
     }
+    if (this.closed) return this.close();
     this.keepAlive = setInterval(() => void this.sink.comment('keep-alive'), this.scope.keepAliveMs);
     await this.sink.comment(`streaming from log position ${startAt}`);
   }

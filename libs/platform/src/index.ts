@@ -3,3 +3,4 @@ export * from './health.controller';
 export * from './run-service';
 export * from './sweep-stats';
 export * from './expiry-watch';
+export * from './retention-sweep';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
-import { SweepStats } from '@cobrowse/platform';
+import { RetentionSweep } from '@cobrowse/platform';
 import { SessionProjectionConsumer } from '../projection/session-projection.consumer';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { SessionsRepository } from '../sessions/sessions.repository';
@@ -16,11 +16,9 @@ import { SessionExpiryWatch } from './session-expiry.watch';
  */
 @Injectable()
 export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SessionRetentionSweeper.name);
   private timer?: NodeJS.Timeout;
-  private sweeping = false;
   private watchedCollection?: string;
-  readonly stats = new SweepStats();
+  private readonly sweep: RetentionSweep;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -29,48 +27,37 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
     private readonly locator: ReadModelLocator,
     private readonly watch: SessionExpiryWatch,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sweep = new RetentionSweep(watch, new Logger(SessionRetentionSweeper.name), 'purged_sessions');
+  }
+
+  get stats() {
+    return this.sweep.stats;
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.RETENTION_SWEEP_INTERVAL_MS);
+    this.timer = setInterval(() => void this.run(), this.config.RETENTION_SWEEP_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
+  async run(): Promise<void> {
     if (!this.projection.holding || this.locator.sessionsCollection() !== this.watchedCollection) {
       this.watch.reset(); // a new holder, or a rebuilt read model: nothing known about it yet
       this.watchedCollection = this.locator.sessionsCollection();
       if (!this.projection.holding) return;
     }
-    this.sweeping = true;
-    const started = Date.now();
-    try {
-      if (!(await this.watch.isDue(started, (tenant) => this.ttlSeconds(tenant)))) return;
-      const scan = this.watch.beginScan();
-      const expired: string[] = [];
-      for await (const session of this.sessions.endedSessions()) {
-        if (typeof session.ended_recorded_at !== 'number') continue;
-        const ttl = await this.ttlSeconds(session.tenant);
-        if (session.ended_recorded_at + ttl * 1000 <= started) expired.push(session._id);
-        else scan.keep(session.tenant, session.ended_recorded_at, ttl);
-      }
-      const purged = await this.sessions.deleteDocuments(expired);
-      scan.finish();
-      const took = Date.now() - started;
-      this.stats.record(purged, took);
-      if (purged) this.logger.log({ msg: 'retention sweep', purged_sessions: purged, took_ms: took });
-    } catch (e) {
-      this.logger.warn({ msg: 'retention sweep failed; next interval retries', error: (e as Error).message });
-    } finally {
-      this.sweeping = false;
-    }
-  }
-
-  private async ttlSeconds(tenant: string): Promise<number> {
-    return (await this.policies.forTenant(tenant)).ended_session_ttl_seconds;
+    const sessions = this.sessions;
+    await this.sweep.run({
+      candidates: async function* () {
+        for await (const s of sessions.endedSessions())
+          if (typeof s.ended_recorded_at === 'number')
+            yield { _id: s._id, tenant: s.tenant, at: s.ended_recorded_at };
+      },
+      ttlSeconds: async (tenant) => (await this.policies.forTenant(tenant)).ended_session_ttl_seconds,
+      remove: (ids) => sessions.deleteDocuments(ids),
+    });
   }
 }

@@ -1,4 +1,4 @@
 export * from './mongo.service';
 export * from './persistence.module';
-export * from './delete-in-batches';
+export * from './delete-by-ids';
 export * from './insert-batcher';

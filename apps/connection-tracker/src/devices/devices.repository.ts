@@ -17,6 +17,7 @@ export class DevicesRepository implements OnModuleInit {
       await this.collection.createIndexes([
         { key: { tenant: 1, added_at: -1, id: -1 }, name: 'tenant_added' },
         { key: { tenant: 1, last_seen_at: -1 }, name: 'tenant_last_seen' },
+        { key: { current_session_id: 1, last_seen_at: 1 }, name: 'idle_last_seen' },
       ]);
     }
   }

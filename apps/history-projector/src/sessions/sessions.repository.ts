@@ -16,7 +16,7 @@ export const SESSION_INDEXES: IndexDescription[] = [
   { key: { tenant: 1, 'agents.id': 1, created_at: -1 }, name: 'tenant_agent_created' },
   { key: { tenant: 1, token: 1 }, name: 'tenant_token' },
   { key: { tenant: 1, tags: 1, created_at: -1 }, name: 'tenant_tags_created' },
-  { key: { tenant: 1, state: 1, ended_recorded_at: 1 }, name: 'tenant_state_ended_recorded' },
+  { key: { state: 1, ended_recorded_at: 1 }, name: 'state_ended_recorded' },
 ];
 
 /** The sessions read model. Writes are guarded by version so redelivery never applies twice. */

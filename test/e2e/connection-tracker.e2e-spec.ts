@@ -61,6 +61,35 @@ describe('connection tracker', () => {
       );
     });
 
+    it('never times a session out while the tracker cannot apply its activity (database down)', async () => {
+      const id = await session('outage-device');
+      await api.post('/v1/devices/outage-device/connections', { connection_id: 'tab-1' });
+      await eventually(async () => expect((await device('outage-device')).is_in_session).toBe(true));
+      await system.killDatabase();
+      try {
+        // The relay keeps reporting; the facts reach the log, but the tracker cannot apply them.
+        for (let i = 0; i < 16; i++) {
+          const r = await api.post('/v1/devices/outage-device/connections/tab-1/heartbeat', {
+            current_url: `https://a.test/outage-${i}`,
+          });
+          expect(r.status).toBe(200);
+          await sleep(TIMEOUT_MS / 4);
+        }
+      } finally {
+        await system.startDatabase();
+      }
+      await eventually(
+        async () => expect((await device('outage-device')).last_url).toBe('https://a.test/outage-15'),
+        60_000,
+      );
+      // Ended only once the device had been silent for the timeout, never while it reported.
+      const facts = await readEventLog(nc, 'cobrowse.acme.device.outage-device.*');
+      const lastActivity = Math.max(...facts.map((f) => f.envelope.recorded_at as number));
+      const ends = await readEventLog(nc, `cobrowse.acme.session.${id}.deactivated`);
+      for (const end of ends)
+        expect(end.envelope.recorded_at).toBeGreaterThanOrEqual(lastActivity + TIMEOUT_MS);
+    }, 120_000);
+
     it('extends the deadline by an expected disconnect', async () => {
       const id = await session('leaving-device');
       await api.post('/v1/devices/leaving-device/connections', { connection_id: 'app-1' });

@@ -40,7 +40,7 @@ describe('ingest', () => {
     it('answers 400 for a body that is not JSON and 413 for one over 1 MB', async () => {
       const notJson = await api.post('/v1/sessions', '{"device_id":');
       expect(notJson.status).toBe(400);
-      expect(notJson.body.code).toBe('VALIDATION_FAILED');
+      expect(notJson.body.code).toBe('INVALID_JSON');
       const huge = await api.post('/v1/sessions', { device_id: 'd', source: 'x'.repeat(1_100_000) });
       expect(huge.status).toBe(413);
       expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');

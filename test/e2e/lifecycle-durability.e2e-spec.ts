@@ -70,6 +70,30 @@ describe('session-lifecycle durability', () => {
     expect(await versionsInLog(id)).toEqual([1, 2]);
   });
 
+  it('answers a connection fact retried after the duplicate window, and after a gateway restart, as a duplicate', async () => {
+    const device = `late-device-${randomUUID()}`;
+    const fact = { event_id: 'late-heartbeat', current_url: 'https://a.test/late' };
+    const path = `/v1/devices/${device}/connections/tab-1/heartbeat`;
+    const first = await api.post(path, fact);
+    expect(first.body).toMatchObject({ status: 'accepted' });
+
+    await new Promise((r) => setTimeout(r, 1_500)); // past the 1 s JetStream duplicate window
+    await system.restart('gateway');
+
+    expect((await api.post(path, fact)).body).toMatchObject({ status: 'duplicate' });
+    const batch = await api.post('/v1/events', {
+      events: [
+        {
+          event_id: 'late-heartbeat',
+          type: 'connection.heartbeat',
+          data: { device_id: device, connection_id: 'tab-1' },
+        },
+      ],
+    });
+    expect(batch.body.results[0]).toMatchObject({ status: 'duplicate' });
+    expect(await readEventLog(nc, `cobrowse.acme.device.${device}.*`)).toHaveLength(1);
+  });
+
   it('loses no acknowledged event when session-lifecycle is killed mid-stream', async () => {
     const sessions = await Promise.all(Array.from({ length: 8 }, () => newSession()));
     const acknowledged = new Set<string>();
@@ -113,5 +137,42 @@ describe('session-lifecycle durability', () => {
         expect(body.pages).toHaveLength(versions.length - 1);
       });
     }
+  });
+
+  /** As a relay does: the same request until the answer is definite (not a 503). */
+  const untilDefinite = async (send: () => Promise<{ status: number; body: any }>) =>
+    eventually(async () => {
+      const r = await send();
+      expect(r.status).not.toBe(503);
+      return r;
+    }, 60_000);
+
+  it('never answers from a cached "no such session": facts sent before the creation do not stick', async () => {
+    const id = randomUUID();
+    for (let i = 0; i < 10; i++) {
+      const early = await api.post(`/v1/sessions/${id}/pages`, { url: 'https://a.test/early' });
+      expect(early.body.code).toBe('SESSION_NOT_FOUND');
+    }
+    expect((await api.post('/v1/sessions', { session_id: id, device_id: 'dev' })).status).toBe(201);
+    const later = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api.post(`/v1/sessions/${id}/pages`, { url: `https://a.test/${i}` }),
+      ),
+    );
+    expect(later.map((r) => r.status)).toEqual(Array(20).fill(200));
+  });
+
+  it('still finds every session after a NATS restart, on both replicas', async () => {
+    const ids = await Promise.all(Array.from({ length: 5 }, () => newSession()));
+    await system.restartNats();
+    for (const id of ids)
+      for (let i = 0; i < 4; i++) {
+        const r = await untilDefinite(() =>
+          api.post(`/v1/sessions/${id}/pages`, { url: `https://a.test/${i}` }),
+        );
+        expect([id, r.status]).toEqual([id, 200]);
+      }
+    // This test's own connection reconnects at its own pace: read once it is back.
+    for (const id of ids) expect(await eventually(() => versionsInLog(id))).toEqual([1, 2, 3, 4, 5]);
   });
 });

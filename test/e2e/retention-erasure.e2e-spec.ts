@@ -52,7 +52,7 @@ describe('retention and erasure', () => {
       });
       const bad = await api.as('admin').request('PUT', '/v1/retention', { ended_session_ttl_seconds: 0 });
       expect(bad.status).toBe(400);
-      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      expect(bad.body.code).toBe('INVALID_RETENTION_POLICY');
       expect(bad.body.details).toEqual([
         'ended_session_ttl_seconds must be a whole number of seconds, at least 1',
         'device_ttl_seconds is required',

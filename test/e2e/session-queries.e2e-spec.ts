@@ -163,11 +163,11 @@ describe('session queries', () => {
 
   it('answers 400 with a code for bad parameters', async () => {
     const cases: Array<[string, string]> = [
-      ['state=open', 'VALIDATION_FAILED'],
-      ['limit=0', 'VALIDATION_FAILED'],
-      ['limit=1001', 'VALIDATION_FAILED'],
-      ['created_after=soon', 'VALIDATION_FAILED'],
-      ['colour=blue', 'VALIDATION_FAILED'],
+      ['state=open', 'INVALID_QUERY'],
+      ['limit=0', 'INVALID_QUERY'],
+      ['limit=1001', 'INVALID_QUERY'],
+      ['created_after=soon', 'INVALID_QUERY'],
+      ['colour=blue', 'INVALID_QUERY'],
       ['cursor=garbage', 'INVALID_CURSOR'],
       [`tags=${encodeURIComponent('a+(b')}`, 'INVALID_TAG_EXPRESSION'],
     ];

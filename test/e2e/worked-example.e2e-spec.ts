@@ -183,6 +183,27 @@ describe('the core session events flow end to end', () => {
     expect((await new ApiClient(system.gatewayUrl).get('/docs')).status).toBe(200);
   });
 
+  it('lists the error codes each route can answer', async () => {
+    const { body } = await new ApiClient(system.gatewayUrl).get('/docs-json');
+    const codesOf = (path: string, method: string) =>
+      Object.values(body.paths[path][method].responses as Record<string, { description: string }>)
+        .map((r) => r.description)
+        .join(' ');
+    for (const [path, methods] of Object.entries(body.paths as Record<string, Record<string, unknown>>))
+      for (const method of Object.keys(methods))
+        if (path !== '/health')
+          expect([path, method, codesOf(path, method)]).toEqual([
+            path,
+            method,
+            expect.stringContaining('UNAUTHORIZED'),
+          ]);
+    expect(codesOf('/v1/sessions/{id}/pages', 'post')).toEqual(
+      expect.stringContaining('SESSION_LIMIT_REACHED'),
+    );
+    expect(codesOf('/v1/sessions', 'get')).toEqual(expect.stringContaining('INVALID_TAG_EXPRESSION'));
+    expect(codesOf('/v1/events', 'post')).toEqual(expect.stringContaining('BODY_TOO_DEEP'));
+  });
+
   it('applies the API key rules: 401, 403, and 404 across tenants', async () => {
     const anonymous = new ApiClient(system.gatewayUrl);
     const created = await api.post('/v1/sessions', { device_id: 'device-4' });

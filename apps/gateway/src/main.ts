@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import { MAX_BODY_BYTES } from '@cobrowse/contracts';
 import { createJsonLogger, loadConfigOrExit } from '@cobrowse/platform';
 import { setupOpenApi } from './docs/openapi';
+import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { HttpErrorsFilter, toHttpErrorBody } from './errors/http-errors.filter';
-import { createValidationPipe } from './errors/validation.pipe';
+import { answerClientError, requestBounds } from './errors/request-bounds';
 import { GatewayModule } from './gateway.module';
 import { parseApiKeys } from './auth/api-keys';
-
-const BODY_LIMIT = '1mb';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('gateway', ['NATS_URL', 'COBROWSE_API_KEYS']);
@@ -28,14 +30,17 @@ async function bootstrap(): Promise<void> {
   });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(requestBounds);
+  const edgeLogger = new Logger('RequestBounds');
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
-    const body = toHttpErrorBody(error);
+    const body = toHttpErrorBody(error, edgeLogger);
     res.status(body.statusCode).json(body);
   });
+  (app.getHttpServer() as Server).on('clientError', answerClientError);
   app.useGlobalFilters(new HttpErrorsFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new BodyValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);

@@ -2,20 +2,24 @@ import type { ErrorBody } from './errors';
 import type { ReportedSessionEvent } from './events';
 import type { SessionSnapshot } from './session-snapshot';
 import type { SessionState } from './session-resource';
-import type { AnySessionEvent } from './events';
 
 export type AppendStatus = 'accepted' | 'duplicate' | 'rejected';
 
 export interface AppendEventsRequest {
   tenant: string;
   events: ReportedSessionEvent[];
+  /**
+   * Whether each result carries the session as decided: only the single-event endpoints
+   * answer with it, so batch replies stay small (a session can be megabytes).
+   */
+  include_session?: boolean;
 }
 
 export interface AppendEventResult {
   event_id: string;
   status: AppendStatus;
   version?: number;
-  /** The session as the lifecycle decided it, for accepted and duplicate events. */
+  /** The session as the lifecycle decided it, for accepted and duplicate events, when asked for. */
   session?: SessionSnapshot;
   error?: ErrorBody;
 }
@@ -55,6 +59,8 @@ export interface ConsumerLag {
   ack_floor: number;
   /** Stream sequence of the last event in the log. */
   last_seq: number;
+  /** Events this consumer parked on the dead-letter stream (and that were not replayed yet). */
+  parked: number;
 }
 
 /** Session list filters, already validated by the gateway. Times are epoch ms. */
@@ -95,10 +101,6 @@ export interface ListSessionsReply {
 export interface CountSessionsRequest {
   tenant: string;
   query: SessionQuery;
-}
-
-export interface SessionEventsReply {
-  data: AnySessionEvent[];
 }
 
 export interface OpenExportRequest {
@@ -195,4 +197,15 @@ export interface ForgetSessionsRequest {
   tenant: string;
   /** Sessions erased from the log; a token is released only if it is still this session's. */
   sessions: Array<{ session_id: string; token: string | null }>;
+}
+
+export interface ReplayDeadLetterRequest {
+  /** Sequence of the parked event in the dead-letter stream. */
+  dead_letter_seq: number;
+}
+
+export interface ReplayDeadLetterReply {
+  /** replayed: applied and removed from the dead letters; still-failing: kept, with the reason. */
+  status: 'replayed' | 'still-failing' | 'not-found';
+  reason?: string;
 }

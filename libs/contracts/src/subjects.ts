@@ -23,6 +23,9 @@ export function deadLetterSubject(consumer: string): string {
   return `cobrowse-dlq.${consumer}`;
 }
 
+/** KV bucket recording which connection facts (by event_id) are in the log, for as long as the log keeps them. */
+export const CONNECTION_FACTS_BUCKET = 'cobrowse_connection_facts';
+
 /** KV bucket reserving session tokens among a tenant's non-ended sessions. */
 export const SESSION_TOKENS_BUCKET = 'cobrowse_session_tokens';
 
@@ -48,7 +51,6 @@ export const RPC = {
   projectorGetSession: 'cobrowse-svc.projector.sessions.get',
   projectorListSessions: 'cobrowse-svc.projector.sessions.list',
   projectorCountSessions: 'cobrowse-svc.projector.sessions.count',
-  projectorSessionEvents: 'cobrowse-svc.projector.sessions.events',
   projectorOpenExport: 'cobrowse-svc.projector.export.open',
   projectorGetRetention: 'cobrowse-svc.projector.retention.get',
   projectorPutRetention: 'cobrowse-svc.projector.retention.put',
@@ -61,6 +63,8 @@ export const RPC = {
   /** Chunks of one export come from the replica that opened it. */
   projectorExportChunks: (replicaId: string) => `cobrowse-svc.projector.export.${replicaId}`,
   health: (service: string) => `cobrowse-svc.${service}.health`,
+  /** Re-apply one parked event of a consumer (served by the replica that consumes). */
+  replayDeadLetter: (consumer: string) => `cobrowse-svc.${consumer}.dead-letters.replay`,
 } as const;
 
 export const SERVICE_NAMES = [

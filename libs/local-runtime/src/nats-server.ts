@@ -28,7 +28,6 @@ export async function startNatsServer(
     [
       `listen: 127.0.0.1:${clientPort}`,
       `http: 127.0.0.1:${monitorPort}`,
-      'max_payload: 8MB',
       `jetstream { store_dir: "${storeDir}" }`,
       '',
     ].join('\n'),

@@ -59,6 +59,7 @@ export function deadLetterStreamConfig({
   return {
     name: DEAD_LETTER_STREAM,
     description: 'Events a consumer could not apply, with the reason in Cobrowse-Dead-Letter-Reason',
+    allow_direct: true,
     subjects: [DEAD_LETTER_WILDCARD],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,

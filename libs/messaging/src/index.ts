@@ -1,6 +1,7 @@
 export * from './nats-connection.service';
 export * from './event-log';
-export * from './service-error';
+export * from './reply-chunks';
+export * from './reply-chunks.interceptor';
 export * from './rpc-exception.filter';
 export * from './rpc-client';
 export * from './messaging.module';
@@ -8,3 +9,8 @@ export * from './keyed-mutex';
 export * from './read-subject';
 export * from './leader-lease';
 export * from './leased-consumer';
+export * from './bounded-reply.serializer';
+export * from './dead-letters';
+export * from './settle-message';
+export * from './dead-letter-replay';
+export * from './kv-bucket';

@@ -1,4 +1,5 @@
-import { StorageType, type JetStreamClient, type KV } from 'nats';
+import type { JetStreamClient, KV } from 'nats';
+import { openKvBucket } from './kv-bucket';
 
 export const LEASES_BUCKET = 'cobrowse_leases';
 
@@ -50,12 +51,7 @@ export class LeaderLease {
   }
 
   private async bucket(): Promise<KV> {
-    this.kv ??= await this.js.views.kv(LEASES_BUCKET, {
-      history: 1,
-      ttl: this.ttlMs,
-      storage: StorageType.File,
-      replicas: this.replicas,
-    });
+    this.kv ??= await openKvBucket(this.js, LEASES_BUCKET, { replicas: this.replicas, ttlMs: this.ttlMs });
     return this.kv;
   }
 }

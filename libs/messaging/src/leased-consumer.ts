@@ -76,6 +76,16 @@ export class LeasedConsumer {
     return this.messages !== undefined;
   }
 
+  /** The key a message is applied under (its session, its device). */
+  keyOf(m: JsMsg): string {
+    return this.options.keyOf(m);
+  }
+
+  /** Runs work on a key in turn with the consumer's own messages of that key. */
+  runKeyed<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.mutex.run(key, work);
+  }
+
   async start(): Promise<void> {
     if (this.options.stepDownSubject) {
       this.stepDown = this.nats.nc.subscribe(this.options.stepDownSubject, {

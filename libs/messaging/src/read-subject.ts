@@ -1,9 +1,11 @@
-import { RequestStrategy, type NatsConnection } from 'nats';
+import { RequestStrategy, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
+import { RequestErrorCode, RequestException } from '@cobrowse/contracts';
 
 export interface StoredEvent {
   seq: number;
   subject: string;
   data: Uint8Array;
+  headers?: MsgHdrs;
 }
 
 const BATCH = 256;
@@ -11,7 +13,7 @@ const BATCH = 256;
 /**
  * Up to `batch` messages of a stream on a subject filter from `fromSeq` on, in log order, by
  * batched direct get: stateless (no consumer is created) and exact. `pending` is how many
- * matching messages follow the batch.
+ * matching messages follow the batch. Throws EventLogUnavailableError unless the read completed.
  */
 export async function readBatch(
   nc: NatsConnection,
@@ -20,23 +22,38 @@ export async function readBatch(
   fromSeq: number,
   batch = BATCH,
 ): Promise<{ events: StoredEvent[]; pending: number }> {
-  const replies = await nc.requestMany(
-    `$JS.API.DIRECT.GET.${stream}`,
-    JSON.stringify({ seq: fromSeq, next_by_subj: filter, batch }),
-    { strategy: RequestStrategy.SentinelMsg, maxWait: 10_000 },
-  );
+  let replies: AsyncIterable<Msg>;
+  try {
+    replies = await nc.requestMany(
+      `$JS.API.DIRECT.GET.${stream}`,
+      JSON.stringify({ seq: fromSeq, next_by_subj: filter, batch }),
+      { strategy: RequestStrategy.SentinelMsg, maxWait: 10_000 },
+    );
+  } catch (e) {
+    throw new EventLogUnavailableError(`the event log could not be read: ${(e as Error).message}`);
+  }
   const events: StoredEvent[] = [];
   for await (const m of replies) {
     if (m.data.length === 0) {
       const code = m.headers?.code ?? 0;
       if (code === 404) return { events, pending: 0 };
-      if (code !== 204) throw new Error(`direct get failed: ${code} ${m.headers?.description ?? ''}`);
+      if (code !== 204)
+        throw new EventLogUnavailableError(`direct get failed: ${code} ${m.headers?.description ?? ''}`);
       return { events, pending: Number(m.headers?.get('Nats-Num-Pending') || 0) };
     }
     const seq = Number(m.headers?.get('Nats-Sequence'));
-    events.push({ seq, subject: m.headers?.get('Nats-Subject') ?? '', data: m.data });
+    events.push({ seq, subject: m.headers?.get('Nats-Subject') ?? '', data: m.data, headers: m.headers });
   }
-  return { events, pending: 0 };
+  // No end-of-batch marker: the server did not answer in time (a restart, say). That is not
+  // "no events": callers must not decide anything on a partial or empty read.
+  throw new EventLogUnavailableError(`the event log did not finish answering a read of ${filter}`);
+}
+
+/** A read of the log that could not be completed (503 to a client); never read it as "no events". */
+export class EventLogUnavailableError extends RequestException {
+  constructor(message: string) {
+    super(RequestErrorCode.ServiceUnavailable, message);
+  }
 }
 
 /** Every message of a stream on one subject filter, in log order (a session's history). */

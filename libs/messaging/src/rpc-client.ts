@@ -1,27 +1,24 @@
-import { ErrorCode, isErrorBody, type ErrorBody } from '@cobrowse/contracts';
+import { ErrorReply, isErrorBody, RequestErrorCode, RequestException } from '@cobrowse/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
+import { firstValueFrom, timeout, toArray } from 'rxjs';
+import { fromReplyChunks } from './reply-chunks';
 
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 
-/** Thrown by RpcClient when the other service answered with an error or did not answer. */
-export class RpcError extends Error {
-  constructor(readonly body: ErrorBody) {
-    super(body.message);
-    this.name = 'RpcError';
-  }
+/** The name of the service a request subject belongs to, for messages. */
+function serviceOf(pattern: string): string {
+  return pattern.split('.')[1] ?? pattern;
 }
 
-function unavailable(pattern: string): RpcError {
-  return new RpcError({
-    statusCode: 503,
-    code: ErrorCode.ServiceUnavailable,
-    message: `${pattern.split('.')[1]} is not answering; try again`,
-  });
+function unavailable(pattern: string): RequestException {
+  return new RequestException(
+    RequestErrorCode.ServiceUnavailable,
+    `${serviceOf(pattern)} is not answering; try again`,
+  );
 }
 
-/** Request-reply to another service over a NATS queue group, with a deadline. */
+/** Request-reply to another service over a NATS queue group, with a deadline; large replies come in chunks. */
 export class RpcClient {
   constructor(private readonly proxy: ClientProxy) {}
 
@@ -30,17 +27,21 @@ export class RpcClient {
     payload: TPayload,
     timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
   ): Promise<TResult> {
-    let reply: TResult;
+    let messages: unknown[];
     try {
-      reply = await firstValueFrom(
-        this.proxy.send<TResult, TPayload>(pattern, payload).pipe(timeout(timeoutMs)),
+      messages = await firstValueFrom(
+        this.proxy.send<unknown, TPayload>(pattern, payload).pipe(timeout(timeoutMs), toArray()),
       );
     } catch (e) {
-      if (isErrorBody(e)) throw new RpcError(e);
+      if (isErrorBody(e)) throw new ErrorReply(e);
       throw unavailable(pattern);
     }
     // A "no responders" status reaches the proxy as an empty reply.
-    if (reply === undefined || reply === null) throw unavailable(pattern);
-    return reply;
+    if (!messages.length || messages[0] === undefined || messages[0] === null) throw unavailable(pattern);
+    try {
+      return fromReplyChunks(messages) as TResult;
+    } catch {
+      throw unavailable(pattern);
+    }
   }
 }

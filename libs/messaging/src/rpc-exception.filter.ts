@@ -1,16 +1,16 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
-import { toErrorBody } from './service-error';
+import { toErrorBody } from '@cobrowse/contracts';
 
-/** Maps domain exceptions of request handlers to `{statusCode, code, message}` replies. */
+/** Maps whatever a request handler threw to the error body its caller receives. */
 @Catch()
 export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('RpcErrorFilter');
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500)
-      this.logger.error({ msg: 'request handler failed', error: String(exception) });
+    if (body.statusCode >= 500 && body.statusCode !== 503)
+      this.logger.error({ msg: 'request handler failed', error: (exception as Error)?.message });
     return throwError(() => body);
   }
 }

@@ -2,3 +2,4 @@ export * from './mongo.service';
 export * from './persistence.module';
 export * from './delete-by-ids';
 export * from './insert-batcher';
+export * from './database-unreachable';

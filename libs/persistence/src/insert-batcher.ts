@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
+import { isDatabaseUnreachable } from './database-unreachable';
 
 const DUPLICATE_KEY = 11000;
 
@@ -12,7 +13,8 @@ interface PendingInsert {
  * Inserts issued by concurrent handlers within a couple of milliseconds go to the database as
  * one unordered `insertMany`. On FerretDB (SQLite) that is one transaction instead of one per
  * document: ~12,000 documents/s instead of ~1,000. Each caller still learns its own outcome:
- * true when inserted, false when a document with that `_id` was already there.
+ * true when inserted, false when a document with that `_id` is there (inserted before, or by
+ * an earlier attempt of this very batch), an error when it was not written.
  */
 export class InsertBatcher {
   private readonly pending = new Map<
@@ -63,18 +65,32 @@ export class InsertBatcher {
       );
       for (const i of inserts) i.resolve(true);
     } catch (e) {
-      if (!(e instanceof MongoBulkWriteError)) {
+      if (isDatabaseUnreachable(e)) {
+        // Nothing is known of any document: every caller retries.
         for (const i of inserts) i.reject(e as Error);
         return;
       }
-      const errors = new Map<number, { code: number; errmsg?: string }>();
-      for (const w of [e.writeErrors].flat()) errors.set(w.index, { code: w.code, errmsg: w.errmsg });
-      inserts.forEach((insert, index) => {
-        const error = errors.get(index);
-        if (!error) insert.resolve(true);
-        else if (error.code === DUPLICATE_KEY) insert.resolve(false);
-        else insert.reject(new Error(error.errmsg ?? `insert failed with code ${error.code}`));
-      });
+      // Only a duplicate key is a certain outcome; every other document of the batch (whether
+      // named in writeErrors or not: a bulk error may name none, and a document the driver
+      // cannot encode fails the whole batch) is inserted again on its own, so each caller
+      // learns its own true outcome and one bad document affects only itself.
+      const writeErrors = e instanceof MongoBulkWriteError ? [e.writeErrors].flat() : [];
+      const duplicates = new Set(writeErrors.filter((w) => w?.code === DUPLICATE_KEY).map((w) => w.index));
+      await Promise.all(
+        inserts.map((insert, index) =>
+          duplicates.has(index) ? insert.resolve(false) : this.insertOne(collection, insert),
+        ),
+      );
+    }
+  }
+
+  private async insertOne(collection: Collection<Document>, insert: PendingInsert): Promise<void> {
+    try {
+      await collection.insertOne(insert.document);
+      insert.resolve(true);
+    } catch (e) {
+      if ((e as { code?: number }).code === DUPLICATE_KEY) insert.resolve(false);
+      else insert.reject(e as Error);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Inject, Optional, Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RPC, type ConsumerLag, type ServiceHealth, type ServiceName } from '@cobrowse/contracts';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { DeadLetters, NatsConnectionService } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 
 /** A service's durable consumers, reported with its health so lag is visible at GET /health. */
@@ -51,6 +51,7 @@ export function healthControllerFor(service: ServiceName): Type<unknown> {
             ack_pending: info.num_ack_pending,
             ack_floor: info.ack_floor.stream_seq,
             last_seq: streamInfo.state.last_seq,
+            parked: await DeadLetters.count(jsm, consumer),
           });
         } catch {
           /* not created yet */

@@ -3,7 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { AppConfig, loadConfig } from '@cobrowse/config';
 import type { ServiceName } from '@cobrowse/contracts';
-import { NATS_CONNECT_DEFAULTS, RpcErrorFilter } from '@cobrowse/messaging';
+import {
+  BoundedReplySerializer,
+  NATS_CONNECT_DEFAULTS,
+  ReplyChunksInterceptor,
+  RpcErrorFilter,
+} from '@cobrowse/messaging';
 import { createJsonLogger } from './json-logger';
 
 export interface ServiceDefinition {
@@ -43,10 +48,12 @@ export async function runService(definition: ServiceDefinition): Promise<INestMi
       servers: config.NATS_URL.split(','),
       queue: definition.name,
       name: `${definition.name}-rpc`,
+      serializer: new BoundedReplySerializer(),
     },
     logger,
   });
   app.useGlobalFilters(new RpcErrorFilter());
+  app.useGlobalInterceptors(new ReplyChunksInterceptor());
   app.enableShutdownHooks();
   await app.listen();
   logger.log({ msg: 'service started', pid: process.pid });

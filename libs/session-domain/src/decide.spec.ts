@@ -1,7 +1,11 @@
-import { ErrorCode, type ReportedSessionEvent, type SessionSnapshot } from '@cobrowse/contracts';
-import { decide } from './decide';
+import {
+  SessionErrorCode,
+  SessionException,
+  type ReportedSessionEvent,
+  type SessionSnapshot,
+} from '@cobrowse/contracts';
+import { assertPatchCanFit, decide } from './decide';
 import { evolve } from './evolve';
-import { SessionDomainException } from './session-domain.exception';
 
 const NOW = 1_700_000_000_000;
 const SESSION_ID = '8b0f0f0e-6f5e-4d4c-9b2a-1c1d1e1f2a2b';
@@ -44,11 +48,11 @@ function base(version: number) {
   };
 }
 
-function rejection(fn: () => unknown): SessionDomainException {
+function rejection(fn: () => unknown): SessionException {
   try {
     fn();
   } catch (e) {
-    if (e instanceof SessionDomainException) return e;
+    if (e instanceof SessionException) return e;
     throw e;
   }
   throw new Error('expected a rejection');
@@ -61,7 +65,7 @@ describe('decide', () => {
 
   it('rejects creation of an existing session with INVALID_TRANSITION', () => {
     const e = rejection(() => decide(sessionIn('pending'), reported('session.created'), NOW));
-    expect(e.code).toBe(ErrorCode.InvalidTransition);
+    expect(e.code).toBe(SessionErrorCode.InvalidTransition);
     expect(e.statusCode).toBe(409);
   });
 
@@ -82,7 +86,7 @@ describe('decide', () => {
     const session = sessionIn(state);
     if (expected === 'reject') {
       const e = rejection(() => decide(session, reported(type), NOW));
-      expect(e.code).toBe(ErrorCode.InvalidTransition);
+      expect(e.code).toBe(SessionErrorCode.InvalidTransition);
       expect(e.message).toBe(`session is ${state}`);
       expect(e.details).toEqual([{ current_state: state, event_type: type }]);
     } else {
@@ -92,16 +96,40 @@ describe('decide', () => {
 
   it('answers 404 for any event but creation of an unknown session', () => {
     const e = rejection(() => decide(null, reported('session.activated'), NOW));
-    expect(e.code).toBe(ErrorCode.SessionNotFound);
+    expect(e.code).toBe(SessionErrorCode.SessionNotFound);
     expect(e.statusCode).toBe(404);
   });
 
   it('rejects occurred_at more than 5 minutes in the future, accepts up to it and any past', () => {
     const e = rejection(() => decide(null, reported('session.created', {}, NOW + 5 * 60_000 + 1), NOW));
-    expect(e.code).toBe(ErrorCode.OccurredAtInFuture);
+    expect(e.code).toBe(SessionErrorCode.OccurredAtInFuture);
     expect(e.statusCode).toBe(400);
     expect(decide(null, reported('session.created', {}, NOW + 5 * 60_000), NOW).outcome).toBe('accept');
     expect(decide(null, reported('session.created', {}, NOW - 86_400_000 * 30), NOW).outcome).toBe('accept');
+  });
+});
+
+describe('decide on what a session keeps', () => {
+  it('refuses the 1,001st page with 409 SESSION_LIMIT_REACHED and accepts the 1,000th', () => {
+    const page = { url: 'https://a.test/', title: null, entered_at: NOW, connection_id: null };
+    const full = { ...sessionIn('active'), pages: Array.from({ length: 1000 }, () => page) };
+    const e = rejection(() =>
+      decide(full, reported('session.page-entered', { url: 'https://a.test/' }), NOW),
+    );
+    expect(e.code).toBe(SessionErrorCode.SessionLimitReached);
+    expect(e.statusCode).toBe(409);
+    expect(e.details).toEqual([{ field: 'pages', limit: 1000 }]);
+    const almost = { ...full, pages: full.pages.slice(1) };
+    expect(decide(almost, reported('session.page-entered', { url: 'https://a.test/' }), NOW).outcome).toBe(
+      'accept',
+    );
+  });
+
+  it('refuses an activation beyond 100 agents', () => {
+    const agent = { id: 'a', joined_at: NOW };
+    const crowded = { ...sessionIn('pending'), agents: Array.from({ length: 100 }, () => agent) };
+    const e = rejection(() => decide(crowded, reported('session.activated', { agent: { id: 'b' } }), NOW));
+    expect(e.code).toBe(SessionErrorCode.SessionLimitReached);
   });
 });
 
@@ -123,7 +151,7 @@ describe('decide on metadata size', () => {
     const e = rejection(() =>
       decide(session, reported('session.metadata-updated', { metadata: { b: 'y'.repeat(5_000) } }), NOW),
     );
-    expect(e.code).toBe(ErrorCode.MetadataTooLarge);
+    expect(e.code).toBe(SessionErrorCode.MetadataTooLarge);
     expect(e.statusCode).toBe(413);
   });
 
@@ -139,6 +167,17 @@ describe('decide on metadata size', () => {
   });
 });
 
+describe('assertPatchCanFit', () => {
+  it('refuses a patch whose non-null entries alone reach 10 KB, and lets null deletions through', () => {
+    expect(() => assertPatchCanFit({ metadata: { big: 'x'.repeat(10_240) } })).toThrow(
+      expect.objectContaining({ code: 'METADATA_TOO_LARGE' }),
+    );
+    expect(() => assertPatchCanFit({ custom_data: { big: 'x'.repeat(10_240) } })).toThrow();
+    const deletions = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, null]));
+    expect(() => assertPatchCanFit({ metadata: deletions, custom_data: { a: 1 } })).not.toThrow();
+  });
+});
+
 describe('decide on If-Match', () => {
   it('accepts the current version and refuses a stale one with 412 VERSION_MISMATCH', () => {
     const session = sessionIn('active');
@@ -149,7 +188,7 @@ describe('decide on If-Match', () => {
     const e = rejection(() =>
       decide(session, { ...reported('session.metadata-updated', patch), expected_version: 1 }, NOW),
     );
-    expect(e.code).toBe(ErrorCode.VersionMismatch);
+    expect(e.code).toBe(SessionErrorCode.VersionMismatch);
     expect(e.statusCode).toBe(412);
   });
 
@@ -157,7 +196,7 @@ describe('decide on If-Match', () => {
     const e = rejection(() =>
       decide(null, reported('session.created', { metadata: { a: 'x'.repeat(10_240) } }), NOW),
     );
-    expect(e.code).toBe(ErrorCode.MetadataTooLarge);
+    expect(e.code).toBe(SessionErrorCode.MetadataTooLarge);
   });
 });
 

@@ -1,4 +1,3 @@
-export * from './session-domain.exception';
 export * from './decide';
 export * from './evolve';
 export * from './merge';

@@ -1,3 +1,5 @@
+import { quote } from '@cobrowse/contracts';
+
 /**
  * Tag expressions (SPEC section 6): `,` = OR, `+` = AND, `@` = SUBSET (every tag of the
  * session is in the listed set), parentheses group; precedence `@` > `+` > `,`; operands of
@@ -19,6 +21,10 @@ export class TagExpressionError extends Error {
     this.name = 'TagExpressionError';
   }
 }
+
+/** SPEC section 9: longer or deeper expressions are refused before they are parsed. */
+export const MAX_TAG_EXPRESSION_LENGTH = 1000;
+export const MAX_TAG_EXPRESSION_DEPTH = 32;
 
 type Token =
   { type: 'tag'; value: string; position: number } | { type: ',' | '+' | '@' | '(' | ')'; position: number };
@@ -51,6 +57,8 @@ function tokenize(input: string): Token[] {
 
 class Parser {
   private index = 0;
+  /** Open parentheses around the current position: bounds the recursion whatever the input. */
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -61,7 +69,7 @@ class Parser {
     if (this.tokens.length === 0) throw new TagExpressionError('empty expression', 0);
     const expression = this.or();
     const extra = this.peek();
-    if (extra) throw new TagExpressionError(`unexpected "${this.text(extra)}"`, extra.position);
+    if (extra) throw new TagExpressionError(`unexpected ${quote(this.text(extra))}`, extra.position);
     return expression;
   }
 
@@ -109,14 +117,23 @@ class Parser {
       return { kind: 'tag', tag: token.value };
     }
     if (token.type === '(') {
+      if (++this.depth > MAX_TAG_EXPRESSION_DEPTH)
+        throw new TagExpressionError(
+          `parentheses nest deeper than ${MAX_TAG_EXPRESSION_DEPTH} levels`,
+          token.position,
+        );
       this.index++;
       const inner = this.or();
+      this.depth--;
       const close = this.peek();
       if (close?.type !== ')') throw new TagExpressionError('expected ")"', close?.position ?? this.length);
       this.index++;
       return inner;
     }
-    throw new TagExpressionError(`expected a tag or "(" but found "${this.text(token)}"`, token.position);
+    throw new TagExpressionError(
+      `expected a tag or "(" but found ${quote(this.text(token))}`,
+      token.position,
+    );
   }
 
   private peek(): Token | undefined {
@@ -129,6 +146,11 @@ class Parser {
 }
 
 export function parseTagExpression(input: string): TagExpression {
+  if (input.length > MAX_TAG_EXPRESSION_LENGTH)
+    throw new TagExpressionError(
+      `the expression is longer than ${MAX_TAG_EXPRESSION_LENGTH} characters`,
+      MAX_TAG_EXPRESSION_LENGTH,
+    );
   return new Parser(tokenize(input), input.length).parse();
 }
 

@@ -34,8 +34,8 @@ export class TestSystem {
 
   private constructor(
     readonly dir: string,
-    readonly nats: NatsServerHandle,
-    readonly mongo: FerretDbHandle,
+    public nats: NatsServerHandle,
+    public mongo: FerretDbHandle,
     readonly gatewayPort: number,
     readonly env: NodeJS.ProcessEnv,
   ) {}
@@ -90,6 +90,26 @@ export class TestSystem {
     await this.kill(service);
     this.startReplica(service);
     await waitUntilHealthy(this.gatewayUrl);
+  }
+
+  /** Stops nats-server and starts it again on the same port and store (the services reconnect). */
+  async restartNats(): Promise<void> {
+    await this.nats.stop();
+    this.nats = await startNatsServer(
+      join(this.dir, 'nats'),
+      join(this.dir, 'nats-server.log'),
+      this.nats.port,
+    );
+  }
+
+  /** kill -9 of the database. */
+  async killDatabase(): Promise<void> {
+    await this.mongo.process.kill();
+  }
+
+  /** Starts the database again on the same port and data. */
+  async startDatabase(): Promise<void> {
+    this.mongo = await startFerretDb(this.dir, join(this.dir, 'ferretdb.log'), this.mongo.port);
   }
 
   /** Runs the read-model rebuild command to its end; resolves with its output. */

@@ -1,13 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  ErrorCode,
+  DeviceErrorCode,
+  DeviceException,
   RPC,
   type DeviceResource,
   type GetDeviceRequest,
   type ListDevicesRequest,
 } from '@cobrowse/contracts';
-import { SessionDomainException } from '@cobrowse/session-domain';
 import { DeviceQueriesService } from './device-queries.service';
 
 @Controller()
@@ -18,7 +18,7 @@ export class DeviceQueriesController {
   async get(@Payload() request: GetDeviceRequest): Promise<DeviceResource> {
     const device = await this.queries.get(request.tenant, request.device_id);
     if (!device)
-      throw new SessionDomainException(ErrorCode.DeviceNotFound, `device ${request.device_id} not found`);
+      throw new DeviceException(DeviceErrorCode.DeviceNotFound, `device ${request.device_id} not found`);
     return device;
   }
 

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Filter } from 'mongodb';
 import {
-  ErrorCode,
+  collectPage,
+  jsonBytes,
+  QueryErrorCode,
+  QueryException,
   type DeviceQuery,
   type DeviceResource,
   type ListDevicesRequest,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { SessionDomainException } from '@cobrowse/session-domain';
 import { isOnline, toDeviceResource, type DeviceState } from './device-state';
 import { RetentionPolicyClient } from '../retention/retention-policy.client';
 import { DevicesRepository } from './devices.repository';
@@ -28,11 +30,12 @@ function encodeCursor(device: DeviceState): string {
 function decodeCursor(cursor: string): { added_at: number; id: string } {
   try {
     const [addedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof addedAt === 'number' && typeof id === 'string') return { added_at: addedAt, id };
+    if (Number.isSafeInteger(addedAt) && typeof id === 'string' && id.length <= 256)
+      return { added_at: addedAt as number, id };
   } catch {
     /* fall through */
   }
-  throw new SessionDomainException(ErrorCode.InvalidCursor, 'cursor is not one this service gave out');
+  throw new QueryException(QueryErrorCode.InvalidCursor, 'cursor is not one this service gave out');
 }
 
 @Injectable()
@@ -50,7 +53,7 @@ export class DeviceQueriesService {
     return toDeviceResource(device, Date.now(), this.config.SESSION_INACTIVITY_TIMEOUT_MS, ttl);
   }
 
-  /** Newest added first, with the same stable cursor contract as sessions. */
+  /** Newest added first, with the same stable cursor contract (and page size bound) as sessions. */
   async list(request: ListDevicesRequest): Promise<{ data: DeviceResource[]; next_cursor: string | null }> {
     const now = Date.now();
     const timeout = this.config.SESSION_INACTIVITY_TIMEOUT_MS;
@@ -62,12 +65,14 @@ export class DeviceQueriesService {
     const online = request.query.online;
     const residual =
       online === undefined ? undefined : (d: DeviceState) => isOnline(d, now, timeout) === online;
-    const rows = await this.devices.list({ $and: and }, request.limit + 1, residual);
-    const page = rows.slice(0, request.limit);
     const { device_ttl_seconds: ttl } = await this.retention.forTenant(request.tenant);
+    const { page, more } = await collectPage(this.devices.list({ $and: and }, request.limit + 1, residual), {
+      limit: request.limit,
+      sizeOf: (d) => jsonBytes(toDeviceResource(d, now, timeout, ttl)),
+    });
     return {
       data: page.map((d) => toDeviceResource(d, now, timeout, ttl)),
-      next_cursor: rows.length > request.limit ? encodeCursor(page[page.length - 1]) : null,
+      next_cursor: more ? encodeCursor(page[page.length - 1]) : null,
     };
   }
 

@@ -1,5 +1,13 @@
 import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
-import { applyConnection, applySession, isOnline, toDeviceResource } from './device-state';
+import {
+  applyConnection,
+  applySession,
+  isOnline,
+  MAX_ACTIVE_CONNECTIONS,
+  MAX_DISCONNECTED_CONNECTIONS,
+  toDeviceResource,
+  type DeviceState,
+} from './device-state';
 
 const fact = (
   type: ConnectionEnvelope['type'],
@@ -88,5 +96,43 @@ describe('device state', () => {
       data: { reason: 'agent' },
     } as AnySessionEvent);
     expect(d.current_session_id).toBeNull();
+  });
+
+  it('keeps the 50 most recently disconnected connections and every active one', () => {
+    let d: DeviceState | null = null;
+    for (let i = 0; i < 80; i++) {
+      d = applyConnection(d, fact('connection.opened', 1_000 + i, { connection_id: `tab-${i}` }));
+      if (i < 70) d = applyConnection(d, fact('connection.closed', 2_000 + i, { connection_id: `tab-${i}` }));
+    }
+    const disconnected = d!.connections.filter((c) => c.status === 'disconnected');
+    expect(disconnected).toHaveLength(MAX_DISCONNECTED_CONNECTIONS);
+    expect(disconnected.map((c) => c.unique_connection_id)).toContain('tab-69');
+    expect(disconnected.map((c) => c.unique_connection_id)).not.toContain('tab-19');
+    expect(d!.connections.filter((c) => c.status === 'active')).toHaveLength(10);
+  });
+
+  it('keeps the later of connections closed in the same millisecond', () => {
+    let d: DeviceState | null = null;
+    for (let i = 0; i < 60; i++) {
+      d = applyConnection(d, fact('connection.opened', 1_000, { connection_id: `tab-${i}` }));
+      d = applyConnection(d, fact('connection.closed', 1_000, { connection_id: `tab-${i}` }));
+    }
+    const ids = d!.connections.map((c) => c.unique_connection_id);
+    expect(ids).toHaveLength(50);
+    expect(ids[0]).toBe('tab-10');
+  });
+
+  it('disconnects the least recently seen active connection beyond 100', () => {
+    let d: DeviceState | null = null;
+    for (let i = 0; i <= MAX_ACTIVE_CONNECTIONS; i++)
+      d = applyConnection(d, fact('connection.opened', 1_000 + i, { connection_id: `tab-${i}` }));
+    const active = d!.connections.filter((c) => c.status === 'active');
+    expect(active).toHaveLength(MAX_ACTIVE_CONNECTIONS);
+    expect(d!.connections.find((c) => c.unique_connection_id === 'tab-0')?.status).toBe('disconnected');
+  });
+
+  it('renders a time outside the Date range without throwing', () => {
+    const d = applyConnection(null, { ...fact('connection.opened', 1_000), occurred_at: 2 ** 53 });
+    expect(() => toDeviceResource(d, 2_000, 60_000, 3600)).not.toThrow();
   });
 });

@@ -22,7 +22,17 @@ export interface ConnectionState {
   } | null;
   /** Service clock, when the connection last showed activity. */
   last_seen_at: number;
+  /** Service clock, when it was closed (or pushed out by newer connections); null while active. */
+  disconnected_at?: number | null;
 }
+
+/**
+ * SPEC section 9: a device keeps its active connections and its 50 most recent
+ * disconnected ones. Active connections are bounded too (our choice, docs/presence.md):
+ * opening one more than 100 disconnects the one seen least recently.
+ */
+export const MAX_DISCONNECTED_CONNECTIONS = 50;
+export const MAX_ACTIVE_CONNECTIONS = 100;
 
 /** A device in the tracker's `devices` collection. Times are epoch ms on the service's clock. */
 export interface DeviceState {
@@ -81,6 +91,7 @@ export function applyConnection(device: DeviceState | null, event: ConnectionEnv
       };
   if (event.type === 'connection.closed') {
     connection.status = 'disconnected';
+    connection.disconnected_at = at;
     const e = d.expected_disconnect;
     connection.expected_disconnect = e
       ? {
@@ -94,6 +105,7 @@ export function applyConnection(device: DeviceState | null, event: ConnectionEnv
     if (event.type === 'connection.opened' && connection.status === 'disconnected')
       connection.active_since = event.occurred_at;
     connection.status = 'active';
+    connection.disconnected_at = null;
     connection.expected_disconnect = null;
     connection.last_seen_at = Math.max(connection.last_seen_at, at);
     if (d.current_url !== undefined) {
@@ -107,7 +119,37 @@ export function applyConnection(device: DeviceState | null, event: ConnectionEnv
   }
   if (index >= 0) next.connections[index] = connection;
   else next.connections.push(connection);
+  next.connections = boundConnections(next.connections, at);
   return next;
+}
+
+const disconnectedAt = (c: ConnectionState) => c.disconnected_at ?? c.last_seen_at;
+
+/** Applies the connection limits, keeping the list in its original order. */
+function boundConnections(connections: ConnectionState[], at: number): ConnectionState[] {
+  const active = connections.filter((c) => c.status === 'active');
+  if (active.length > MAX_ACTIVE_CONNECTIONS) {
+    const pushedOut = new Set(
+      [...active]
+        .sort((a, b) => a.last_seen_at - b.last_seen_at)
+        .slice(0, active.length - MAX_ACTIVE_CONNECTIONS),
+    );
+    connections = connections.map((c) =>
+      pushedOut.has(c) ? { ...c, status: 'disconnected', disconnected_at: at, expected_disconnect: null } : c,
+    );
+  }
+  const disconnected = connections
+    .map((c, index) => ({ c, index }))
+    .filter(({ c }) => c.status === 'disconnected');
+  if (disconnected.length <= MAX_DISCONNECTED_CONNECTIONS) return connections;
+  // Most recent first; facts recorded in the same millisecond keep the order of the list.
+  const kept = new Set(
+    disconnected
+      .sort((a, b) => disconnectedAt(b.c) - disconnectedAt(a.c) || b.index - a.index)
+      .slice(0, MAX_DISCONNECTED_CONNECTIONS)
+      .map(({ c }) => c),
+  );
+  return connections.filter((c) => c.status === 'active' || kept.has(c));
 }
 
 /** What a session event changes on its device: the current session, device info, last URL. */
@@ -141,7 +183,12 @@ export function isOnline(device: Pick<DeviceState, 'connections'>, now: number, 
   return device.connections.some((c) => c.status === 'active' && now - c.last_seen_at <= timeoutMs);
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Times are bounded at the edge; one that is not (written before the bounds) shows as null, never throws. */
+const isoOrNull = (ms: number): string | null => {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
+const iso = (ms: number): string => isoOrNull(ms) ?? new Date(0).toISOString();
 
 export function toDeviceResource(
   device: DeviceState,

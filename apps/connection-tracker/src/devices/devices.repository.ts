@@ -35,23 +35,22 @@ export class DevicesRepository implements OnModuleInit {
     await this.collection.replaceOne({ _id: device._id }, device, { upsert: true });
   }
 
-  /** Up to `limit` devices, newest added first, that also pass `residual`. */
-  async list(
+  /** Matching devices, newest added first, read as they are consumed (at most `limit`). */
+  async *list(
     filter: Filter<DeviceState>,
     limit: number,
     residual?: (d: DeviceState) => boolean,
-  ): Promise<DeviceState[]> {
-    const found: DeviceState[] = [];
+  ): AsyncIterable<DeviceState> {
     const cursor = this.collection.find(filter, {
       sort: { added_at: -1, id: -1 },
-      batchSize: Math.max(limit, 100),
+      batchSize: Math.min(Math.max(limit, 10), 100),
+      ...(residual ? {} : { limit }),
     });
-    for await (const device of cursor) {
-      if (!residual || residual(device)) found.push(device);
-      if (found.length >= limit) break;
+    try {
+      for await (const device of cursor) if (!residual || residual(device)) yield device;
+    } finally {
+      await cursor.close();
     }
-    await cursor.close();
-    return found;
   }
 
   /** Every device not in a session, with when it was last seen: what a retention sweep looks at. */

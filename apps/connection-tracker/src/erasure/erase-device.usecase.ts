@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   deviceFactsSubject,
-  ErrorCode,
+  DeviceErrorCode,
+  DeviceException,
   EVENTS_STREAM,
   RPC,
   sessionHistorySubject,
@@ -14,7 +15,6 @@ import {
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
 import { NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
-import { SessionDomainException } from '@cobrowse/session-domain';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ErasureAuditRepository } from './erasure-audit.repository';
@@ -50,7 +50,7 @@ export class EraseDeviceUseCase {
     for (const id of projected) if (!sessions.has(id)) sessions.set(id, null);
     const device = await this.devices.findById(tenant, deviceId);
     if (!device && sessions.size === 0 && !(await this.factsInLog(tenant, deviceId)))
-      throw new SessionDomainException(ErrorCode.DeviceNotFound, `device ${deviceId} not found`);
+      throw new DeviceException(DeviceErrorCode.DeviceNotFound, `device ${deviceId} not found`);
     const sessionIds = [...sessions.keys()].sort();
 
     const logMessagesPurged = await this.purgeLog(tenant, deviceId, sessionIds);

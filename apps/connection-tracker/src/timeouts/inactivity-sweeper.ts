@@ -1,8 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ErrorCode, RPC, type AppendEventsReply, type AppendEventsRequest } from '@cobrowse/contracts';
+import {
+  EVENTS_STREAM,
+  RequestErrorCode,
+  RPC,
+  type AppendEventsReply,
+  type AppendEventsRequest,
+} from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { RpcClient } from '@cobrowse/messaging';
-import { ConnectionTrackingConsumer } from '../tracking/connection-tracking.consumer';
+import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import { ConnectionTrackingConsumer, TRACKER_CONSUMER } from '../tracking/connection-tracking.consumer';
+import { AppliedWatermark } from './applied-watermark';
 import { DeadlineSchedule } from './deadline-schedule';
 
 const RETRY_MS = 10_000;
@@ -10,7 +17,9 @@ const RETRY_MS = 10_000;
 /**
  * Ends sessions whose deadline passed, with reason `timeout`, through session-lifecycle.
  * Only the lease holder sweeps, and the end's event id is derived from the session, so a
- * handover or a retry can never end a session twice.
+ * handover or a retry can never end a session twice. A deadline is acted on only once the
+ * tracker has applied what the log held when it fell due (AppliedWatermark): a consumer that
+ * is behind or stuck never has sessions timed out on a stale view.
  */
 @Injectable()
 export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,11 +27,13 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   private readonly requested = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private readonly watermark = new AppliedWatermark();
 
   constructor(
     private readonly deadlines: DeadlineSchedule,
     private readonly tracking: ConnectionTrackingConsumer,
     private readonly rpc: RpcClient,
+    private readonly nats: NatsConnectionService,
     private readonly config: AppConfig,
   ) {}
 
@@ -35,12 +46,25 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
+  /** Records where the log ends now, and answers how far the tracker has applied it. */
+  private async sampleLog(now: number): Promise<number> {
+    const [stream, consumer] = await Promise.all([
+      this.nats.jsm.streams.info(EVENTS_STREAM),
+      this.nats.jsm.consumers.info(EVENTS_STREAM, TRACKER_CONSUMER),
+    ]);
+    this.watermark.record(now, stream.state.last_seq);
+    return consumer.ack_floor.stream_seq;
+  }
+
   async sweep(): Promise<void> {
     if (this.sweeping || !this.tracking.holding) return;
     this.sweeping = true;
     try {
       const now = Date.now();
+      const appliedSeq = await this.sampleLog(now);
       for (const deadline of this.deadlines.due(now)) {
+        // Activity logged before the deadline may not be applied yet: wait for the consumer.
+        if (!this.watermark.covers(deadline.deadline_at, appliedSeq)) continue;
         const last = this.requested.get(deadline._id);
         if (last !== undefined && now - last < RETRY_MS) continue;
         this.requested.set(deadline._id, now);
@@ -59,7 +83,10 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
         const [result] = (await this.rpc.send<AppendEventsReply>(RPC.lifecycleAppend, request)).results;
         if (result.status === 'accepted') {
           this.logger.log({ msg: 'ended an inactive session', session_id: deadline.session_id });
-        } else if (result.status === 'duplicate' || result.error?.code !== ErrorCode.ServiceUnavailable) {
+        } else if (
+          result.status === 'duplicate' ||
+          result.error?.code !== RequestErrorCode.ServiceUnavailable
+        ) {
           // Already ended (or gone): nothing will come back to clear the deadline, so clear it here.
           await this.deadlines.remove(deadline.tenant, deadline.session_id);
         }

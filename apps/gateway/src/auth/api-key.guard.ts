@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ErrorCode, type Scope } from '@cobrowse/contracts';
-import { ApiException } from '../errors/api.exception';
+import { RequestErrorCode, RequestException, type Scope } from '@cobrowse/contracts';
 import { ApiKeyRing, hasScope, type Principal } from './api-keys';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
 
@@ -23,7 +22,7 @@ export class ApiKeyGuard implements CanActivate {
     const principal = this.authenticate(request.headers.authorization);
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'admin';
     if (!hasScope(principal, required)) {
-      throw new ApiException(403, ErrorCode.Forbidden, `this API key lacks the "${required}" scope`);
+      throw new RequestException(RequestErrorCode.Forbidden, `this API key lacks the "${required}" scope`);
     }
     request.principal = principal;
     return true;
@@ -32,13 +31,12 @@ export class ApiKeyGuard implements CanActivate {
   authenticate(header: string | undefined): Principal {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match)
-      throw new ApiException(
-        401,
-        ErrorCode.Unauthorized,
+      throw new RequestException(
+        RequestErrorCode.Unauthorized,
         'missing API key: send Authorization: Bearer <key>',
       );
     const principal = this.keys.resolve(match[1]);
-    if (!principal) throw new ApiException(401, ErrorCode.Unauthorized, 'unknown API key');
+    if (!principal) throw new RequestException(RequestErrorCode.Unauthorized, 'unknown API key');
     return principal;
   }
 }

@@ -1,19 +1,25 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, isPlainObject, type ConnectionEventType } from '@cobrowse/contracts';
+import {
+  ErrorReply,
+  RequestErrorCode,
+  RequestException,
+  isPlainObject,
+  type ConnectionEventType,
+  SessionErrorCode,
+} from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ConnectionAckDto, ErrorResponseDto } from '../docs/schemas';
-import { ApiException } from '../errors/api.exception';
+import { ConnectionAckDto } from '../docs/schemas';
 import { IngestBatchUseCase } from '../ingest/ingest-batch.usecase';
 import { checkDeviceId } from './devices.controller';
+import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
 /** The connection facts of SPEC section 7 as REST calls; same validation and log as POST /v1/events. */
 @ApiTags('devices')
 @ApiBearerAuth()
 @RequireScope('ingest')
-@ApiResponse({ status: 400, type: ErrorResponseDto })
 @Controller('v1/devices/:deviceId/connections')
 export class DeviceConnectionsController {
   constructor(private readonly ingest: IngestBatchUseCase) {}
@@ -23,6 +29,7 @@ export class DeviceConnectionsController {
   @ApiOperation({ summary: 'A connection (tab, app instance) opened: connection.opened' })
   @ApiBody({ schema: { type: 'object', required: ['connection_id'] } })
   @ApiResponse({ status: 201, type: ConnectionAckDto })
+  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   open(@CurrentPrincipal() p: Principal, @Param('deviceId') deviceId: string, @Body() body: unknown) {
     return this.report(p, 'connection.opened', checkDeviceId(deviceId), undefined, body);
   }
@@ -31,6 +38,7 @@ export class DeviceConnectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The connection is alive: connection.heartbeat' })
   @ApiResponse({ status: 200, type: ConnectionAckDto })
+  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   heartbeat(
     @CurrentPrincipal() p: Principal,
     @Param('deviceId') deviceId: string,
@@ -44,6 +52,7 @@ export class DeviceConnectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The connection closed: connection.closed (optionally with expected_disconnect)' })
   @ApiResponse({ status: 200, type: ConnectionAckDto })
+  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   close(
     @CurrentPrincipal() p: Principal,
     @Param('deviceId') deviceId: string,
@@ -63,7 +72,7 @@ export class DeviceConnectionsController {
     const fields =
       body === undefined || body === null || (isPlainObject(body) && !Object.keys(body).length) ? {} : body;
     if (!isPlainObject(fields))
-      throw new ApiException(400, ErrorCode.ValidationFailed, 'the body must be a JSON object');
+      throw new RequestException(RequestErrorCode.ValidationFailed, 'the body must be a JSON object');
     const { event_id, occurred_at, ...data } = fields;
     const [result] = (
       await this.ingest.execute(principal.tenant, [
@@ -75,10 +84,7 @@ export class DeviceConnectionsController {
         },
       ])
     ).results;
-    if (result.status === 'rejected') {
-      const status = result.error?.code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
-      throw new ApiException(status, result.error!.code, result.error!.message, result.error!.details);
-    }
+    if (result.status === 'rejected') throw new ErrorReply({ statusCode: 400, ...result.error! });
     return { event_id: result.event_id, status: result.status, device_id: deviceId };
   }
 }

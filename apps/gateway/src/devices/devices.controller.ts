@@ -1,30 +1,30 @@
 import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ErrorCode,
+  DeviceErrorCode,
+  DeviceException,
   SUBJECT_TOKEN_PATTERN,
   type DeviceResource,
   type ErasureRecord,
+  QueryErrorCode,
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { DeviceListDto, DeviceResourceDto, ErasureRecordDto, ErrorResponseDto } from '../docs/schemas';
-import { ApiException } from '../errors/api.exception';
+import { DeviceListDto, DeviceResourceDto, ErasureRecordDto } from '../docs/schemas';
 import { TrackerClient } from '../services/tracker.client';
 import { parseDeviceQuery } from './device-query.parser';
+import { ApiErrors } from '../docs/api-errors.decorator';
 
 export function checkDeviceId(id: string): string {
   if (!SUBJECT_TOKEN_PATTERN.test(id))
-    throw new ApiException(404, ErrorCode.DeviceNotFound, 'device not found');
+    throw new DeviceException(DeviceErrorCode.DeviceNotFound, 'device not found');
   return id;
 }
 
 @ApiTags('devices')
 @ApiBearerAuth()
 @RequireScope('read')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
-@ApiResponse({ status: 403, type: ErrorResponseDto })
 @Controller('v1/devices')
 export class DevicesController {
   constructor(private readonly tracker: TrackerClient) {}
@@ -43,7 +43,7 @@ export class DevicesController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
   @ApiResponse({ status: 200, type: DeviceListDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor)
   list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>) {
     const { query, limit, cursor } = parseDeviceQuery(raw);
     return this.tracker.listDevices({ tenant: principal.tenant, query, limit, cursor });
@@ -52,7 +52,7 @@ export class DevicesController {
   @Get(':id')
   @ApiOperation({ summary: 'A device with its connections and presence' })
   @ApiResponse({ status: 200, type: DeviceResourceDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(DeviceErrorCode.DeviceNotFound)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceResource> {
     return this.tracker.getDevice(principal.tenant, checkDeviceId(id));
   }
@@ -66,7 +66,7 @@ export class DevicesController {
       '(a fingerprint, never the key), which ids. No personal data.',
   })
   @ApiResponse({ status: 200, type: ErasureRecordDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(DeviceErrorCode.DeviceNotFound)
   erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ErasureRecord> {
     return this.tracker.eraseDevice({
       tenant: principal.tenant,

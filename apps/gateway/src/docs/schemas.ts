@@ -102,6 +102,7 @@ class ConsumerLagDto {
   @ApiProperty({ description: 'delivered, being applied' }) ack_pending!: number;
   @ApiProperty({ description: 'checkpoint: last stream sequence acknowledged' }) ack_floor!: number;
   @ApiProperty() last_seq!: number;
+  @ApiProperty({ description: 'events parked on the dead-letter stream, not yet replayed' }) parked!: number;
 }
 
 class ServiceHealthDto {

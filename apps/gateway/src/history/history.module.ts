@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { GenesysHistoryController } from './genesys-history.controller';
 
-@Module({ controllers: [GenesysHistoryController] })
+@Module({ imports: [SessionsModule], controllers: [GenesysHistoryController] })
 export class HistoryModule {}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ErrorCode,
   EVENT_ID_PATTERN,
   isConnectionEventType,
   isPlainObject,
@@ -8,11 +7,18 @@ import {
   validateConnectionData,
   type ConnectionEventType,
   parseTimestamp,
+  quote,
+  RequestErrorCode,
+  RequestException,
+  SessionErrorCode,
+  SessionException,
+  TIMESTAMP_MESSAGE,
   validateEventData,
   type ErrorBody,
   type FieldIssue,
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
+import { MAX_FUTURE_SKEW_MS } from '@cobrowse/session-domain';
 import { newSessionId } from './reported-event.factory';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,12 +42,24 @@ function invalid(eventId: string, issues: FieldIssue[], sessionId?: string): Par
     ok: false,
     event_id: eventId,
     session_id: sessionId,
-    error: {
-      statusCode: 400,
-      code: ErrorCode.ValidationFailed,
-      message: `${issues[0].field}: ${issues[0].message}`,
-      details: issues,
-    },
+    error: new RequestException(
+      RequestErrorCode.ValidationFailed,
+      `${issues[0].field}: ${issues[0].message}`,
+      issues,
+    ).toBody(),
+  };
+}
+
+/** SPEC section 3 and 9: every event type, connection facts included, may be at most 5 minutes ahead. */
+function inFuture(eventId: string, occurredAt: number, now: number, sessionId?: string): ParsedBatchItem {
+  return {
+    ok: false,
+    event_id: eventId,
+    session_id: sessionId,
+    error: new SessionException(
+      SessionErrorCode.OccurredAtInFuture,
+      `occurred_at ${new Date(occurredAt).toISOString()} is more than 5 minutes in the future`,
+    ).toBody(),
   };
 }
 
@@ -59,8 +77,7 @@ export function parseBatchItem(tenant: string, item: unknown, now = Date.now()):
   let occurredAt = now;
   if (item.occurred_at !== undefined) {
     const parsed = parseTimestamp(item.occurred_at);
-    if (parsed === null)
-      issues.push({ field: 'occurred_at', message: 'must be epoch milliseconds or an ISO 8601 date' });
+    if (parsed === null) issues.push({ field: 'occurred_at', message: TIMESTAMP_MESSAGE });
     else occurredAt = parsed;
   }
 
@@ -68,6 +85,7 @@ export function parseBatchItem(tenant: string, item: unknown, now = Date.now()):
     const data = validateConnectionData(type, item.data);
     issues.push(...data.issues);
     if (issues.length || !data.data) return invalid(eventId, issues);
+    if (occurredAt > now + MAX_FUTURE_SKEW_MS) return inFuture(eventId, occurredAt, now);
     return {
       ok: true,
       kind: 'connection',
@@ -81,10 +99,7 @@ export function parseBatchItem(tenant: string, item: unknown, now = Date.now()):
     };
   }
   if (!isSessionEventType(type)) {
-    return invalid(eventId, [
-      ...issues,
-      { field: 'type', message: `unknown event type ${JSON.stringify(type)}` },
-    ]);
+    return invalid(eventId, [...issues, { field: 'type', message: `unknown event type ${quote(type)}` }]);
   }
 
   let sessionId: string | undefined;

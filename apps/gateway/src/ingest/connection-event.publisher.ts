@@ -1,18 +1,54 @@
-import { Injectable } from '@nestjs/common';
-import { deviceEventSubject, EVENTS_STREAM, type ConnectionEnvelope } from '@cobrowse/contracts';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { createHash } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { KV } from 'nats';
+import {
+  CONNECTION_FACTS_BUCKET,
+  deviceEventSubject,
+  EVENTS_STREAM,
+  type ConnectionEnvelope,
+} from '@cobrowse/contracts';
+import { AppConfig } from '@cobrowse/config';
+import { NatsConnectionService, openKvBucket } from '@cobrowse/messaging';
 import type { ReportedConnectionEvent } from './batch-item.parser';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Marks a fact being appended; replaced by its log position once the log has it. */
+const PENDING = 'pending';
 
 /**
  * Connection facts have no state machine to decide on, so the gateway appends them to the
- * log itself, stamped with its clock. Applying them is idempotent (state-setting), and the
- * log's duplicate window answers quick retries as duplicates.
+ * log itself, stamped with its clock. They are idempotent by event_id for as long as the log
+ * keeps them (SPEC section 9): a KV bucket remembers each fact's log position (its entries
+ * expire with the log's age limit), and the log's duplicate window covers retries that race.
  */
 @Injectable()
-export class ConnectionEventPublisher {
-  constructor(private readonly nats: NatsConnectionService) {}
+export class ConnectionEventPublisher implements OnModuleInit {
+  private kv?: KV;
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // Entries live as long as the log keeps the facts they stand for.
+    this.kv = await openKvBucket(this.nats.js, CONNECTION_FACTS_BUCKET, {
+      replicas: this.config.EVENTS_STREAM_REPLICAS,
+      ttlMs: this.config.EVENTS_MAX_AGE_DAYS * DAY_MS,
+    });
+  }
 
   async publish(tenant: string, event: ReportedConnectionEvent): Promise<'accepted' | 'duplicate'> {
+    const kv = this.kv!;
+    const key = factKey(tenant, event.device_id, event.event_id);
+    if (isLogged((await kv.get(key))?.string())) return 'duplicate';
+    // Claim the fact; a claim left by an attempt that died before the log answered is taken
+    // over (a concurrent attempt is then answered by the log's duplicate window).
+    const claimed = await kv.create(key, PENDING).then(
+      () => true,
+      () => false,
+    );
+    if (!claimed && isLogged((await kv.get(key))?.string())) return 'duplicate';
     const envelope: ConnectionEnvelope = {
       event_id: event.event_id,
       type: event.type,
@@ -31,6 +67,16 @@ export class ConnectionEventPublisher {
         timeout: 10_000,
       },
     );
+    await kv.put(key, String(ack.seq));
     return ack.duplicate ? 'duplicate' : 'accepted';
   }
+}
+
+function isLogged(value: string | undefined): boolean {
+  return value !== undefined && value !== PENDING && value !== '';
+}
+
+/** KV keys take a narrow alphabet: the device and event ids are hashed (no personal data either). */
+function factKey(tenant: string, deviceId: string, eventId: string): string {
+  return `${tenant}.${createHash('sha256').update(`${deviceId}\u0000${eventId}`).digest('hex').slice(0, 40)}`;
 }

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto } from '../docs/schemas';
 import { IngestBatchBodyDto, IngestBatchResponseDto } from './dto/ingest-batch.dto';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
+import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
@@ -23,12 +23,7 @@ export class EventsController {
       'applied before) or rejected (with an error code); a bad event rejects only itself.',
   })
   @ApiResponse({ status: 200, type: IngestBatchResponseDto })
-  @ApiResponse({
-    status: 400,
-    type: ErrorResponseDto,
-    description: 'the body is not {"events": [1..500 items]}',
-  })
-  @ApiResponse({ status: 413, type: ErrorResponseDto })
+  @ApiErrors(...BODY_ERRORS)
   ingest(@CurrentPrincipal() principal: Principal, @Body() body: IngestBatchBodyDto) {
     return this.ingestBatch.execute(principal.tenant, body.events);
   }

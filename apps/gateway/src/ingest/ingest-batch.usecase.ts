@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LifecycleClient } from '../services/lifecycle.client';
-import type { ReportedSessionEvent } from '@cobrowse/contracts';
+import {
+  RequestErrorCode,
+  RequestException,
+  type ErrorBody,
+  type ReportedSessionEvent,
+} from '@cobrowse/contracts';
 import type { BatchResultDto } from './dto/ingest-batch.dto';
 import { parseBatchItem, type ReportedConnectionEvent } from './batch-item.parser';
 import { ConnectionEventPublisher } from './connection-event.publisher';
@@ -33,7 +38,7 @@ export class IngestBatchUseCase {
           event_id: parsed.event_id,
           session_id: parsed.session_id,
           status: 'rejected',
-          error: { code: parsed.error.code, message: parsed.error.message, details: parsed.error.details },
+          error: errorOf(parsed.error),
         };
       }
     });
@@ -46,15 +51,7 @@ export class IngestBatchUseCase {
           session_id: event.session_id,
           status: result.status,
           ...(result.version !== undefined ? { version: result.version } : {}),
-          ...(result.error
-            ? {
-                error: {
-                  code: result.error.code,
-                  message: result.error.message,
-                  details: result.error.details,
-                },
-              }
-            : {}),
+          ...(result.error ? { error: errorOf(result.error) } : {}),
         };
       });
     }
@@ -67,10 +64,20 @@ export class IngestBatchUseCase {
         results[index] = {
           event_id: event.event_id,
           status: 'rejected',
-          error: { code: 'SERVICE_UNAVAILABLE', message: 'event log unavailable; retry' },
+          error: errorOf(
+            new RequestException(
+              RequestErrorCode.ServiceUnavailable,
+              'event log unavailable; retry',
+            ).toBody(),
+          ),
         };
       }
     }
     return { results };
   }
+}
+
+/** A batch item's error as the result carries it: the body without its HTTP status. */
+function errorOf(body: ErrorBody): BatchResultDto['error'] {
+  return { code: body.code, message: body.message, details: body.details };
 }

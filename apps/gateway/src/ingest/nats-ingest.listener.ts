@@ -1,11 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from 'nats';
-import { ErrorCode, INGEST_SUBJECT, isPlainObject, type ErrorBody } from '@cobrowse/contracts';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import {
+  RequestErrorCode,
+  RequestException,
+  INGEST_SUBJECT,
+  isPlainObject,
+  MAX_BODY_BYTES,
+  type ErrorBody,
+} from '@cobrowse/contracts';
+import { NATS_MAX_MESSAGE_BYTES, NatsConnectionService } from '@cobrowse/messaging';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { hasScope } from '../auth/api-keys';
-import { ApiException } from '../errors/api.exception';
 import { toHttpErrorBody } from '../errors/http-errors.filter';
+import { assertBodyDepth } from '../errors/request-bounds';
 import { MAX_BATCH_EVENTS } from './dto/ingest-batch.dto';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
 
@@ -43,36 +50,44 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
     } catch (e) {
       reply = toHttpErrorBody(e, this.logger);
     }
-    msg.respond(JSON.stringify(reply));
+    let text = JSON.stringify(reply);
+    if (Buffer.byteLength(text) > (this.nats.nc.info?.max_payload ?? NATS_MAX_MESSAGE_BYTES)) {
+      // Results are bounded (no echo of input, few details), so this is a bug, not a client's doing.
+      this.logger.error({ msg: 'ingest reply over the NATS payload limit', bytes: Buffer.byteLength(text) });
+      text = JSON.stringify(
+        new RequestException(RequestErrorCode.InternalError, 'the reply was too large to send').toBody(),
+      );
+    }
+    msg.respond(text);
   }
 
   private async process(msg: Msg): Promise<unknown> {
     const principal = this.guard.authenticate(msg.headers?.get('Authorization') || undefined);
     if (!hasScope(principal, 'ingest')) {
-      throw new ApiException(403, ErrorCode.Forbidden, 'this API key lacks the "ingest" scope');
+      throw new RequestException(RequestErrorCode.Forbidden, 'this API key lacks the "ingest" scope');
     }
     const body = this.parse(msg.data);
     return this.ingestBatch.execute(principal.tenant, body.events);
   }
 
   private parse(data: Uint8Array): { events: unknown[] } {
-    if (data.length > 1024 * 1024) {
-      throw new ApiException(413, ErrorCode.PayloadTooLarge, 'request body is over 1 MB');
+    if (data.length > MAX_BODY_BYTES) {
+      throw new RequestException(RequestErrorCode.PayloadTooLarge, 'request body is over 1 MB');
     }
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(data).toString('utf8'));
     } catch {
-      throw new ApiException(400, ErrorCode.ValidationFailed, 'request body is not valid JSON');
+      throw new RequestException(RequestErrorCode.InvalidJson, 'request body is not valid JSON');
     }
+    assertBodyDepth(body);
     const events = isPlainObject(body) ? body.events : undefined;
     if (!Array.isArray(events) || events.length < 1 || events.length > MAX_BATCH_EVENTS) {
       const issue: ErrorBody['details'] = [
         { field: 'events', message: `must be an array of 1..${MAX_BATCH_EVENTS} events` },
       ];
-      throw new ApiException(
-        400,
-        ErrorCode.ValidationFailed,
+      throw new RequestException(
+        RequestErrorCode.ValidationFailed,
         `events: must be an array of 1..${MAX_BATCH_EVENTS} events`,
         issue,
       );

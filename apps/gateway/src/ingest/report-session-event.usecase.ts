@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { AppendEventResult, ReportedSessionEvent, SessionResource } from '@cobrowse/contracts';
+import {
+  ErrorReply,
+  RequestErrorCode,
+  RequestException,
+  type AppendEventResult,
+  type ReportedSessionEvent,
+  type SessionResource,
+} from '@cobrowse/contracts';
 import { toSessionResource } from '@cobrowse/session-domain';
-import { ApiException } from '../errors/api.exception';
 import { LifecycleClient } from '../services/lifecycle.client';
 
 /**
@@ -13,16 +19,19 @@ export class ReportSessionEventUseCase {
   constructor(private readonly lifecycle: LifecycleClient) {}
 
   async execute(tenant: string, event: ReportedSessionEvent): Promise<SessionResource> {
-    const [result] = await this.lifecycle.append(tenant, [event]);
+    const [result] = await this.lifecycle.append(tenant, [event], { includeSession: true });
     return this.toResource(result);
   }
 
   private toResource(result: AppendEventResult): SessionResource {
-    if (result.status === 'rejected' || !result.session) {
-      throw ApiException.fromBody(
-        result.error ?? { statusCode: 500, code: 'INTERNAL_ERROR', message: 'the lifecycle gave no answer' },
-      );
-    }
+    if (result.status === 'rejected' || !result.session) throw answeredError(result);
     return toSessionResource(result.session, Date.now());
   }
+}
+
+/** The error a single-event endpoint answers for a result that carries no session. */
+export function answeredError(result: AppendEventResult): Error {
+  return result.error
+    ? new ErrorReply(result.error)
+    : new RequestException(RequestErrorCode.InternalError, 'the lifecycle gave no answer');
 }

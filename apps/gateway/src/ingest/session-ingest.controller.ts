@@ -4,7 +4,7 @@ import type { SessionResource } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto, SessionResourceDto } from '../docs/schemas';
+import { SessionResourceDto } from '../docs/schemas';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import {
   ActivateSessionBodyDto,
@@ -14,16 +14,11 @@ import {
 } from './dto/ingest-bodies.dto';
 import { newSessionId, toReportedEvent } from './reported-event.factory';
 import { ReportSessionEventUseCase } from './report-session-event.usecase';
+import { SessionErrorCode } from '@cobrowse/contracts';
+import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
 @ApiTags('ingest')
 @ApiBearerAuth()
-@ApiResponse({
-  status: 400,
-  type: ErrorResponseDto,
-  description: 'VALIDATION_FAILED or OCCURRED_AT_IN_FUTURE',
-})
-@ApiResponse({ status: 401, type: ErrorResponseDto })
-@ApiResponse({ status: 403, type: ErrorResponseDto })
 @RequireScope('ingest')
 @Controller('v1/sessions')
 export class SessionIngestController {
@@ -33,11 +28,12 @@ export class SessionIngestController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Report a new session (session.created)' })
   @ApiResponse({ status: 201, type: SessionResourceDto })
-  @ApiResponse({
-    status: 409,
-    type: ErrorResponseDto,
-    description: 'INVALID_TRANSITION: the session id is taken',
-  })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    SessionErrorCode.OccurredAtInFuture,
+    SessionErrorCode.InvalidTransition,
+    SessionErrorCode.MetadataTooLarge,
+  )
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateSessionBodyDto,
@@ -50,12 +46,13 @@ export class SessionIngestController {
   @HttpCode(200)
   @ApiOperation({ summary: 'An agent joined (session.activated)' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
-  @ApiResponse({
-    status: 409,
-    type: ErrorResponseDto,
-    description: 'INVALID_TRANSITION, naming the current state',
-  })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    SessionErrorCode.SessionNotFound,
+    SessionErrorCode.OccurredAtInFuture,
+    SessionErrorCode.InvalidTransition,
+    SessionErrorCode.SessionLimitReached,
+  )
   activate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -68,8 +65,13 @@ export class SessionIngestController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The device entered a page (session.page-entered)' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
-  @ApiResponse({ status: 409, type: ErrorResponseDto })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    SessionErrorCode.SessionNotFound,
+    SessionErrorCode.OccurredAtInFuture,
+    SessionErrorCode.InvalidTransition,
+    SessionErrorCode.SessionLimitReached,
+  )
   enterPage(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -82,7 +84,7 @@ export class SessionIngestController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End the session (session.deactivated); repeating it is answered as a duplicate' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(...BODY_ERRORS, SessionErrorCode.SessionNotFound, SessionErrorCode.OccurredAtInFuture)
   deactivate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,

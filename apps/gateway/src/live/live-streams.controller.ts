@@ -9,16 +9,22 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { EVENTS_STREAM, ErrorCode, sessionHistorySubject, sessionUpdatedSubject } from '@cobrowse/contracts';
+import {
+  EVENTS_STREAM,
+  SessionErrorCode,
+  SessionException,
+  sessionHistorySubject,
+  sessionUpdatedSubject,
+  QueryErrorCode,
+} from '@cobrowse/contracts';
 import { NatsConnectionService, readBatch } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto } from '../docs/schemas';
-import { ApiException } from '../errors/api.exception';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import { LIVE_EVENT_NAMES, parseLiveQuery, type LiveQuery } from './live-query.parser';
 import { LiveStreamsService } from './live-streams.service';
+import { ApiErrors } from '../docs/api-errors.decorator';
 
 const SSE_DESCRIPTION =
   'Server-sent events. Each session event is sent as `event: <type without "session.">`, `id: <log position>`, ' +
@@ -38,9 +44,6 @@ const SSE_DESCRIPTION =
   description: `comma-separated: ${LIVE_EVENT_NAMES.join(', ')} (all when absent)`,
 })
 @ApiResponse({ status: 200, description: 'text/event-stream' })
-@ApiResponse({ status: 400, type: ErrorResponseDto })
-@ApiResponse({ status: 401, type: ErrorResponseDto })
-@ApiResponse({ status: 403, type: ErrorResponseDto })
 @Controller('v1')
 export class LiveStreamsController {
   constructor(
@@ -56,6 +59,7 @@ export class LiveStreamsController {
     type: String,
     description: 'custom data equality, as a string',
   })
+  @ApiErrors(QueryErrorCode.InvalidQuery)
   async tenantStream(
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
@@ -74,7 +78,7 @@ export class LiveStreamsController {
 
   @Get('sessions/:id/stream')
   @ApiOperation({ summary: "One session's events, live", description: SSE_DESCRIPTION })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(QueryErrorCode.InvalidQuery, SessionErrorCode.SessionNotFound)
   async sessionStream(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) sessionId: string,
@@ -93,7 +97,7 @@ export class LiveStreamsController {
       1,
     );
     if (!events.length)
-      throw new ApiException(404, ErrorCode.SessionNotFound, `session ${sessionId} not found`);
+      throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
     await this.live.stream(response, {
       tenant,
       eventSubjects: eventSubjects(query, (event) => `cobrowse.${tenant}.session.${sessionId}.${event}`),

@@ -1,22 +1,23 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ErrorCode,
+  RequestErrorCode,
+  RequestException,
   EVENT_ID_PATTERN,
   isPlainObject,
   validatePlain,
   MetadataUpdatedDataDto,
   type JsonObject,
+  SessionErrorCode,
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto } from '../docs/schemas';
-import { ApiException } from '../errors/api.exception';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import { CustomDataResponseDto, MetadataResponseDto, PatchSessionBodyDto } from './dto/patch-bodies.dto';
 import { parseIfMatch } from './if-match';
 import { UpdateSessionDataUseCase } from './update-session-data.usecase';
+import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
@@ -26,18 +27,6 @@ import { UpdateSessionDataUseCase } from './update-session-data.usecase';
   description: 'the version you read; 412 VERSION_MISMATCH if stale',
 })
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'makes a retried PATCH apply once' })
-@ApiResponse({
-  status: 400,
-  type: ErrorResponseDto,
-  description: 'keys with "." or a leading "$", bad values',
-})
-@ApiResponse({ status: 404, type: ErrorResponseDto })
-@ApiResponse({ status: 412, type: ErrorResponseDto, description: 'VERSION_MISMATCH' })
-@ApiResponse({
-  status: 413,
-  type: ErrorResponseDto,
-  description: 'METADATA_TOO_LARGE: the merge would reach 10 KB',
-})
 @RequireScope('admin')
 @Controller('v1/sessions')
 export class SessionDataController {
@@ -49,6 +38,12 @@ export class SessionDataController {
   })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiResponse({ status: 200, type: MetadataResponseDto })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    SessionErrorCode.SessionNotFound,
+    SessionErrorCode.VersionMismatch,
+    SessionErrorCode.MetadataTooLarge,
+  )
   async patchMetadata(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -57,10 +52,14 @@ export class SessionDataController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ metadata: JsonObject; version: number }> {
     if (!isPlainObject(body))
-      throw new ApiException(400, ErrorCode.ValidationFailed, 'the body must be a JSON object');
+      throw new RequestException(RequestErrorCode.ValidationFailed, 'the body must be a JSON object');
     const checked = validatePlain(MetadataUpdatedDataDto, { metadata: body });
     if (!checked.value) {
-      throw new ApiException(400, ErrorCode.ValidationFailed, checked.issues[0].message, checked.issues);
+      throw new RequestException(
+        RequestErrorCode.ValidationFailed,
+        checked.issues[0].message,
+        checked.issues,
+      );
     }
     const session = await this.update.execute({
       tenant: principal.tenant,
@@ -75,6 +74,12 @@ export class SessionDataController {
   @Patch(':id')
   @ApiOperation({ summary: 'Shallow-merge custom_data, the same way as metadata' })
   @ApiResponse({ status: 200, type: CustomDataResponseDto })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    SessionErrorCode.SessionNotFound,
+    SessionErrorCode.VersionMismatch,
+    SessionErrorCode.MetadataTooLarge,
+  )
   async patchSession(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -96,9 +101,8 @@ export class SessionDataController {
 function eventIdFrom(idempotencyKey: string | undefined): string | undefined {
   if (idempotencyKey === undefined) return undefined;
   if (!EVENT_ID_PATTERN.test(idempotencyKey)) {
-    throw new ApiException(
-      400,
-      ErrorCode.ValidationFailed,
+    throw new RequestException(
+      RequestErrorCode.ValidationFailed,
       'Idempotency-Key must be 1..128 printable characters',
     );
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { JsonObject, SessionSnapshot } from '@cobrowse/contracts';
-import { ApiException } from '../errors/api.exception';
+import { answeredError } from '../ingest/report-session-event.usecase';
 import { LifecycleClient } from '../services/lifecycle.client';
 
 export interface UpdateSessionDataCommand {
@@ -19,21 +19,21 @@ export class UpdateSessionDataUseCase {
   constructor(private readonly lifecycle: LifecycleClient) {}
 
   async execute(command: UpdateSessionDataCommand): Promise<SessionSnapshot> {
-    const [result] = await this.lifecycle.append(command.tenant, [
-      {
-        event_id: command.eventId ?? randomUUID(),
-        type: 'session.metadata-updated',
-        session_id: command.sessionId,
-        occurred_at: Date.now(),
-        data: command.patch,
-        ...(command.expectedVersion !== undefined ? { expected_version: command.expectedVersion } : {}),
-      },
-    ]);
-    if (result.status === 'rejected' || !result.session) {
-      throw ApiException.fromBody(
-        result.error ?? { statusCode: 500, code: 'INTERNAL_ERROR', message: 'the lifecycle gave no answer' },
-      );
-    }
+    const [result] = await this.lifecycle.append(
+      command.tenant,
+      [
+        {
+          event_id: command.eventId ?? randomUUID(),
+          type: 'session.metadata-updated',
+          session_id: command.sessionId,
+          occurred_at: Date.now(),
+          data: command.patch,
+          ...(command.expectedVersion !== undefined ? { expected_version: command.expectedVersion } : {}),
+        },
+      ],
+      { includeSession: true },
+    );
+    if (result.status === 'rejected' || !result.session) throw answeredError(result);
     return result.session;
   }
 }

@@ -1,18 +1,21 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { RetentionPolicy } from '@cobrowse/contracts';
+import {
+  checkRetentionPolicy,
+  RetentionErrorCode,
+  RetentionException,
+  type RetentionPolicy,
+} from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto } from '../docs/schemas';
 import { ProjectorClient } from '../services/projector.client';
 import { RetentionPolicyDto } from './retention-policy.dto';
+import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
 @ApiTags('retention')
 @ApiBearerAuth()
 @RequireScope('admin')
-@ApiResponse({ status: 401, type: ErrorResponseDto })
-@ApiResponse({ status: 403, type: ErrorResponseDto })
 @Controller('v1/retention')
 export class RetentionController {
   constructor(private readonly projector: ProjectorClient) {}
@@ -20,6 +23,7 @@ export class RetentionController {
   @Get()
   @ApiOperation({ summary: "The tenant's retention policy (the defaults until one is set)" })
   @ApiResponse({ status: 200, type: RetentionPolicyDto })
+  @ApiErrors()
   get(@CurrentPrincipal() principal: Principal): Promise<RetentionPolicy> {
     return this.projector.getRetention(principal.tenant);
   }
@@ -31,8 +35,16 @@ export class RetentionController {
   })
   @ApiBody({ type: RetentionPolicyDto })
   @ApiResponse({ status: 200, type: RetentionPolicyDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiErrors(...BODY_ERRORS, RetentionErrorCode.InvalidRetentionPolicy)
   put(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RetentionPolicy> {
-    return this.projector.putRetention(principal.tenant, body);
+    // The shape is checked here so only two numbers travel on; the projector knows the cap.
+    const checked = checkRetentionPolicy(body, Number.MAX_SAFE_INTEGER);
+    if (!checked.policy)
+      throw new RetentionException(
+        RetentionErrorCode.InvalidRetentionPolicy,
+        checked.problems.join('; '),
+        checked.problems,
+      );
+    return this.projector.putRetention(principal.tenant, checked.policy);
   }
 }

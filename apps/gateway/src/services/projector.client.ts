@@ -9,7 +9,6 @@ import {
   type OpenExportRequest,
   type PutRetentionRequest,
   type RetentionPolicy,
-  type SessionEventsReply,
   type SessionView,
 } from '@cobrowse/contracts';
 import { RpcClient } from '@cobrowse/messaging';
@@ -23,12 +22,9 @@ export class ProjectorClient {
     return this.rpc.send<RetentionPolicy>(RPC.projectorGetRetention, { tenant });
   }
 
-  /** The projector checks the body; it knows the cap that follows from the log's age limit. */
-  putRetention(tenant: string, policy: unknown): Promise<RetentionPolicy> {
-    return this.rpc.send<RetentionPolicy, PutRetentionRequest>(RPC.projectorPutRetention, {
-      tenant,
-      policy: policy as RetentionPolicy,
-    });
+  /** The projector checks the policy again: it knows the cap that follows from the log's age limit. */
+  putRetention(tenant: string, policy: RetentionPolicy): Promise<RetentionPolicy> {
+    return this.rpc.send<RetentionPolicy, PutRetentionRequest>(RPC.projectorPutRetention, { tenant, policy });
   }
 
   getSession(tenant: string, sessionId: string): Promise<SessionView> {
@@ -54,12 +50,5 @@ export class ProjectorClient {
   /** The first pass (collecting the columns) scans every match, so it gets a long deadline. */
   openExport(request: OpenExportRequest): Promise<OpenExportReply> {
     return this.rpc.send<OpenExportReply, OpenExportRequest>(RPC.projectorOpenExport, request, 300_000);
-  }
-
-  sessionEvents(tenant: string, sessionId: string): Promise<SessionEventsReply> {
-    return this.rpc.send<SessionEventsReply, GetSessionRequest>(RPC.projectorSessionEvents, {
-      tenant,
-      session_id: sessionId,
-    });
   }
 }

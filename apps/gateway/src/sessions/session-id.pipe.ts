@@ -1,6 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ErrorCode } from '@cobrowse/contracts';
-import { ApiException } from '../errors/api.exception';
+import { SessionErrorCode, SessionException } from '@cobrowse/contracts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,7 +8,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class SessionIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!UUID.test(value))
-      throw new ApiException(404, ErrorCode.SessionNotFound, `session ${value.slice(0, 64)} not found`);
+      throw new SessionException(SessionErrorCode.SessionNotFound, `session ${value.slice(0, 64)} not found`);
     return value.toLowerCase();
   }
 }

@@ -58,7 +58,7 @@ describe('parseSessionQuery', () => {
   ])('refuses %j naming %s', (raw, field) => {
     const e = error(raw);
     expect(e.statusCode).toBe(400);
-    expect(e.code).toBe('VALIDATION_FAILED');
+    expect(e.code).toBe('INVALID_QUERY');
     expect(e.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 

@@ -1,15 +1,16 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { isErrorBody, type ExportChunkReply } from '@cobrowse/contracts';
+import { isErrorBody, type ExportChunkReply, QueryErrorCode } from '@cobrowse/contracts';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import { ErrorResponseDto } from '../docs/schemas';
 import { ProjectorClient } from '../services/projector.client';
+import { writeDrained } from '../http/write-drained';
 import { ApiSessionFilters } from './session-query.decorators';
 import { parseSessionQuery } from './session-query.parser';
+import { ApiErrors } from '../docs/api-errors.decorator';
 
 const CHUNK_TIMEOUT_MS = 30_000;
 
@@ -36,7 +37,7 @@ export class SessionsExportController {
   @ApiSessionFilters({ paging: false })
   @ApiProduces('text/csv')
   @ApiResponse({ status: 200, description: 'text/csv', schema: { type: 'string' } })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidTagExpression)
   async export(
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
@@ -51,7 +52,7 @@ export class SessionsExportController {
     let clientGone = false;
     response.on('close', () => (clientGone = true));
 
-    await this.write(response, opened.header);
+    await writeDrained(response, opened.header);
     try {
       for (;;) {
         if (clientGone) {
@@ -69,7 +70,7 @@ export class SessionsExportController {
         const chunk = reply.json<ExportChunkReply | { error: unknown }>();
         if ('error' in chunk)
           throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
-        if (chunk.csv) await this.write(response, chunk.csv);
+        if (chunk.csv) await writeDrained(response, chunk.csv);
         if (chunk.done) break;
       }
       response.end();
@@ -78,19 +79,5 @@ export class SessionsExportController {
       this.logger.error({ msg: 'export aborted', error: (e as Error).message });
       response.destroy();
     }
-  }
-
-  /** Writes and waits for the socket to drain, so a slow client slows the export instead of filling memory. */
-  private write(response: Response, text: string): Promise<void> {
-    if (response.write(text)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        response.off('drain', done);
-        response.off('close', done);
-        resolve();
-      };
-      response.on('drain', done);
-      response.on('close', done);
-    });
   }
 }

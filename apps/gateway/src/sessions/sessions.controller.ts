@@ -1,41 +1,35 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AnySessionEvent, SessionResource } from '@cobrowse/contracts';
+import type { SessionResource } from '@cobrowse/contracts';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
-import {
-  ErrorResponseDto,
-  SessionCountDto,
-  SessionEventsDto,
-  SessionListDto,
-  SessionResourceDto,
-} from '../docs/schemas';
+import { SessionCountDto, SessionEventsDto, SessionListDto, SessionResourceDto } from '../docs/schemas';
 import { ProjectorClient } from '../services/projector.client';
+import { SessionEventsStream } from './session-events.stream';
 import { SessionIdPipe } from './session-id.pipe';
 import { ApiSessionFilters } from './session-query.decorators';
 import { parseSessionQuery } from './session-query.parser';
+import { QueryErrorCode, SessionErrorCode } from '@cobrowse/contracts';
+import { ApiErrors } from '../docs/api-errors.decorator';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
-@ApiResponse({ status: 401, type: ErrorResponseDto })
-@ApiResponse({ status: 403, type: ErrorResponseDto })
 @RequireScope('read')
 @Controller('v1/sessions')
 export class SessionsController {
-  constructor(private readonly projector: ProjectorClient) {}
+  constructor(
+    private readonly projector: ProjectorClient,
+    private readonly eventsStream: SessionEventsStream,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The tenant's sessions, newest created_at first, in stable cursor pages" })
   @ApiSessionFilters({ paging: true })
   @ApiResponse({ status: 200, type: SessionListDto })
-  @ApiResponse({
-    status: 400,
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED, INVALID_TAG_EXPRESSION, INVALID_CURSOR',
-  })
+  @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor, QueryErrorCode.InvalidTagExpression)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
@@ -53,7 +47,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'How many sessions match the same filters as the list' })
   @ApiSessionFilters({ paging: false })
   @ApiResponse({ status: 200, type: SessionCountDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto })
+  @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidTagExpression)
   count(
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
@@ -65,7 +59,7 @@ export class SessionsController {
   @Get(':id')
   @ApiOperation({ summary: 'A session as the history projector has it; ETag is its version' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(SessionErrorCode.SessionNotFound)
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -79,11 +73,12 @@ export class SessionsController {
   @Get(':id/events')
   @ApiOperation({ summary: "The session's events so far, in order, from the event log" })
   @ApiResponse({ status: 200, type: SessionEventsDto })
-  @ApiResponse({ status: 404, type: ErrorResponseDto })
+  @ApiErrors(SessionErrorCode.SessionNotFound)
   events(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
-  ): Promise<{ data: AnySessionEvent[] }> {
-    return this.projector.sessionEvents(principal.tenant, id);
+    @Res() response: Response,
+  ): Promise<void> {
+    return this.eventsStream.write(response, principal.tenant, id);
   }
 }

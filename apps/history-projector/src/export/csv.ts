@@ -49,7 +49,7 @@ export function csvHeader(customKeys: string[]): string {
   return csvLine([...FIXED_COLUMNS, ...customKeys]);
 }
 
-export function csvRow(session: SessionSnapshot, customKeys: string[]): string {
+export function csvRow(session: Omit<SessionSnapshot, 'metadata'>, customKeys: string[]): string {
   const device = session.device as Record<string, unknown>;
   const agent = session.agents[0];
   return csvLine([

@@ -2,32 +2,38 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from 'nats';
 import {
-  ErrorCode,
+  ExportErrorCode,
+  ExportException,
   RPC,
+  toErrorBody,
   type ExportChunkReply,
   type ExportChunkRequest,
   type OpenExportReply,
   type OpenExportRequest,
-  type SessionSnapshot,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, toErrorBody } from '@cobrowse/messaging';
-import { SessionDomainException } from '@cobrowse/session-domain';
+import { NatsConnectionService } from '@cobrowse/messaging';
+import type { SessionRow } from '../sessions/session-document';
 import { selectSessions } from '../sessions/session-filter';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { csvHeader, csvRow } from './csv';
 
 const ROWS_PER_CHUNK = 500;
+/**
+ * A chunk ends once its CSV reaches this many characters: a row is at most ~25k characters,
+ * and even if every character needed a six-byte JSON escape the reply stays under NATS's 1 MB.
+ */
+const CHUNK_CHARACTERS = 128 * 1024;
 /** A chunk is answered by then even if the database is slow, so the gateway never mistakes slowness for loss. */
 const CHUNK_PATIENCE_MS = 5_000;
 const IDLE_CLOSE_MS = 60_000;
 const STILL_READING = Symbol('still reading');
 
 interface OpenExport {
-  rows: AsyncIterator<SessionSnapshot>;
+  rows: AsyncIterator<SessionRow>;
   /** A read that outlived the previous chunk's patience; the next chunk starts by awaiting it. */
-  pending?: Promise<IteratorResult<SessionSnapshot>>;
+  pending?: Promise<IteratorResult<SessionRow>>;
   keys: string[];
-  residual?: (session: SessionSnapshot) => boolean;
+  residual?: (session: SessionRow) => boolean;
   idle: NodeJS.Timeout;
 }
 
@@ -62,7 +68,7 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
   async open(request: OpenExportRequest): Promise<OpenExportReply> {
     const { filter, residual } = selectSessions(request.tenant, request.query);
     const keys = new Set<string>();
-    for await (const s of this.sessions.stream(filter, { custom_data: 1, tags: 1 })) {
+    for await (const s of this.sessions.columnsOf(filter)) {
       if (!residual || residual(s)) for (const key of Object.keys(s.custom_data ?? {})) keys.add(key);
     }
     const sorted = [...keys].sort();
@@ -78,7 +84,7 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
 
   async next(exportId: string): Promise<ExportChunkReply> {
     const open = this.exports.get(exportId);
-    if (!open) throw new SessionDomainException(ErrorCode.InvalidQuery, 'export is closed or unknown');
+    if (!open) throw new ExportException(ExportErrorCode.ExportNotFound, 'export is closed or unknown');
     clearTimeout(open.idle);
     let csv = '';
     let timer: NodeJS.Timeout | undefined;
@@ -86,7 +92,7 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
       timer = setTimeout(() => resolve(STILL_READING), CHUNK_PATIENCE_MS);
     });
     try {
-      for (let n = 0; n < ROWS_PER_CHUNK;) {
+      for (let n = 0; n < ROWS_PER_CHUNK && csv.length < CHUNK_CHARACTERS;) {
         if (!open.pending) {
           open.pending = open.rows.next();
           open.pending.catch(() => undefined); // a read abandoned by close() must not crash the process

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
+import { PoisonMessageError } from '@cobrowse/messaging';
 import { evolve } from '@cobrowse/session-domain';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionLogReader } from './session-log.reader';
@@ -10,14 +11,11 @@ export type ApplyOutcome =
   /** An earlier event of the session is neither in the read model nor readable from the log. */
   | { outcome: 'gap'; have: number };
 
-/** The event cannot be folded into its session, whatever is retried: it goes to the dead letters. */
-export class PoisonEventError extends Error {}
-
 function fold(current: SessionSnapshot | null, event: AnySessionEvent): SessionSnapshot {
   try {
     return evolve(current, event);
   } catch (e) {
-    throw new PoisonEventError((e as Error).message);
+    throw new PoisonMessageError((e as Error).message);
   }
 }
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
   checkRetentionPolicy,
-  ErrorCode,
   retentionTtlCapSeconds,
+  RetentionErrorCode,
+  RetentionException,
   type RetentionPolicy,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { SessionDomainException } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository } from './retention-policy.repository';
 
 /** Sets a tenant's retention; the next sweep (and every read) uses it. */
@@ -20,8 +20,8 @@ export class PutRetentionPolicyUseCase {
   async execute(tenant: string, body: unknown): Promise<RetentionPolicy> {
     const checked = checkRetentionPolicy(body, retentionTtlCapSeconds(this.config.EVENTS_MAX_AGE_DAYS));
     if (!checked.policy)
-      throw new SessionDomainException(
-        ErrorCode.ValidationFailed,
+      throw new RetentionException(
+        RetentionErrorCode.InvalidRetentionPolicy,
         checked.problems.join('; '),
         checked.problems,
       );

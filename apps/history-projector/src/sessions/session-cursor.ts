@@ -1,5 +1,4 @@
-import { ErrorCode, type SessionSnapshot } from '@cobrowse/contracts';
-import { SessionDomainException } from '@cobrowse/session-domain';
+import { QueryErrorCode, QueryException, type SessionSnapshot } from '@cobrowse/contracts';
 
 /** Position after the last session of a page, in (created_at desc, id desc) order. */
 export interface SessionCursor {
@@ -25,7 +24,7 @@ export function decodeCursor(cursor: string): SessionCursor {
   } catch {
     /* fall through */
   }
-  throw new SessionDomainException(ErrorCode.InvalidCursor, 'cursor is not one this service gave out');
+  throw new QueryException(QueryErrorCode.InvalidCursor, 'cursor is not one this service gave out');
 }
 
 /** Everything strictly after the cursor: older, or as old with a smaller id. */

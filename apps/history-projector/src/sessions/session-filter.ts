@@ -1,10 +1,9 @@
 import type { Filter } from 'mongodb';
-import { ErrorCode, type SessionQuery } from '@cobrowse/contracts';
+import { QueryErrorCode, QueryException, type SessionQuery } from '@cobrowse/contracts';
 import {
   hasSubset,
   matchesTagExpression,
   parseTagExpression,
-  SessionDomainException,
   tagExpressionToFilter,
   TagExpressionError,
   type TagExpression,
@@ -73,7 +72,7 @@ function parseTags(expression: string): TagExpression {
     return parseTagExpression(expression);
   } catch (e) {
     if (e instanceof TagExpressionError) {
-      throw new SessionDomainException(ErrorCode.InvalidTagExpression, e.message, [{ position: e.position }]);
+      throw new QueryException(QueryErrorCode.InvalidTagExpression, e.message, [{ position: e.position }]);
     }
     throw e;
   }

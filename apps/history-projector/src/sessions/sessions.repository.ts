@@ -3,7 +3,13 @@ import type { Collection, Filter, IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
 import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
-import { sessionDocumentId, toDocument, toSnapshot, type SessionDocument } from './session-document';
+import {
+  sessionDocumentId,
+  toDocument,
+  toSnapshot,
+  type SessionDocument,
+  type SessionRow,
+} from './session-document';
 
 /**
  * Indexes for the list, count and retention queries on MongoDB. FerretDB v1 answers every
@@ -47,35 +53,45 @@ export class SessionsRepository implements OnModuleInit {
     }
   }
 
-  /** Up to `limit` sessions in (created_at desc, id desc) order that also pass `residual`. */
-  async list(
+  /** Matching sessions in (created_at desc, id desc) order, read as they are consumed (at most `limit`). */
+  async *list(
     filter: Filter<SessionDocument>,
     limit: number,
     residual?: (session: SessionSnapshot) => boolean,
-  ): Promise<SessionSnapshot[]> {
-    const options = { sort: { created_at: -1, id: -1 }, projection: { _id: 0 } } as const;
-    if (!residual)
-      return (await this.collection.find(filter, { ...options, limit }).toArray()) as SessionSnapshot[];
-    const found: SessionSnapshot[] = [];
-    for await (const document of this.collection.find(filter, {
-      ...options,
-      batchSize: Math.max(limit, 100),
-    })) {
-      if (residual(document as SessionSnapshot)) found.push(document as SessionSnapshot);
-      if (found.length >= limit) break;
+  ): AsyncIterable<SessionSnapshot> {
+    const cursor = this.collection.find(filter, {
+      sort: { created_at: -1, id: -1 },
+      projection: { _id: 0 },
+      batchSize: Math.min(Math.max(limit, 10), 100),
+      ...(residual ? {} : { limit }),
+    });
+    try {
+      for await (const document of cursor) {
+        const session = toSnapshot(document);
+        if (!residual || residual(session)) yield session;
+      }
+    } finally {
+      await cursor.close();
     }
-    return found;
   }
 
-  /** Every match in storage order, without sorting: constant memory in the database as well. */
-  stream(
-    filter: Filter<SessionDocument>,
-    projection?: Record<string, 0 | 1>,
-  ): AsyncIterable<SessionSnapshot> {
+  /**
+   * Every match in storage order, without sorting (constant memory in the database as well),
+   * as stored and without metadata: what an export row needs.
+   */
+  stream(filter: Filter<SessionDocument>): AsyncIterable<SessionRow> {
     return this.collection.find(filter, {
-      projection: projection ?? { _id: 0 },
+      projection: { _id: 0, metadata_json: 0, metadata: 0 },
       batchSize: 500,
-    }) as unknown as AsyncIterable<SessionSnapshot>;
+    }) as unknown as AsyncIterable<SessionRow>;
+  }
+
+  /** The custom data keys and tags of every match, for an export's columns. */
+  columnsOf(filter: Filter<SessionDocument>): AsyncIterable<Pick<SessionSnapshot, 'custom_data' | 'tags'>> {
+    return this.collection.find(filter, {
+      projection: { _id: 0, custom_data: 1, tags: 1 },
+      batchSize: 500,
+    }) as unknown as AsyncIterable<Pick<SessionSnapshot, 'custom_data' | 'tags'>>;
   }
 
   async count(

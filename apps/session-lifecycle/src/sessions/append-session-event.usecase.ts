@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ErrorCode,
+  RequestErrorCode,
+  RequestException,
+  SessionException,
   type AnySessionEvent,
   type AppendEventResult,
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
-import { decide, evolve, SessionDomainException } from '@cobrowse/session-domain';
+import { decide, evolve } from '@cobrowse/session-domain';
 import {
   ConcurrentAppendError,
   SessionEventStore,
@@ -48,10 +50,12 @@ export class AppendSessionEventUseCase {
       // A creation names a new session id almost always, so its first attempt skips reading the
       // log: the append expects the session to have no events, and if it has some after all the
       // log refuses, and the next attempt reads and decides (duplicate, or id in use).
+      const cached = this.cache.get(key);
       const history =
-        attempt === 1 && reported.type === 'session.created'
-          ? (this.cache.get(key) ?? { snapshot: null, eventVersions: new Map(), lastSeq: 0 })
-          : await this.history(tenant, reported.session_id, key);
+        cached ??
+        (attempt === 1 && reported.type === 'session.created'
+          ? { snapshot: null, eventVersions: new Map<string, number>(), lastSeq: 0 }
+          : await this.read(tenant, reported.session_id, key));
       const priorVersion = history.eventVersions.get(reported.event_id);
       if (priorVersion !== undefined) return this.duplicate(reported, history, priorVersion);
 
@@ -60,9 +64,14 @@ export class AppendSessionEventUseCase {
           return this.duplicate(reported, history, history.snapshot!.version);
         }
       } catch (e) {
-        if (e instanceof SessionDomainException)
-          return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
-        throw e;
+        if (!(e instanceof SessionException)) throw e;
+        // A refusal is only ever decided on a fresh read: another replica may have created,
+        // changed or erased the session since this one cached it.
+        if (cached) {
+          this.cache.delete(key);
+          continue;
+        }
+        return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
       }
 
       const event = await this.toEnvelope(tenant, reported, history);
@@ -88,15 +97,14 @@ export class AppendSessionEventUseCase {
     return {
       event_id: reported.event_id,
       status: 'rejected',
-      error: { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'session is busy; retry' },
+      error: new RequestException(RequestErrorCode.ServiceUnavailable, 'session is busy; retry').toBody(),
     };
   }
 
-  private async history(tenant: string, sessionId: string, key: string): Promise<SessionHistory> {
-    const cached = this.cache.get(key);
-    if (cached) return cached;
+  /** The session as the log has it now; cached only when it exists (never a "no such session"). */
+  private async read(tenant: string, sessionId: string, key: string): Promise<SessionHistory> {
     const history = await this.store.read(tenant, sessionId);
-    this.cache.set(key, history);
+    if (history.snapshot) this.cache.set(key, history);
     return history;
   }
 
@@ -133,7 +141,7 @@ export class AppendSessionEventUseCase {
   /** A creation that lost its append keeps no token unless the session it names now holds it. */
   private async releaseUnusedToken(tenant: string, event: AnySessionEvent, key: string): Promise<void> {
     if (event.type !== 'session.created') return;
-    const current = await this.history(tenant, event.session_id, key).catch(() => null);
+    const current = await this.read(tenant, event.session_id, key).catch(() => null);
     if (current?.snapshot?.token !== event.data.token) {
       await this.tokens.release(tenant, event.data.token, event.session_id);
     }

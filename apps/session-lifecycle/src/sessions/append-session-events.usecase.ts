@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ErrorCode,
   EVENT_ID_PATTERN,
   isSessionEventType,
   isTenantId,
+  parseTimestamp,
+  RequestErrorCode,
+  RequestException,
   validateEventData,
   type AppendEventResult,
   type AppendEventsReply,
@@ -14,11 +16,10 @@ import {
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
 
 const SESSIONS_IN_PARALLEL = 32;
-const EVENT_LOG_UNAVAILABLE: ErrorBody = {
-  statusCode: 503,
-  code: ErrorCode.ServiceUnavailable,
-  message: 'event log unavailable; retry',
-};
+const EVENT_LOG_UNAVAILABLE = new RequestException(
+  RequestErrorCode.ServiceUnavailable,
+  'event log unavailable; retry',
+).toBody();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,11 +28,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * anything on NATS could send it a request.
  */
 function refusal(tenant: string, event: ReportedSessionEvent): ErrorBody | null {
-  const invalid = (message: string): ErrorBody => ({
-    statusCode: 400,
-    code: ErrorCode.ValidationFailed,
-    message,
-  });
+  const invalid = (message: string, details: unknown[] = []): ErrorBody =>
+    new RequestException(RequestErrorCode.ValidationFailed, message, details).toBody();
   if (!isTenantId(tenant)) return invalid('tenant is not valid');
   if (typeof event !== 'object' || event === null) return invalid('event must be an object');
   if (typeof event.event_id !== 'string' || !EVENT_ID_PATTERN.test(event.event_id))
@@ -39,12 +37,10 @@ function refusal(tenant: string, event: ReportedSessionEvent): ErrorBody | null 
   if (!isSessionEventType(event.type)) return invalid('type is not a session event type');
   if (typeof event.session_id !== 'string' || !UUID.test(event.session_id))
     return invalid('session_id must be a lower-case UUID');
-  if (!Number.isSafeInteger(event.occurred_at) || event.occurred_at < 0)
-    return invalid('occurred_at must be epoch ms');
+  if (typeof event.occurred_at !== 'number' || parseTimestamp(event.occurred_at) === null)
+    return invalid('occurred_at must be epoch ms within the years 1970-9999');
   const data = validateEventData(event.type, event.data);
-  return data.data
-    ? null
-    : { ...invalid(`${data.issues[0].field}: ${data.issues[0].message}`), details: data.issues };
+  return data.data ? null : invalid(`${data.issues[0].field}: ${data.issues[0].message}`, data.issues);
 }
 
 function validData(event: ReportedSessionEvent) {
@@ -81,10 +77,9 @@ export class AppendSessionEventsUseCase {
             continue;
           }
           try {
-            results[index] = await this.appendOne.execute(request.tenant, {
-              ...event,
-              data: validData(event),
-            });
+            const result = await this.appendOne.execute(request.tenant, { ...event, data: validData(event) });
+            if (!request.include_session) delete result.session;
+            results[index] = result;
           } catch (e) {
             this.logger.error({ msg: 'append failed', error: (e as Error).message });
             results[index] = { event_id: event.event_id, status: 'rejected', error: EVENT_LOG_UNAVAILABLE };

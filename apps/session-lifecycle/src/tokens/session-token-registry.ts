@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { StorageType, type KV } from 'nats';
+import type { KV } from 'nats';
 import { SESSION_TOKENS_BUCKET } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { NatsConnectionService, openKvBucket } from '@cobrowse/messaging';
 import { generateSessionToken } from '@cobrowse/session-domain';
 
 /** A reservation whose session never got created is reclaimed after this long. */
@@ -27,9 +27,7 @@ export class SessionTokenRegistry implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.kv = await this.nats.js.views.kv(SESSION_TOKENS_BUCKET, {
-      history: 1,
-      storage: StorageType.File,
+    this.kv = await openKvBucket(this.nats.js, SESSION_TOKENS_BUCKET, {
       replicas: this.config.EVENTS_STREAM_REPLICAS,
     });
   }

@@ -4,3 +4,4 @@ export * from './validate';
 export * from './event-data.validation';
 export * from './connection-data.dto';
 export * from './retention-policy';
+export * from './json-shape';

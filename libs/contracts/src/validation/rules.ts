@@ -1,4 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { quote } from '../errors/error-body';
+import { jsonDepth, MAX_METADATA_DEPTH } from './json-shape';
 
 /** Safe inside a NATS subject token and a header value: no dots, wildcards, white space. */
 export const SUBJECT_TOKEN_PATTERN = /^[^\s.*>]{1,128}$/;
@@ -12,14 +14,26 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys that would reach an object's prototype when assigned. */
+const RESERVED_KEYS = new Set(['__proto__']);
 
-/** Keys MongoDB cannot store as field names (SPEC section 6), and ones that would reach object prototypes. */
+/**
+ * Top-level keys of metadata and custom data that are refused (SPEC section 6): containing
+ * "." or NUL, starting with "$" (MongoDB field names), empty, or `__proto__`.
+ */
 export function badKeys(value: Record<string, unknown>): string[] {
   return Object.getOwnPropertyNames(value).filter(
-    (k) => k.includes('.') || k.startsWith('$') || k.length === 0 || RESERVED_KEYS.has(k),
+    (k) => k.includes('.') || k.includes('\0') || k.startsWith('$') || k.length === 0 || RESERVED_KEYS.has(k),
   );
 }
+
+/** A few of the offending keys, quoted and cut, for a message that stays small. */
+function listKeys(keys: string[]): string {
+  const shown = keys.slice(0, 3).map((k) => quote(k));
+  return keys.length > 3 ? `${shown.join(', ')} and ${keys.length - 3} more` : shown.join(', ');
+}
+
+const BAD_KEYS_MESSAGE = 'has keys that are empty, contain "." or NUL, start with "$" or are __proto__';
 
 /** Absolute http(s) URL, another scheme's URI (app://…), or an app route starting with "/". */
 export function isPageUrl(value: unknown): boolean {
@@ -62,15 +76,19 @@ function objectRule(
     });
 }
 
-/** A JSON object whose keys MongoDB can store (its size is checked after the merge: 413). */
+/**
+ * Metadata: any JSON object whose top-level keys pass `badKeys`, nesting at most
+ * MAX_METADATA_DEPTH levels below the top (its size is checked after the merge: 413).
+ */
 export function IsMetadataObject(options?: ValidationOptions) {
   return objectRule(
     'isMetadataObject',
     (value) => {
       const bad = badKeys(value);
-      return bad.length
-        ? `has keys that are empty, contain "." or start with "$" (or are reserved): ${bad.join(', ')}`
-        : null;
+      if (bad.length) return `${BAD_KEYS_MESSAGE}: ${listKeys(bad)}`;
+      if (jsonDepth(value, MAX_METADATA_DEPTH + 1) - 1 > MAX_METADATA_DEPTH)
+        return `nests deeper than ${MAX_METADATA_DEPTH} levels below the top`;
+      return null;
     },
     options,
   );
@@ -82,12 +100,11 @@ export function IsCustomData(allowNull: boolean, options?: ValidationOptions) {
     'isCustomData',
     (value) => {
       const bad = badKeys(value);
-      if (bad.length)
-        return `has keys that are empty, contain "." or start with "$" (or are reserved): ${bad.join(', ')}`;
+      if (bad.length) return `${BAD_KEYS_MESSAGE}: ${listKeys(bad)}`;
       const wrong = Object.entries(value)
         .filter(([, v]) => !(['string', 'number', 'boolean'].includes(typeof v) || (allowNull && v === null)))
         .map(([k]) => k);
-      return wrong.length ? `values must be strings, numbers or booleans: ${wrong.join(', ')}` : null;
+      return wrong.length ? `values must be strings, numbers or booleans: ${listKeys(wrong)}` : null;
     },
     options,
   );
@@ -107,17 +124,52 @@ export function IsPageUrl(options?: ValidationOptions) {
     });
 }
 
-/** Epoch ms, or an ISO 8601 date string. */
-export function parseTimestamp(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
-  if (typeof value === 'string' && value.trim() !== '') {
-    if (/^\d+$/.test(value)) return parseTimestamp(Number(value));
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
+/** Timestamps are within the years 1970-9999 (SPEC section 9). */
+export const MIN_TIMESTAMP_MS = 0;
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
+
+/** A calendar date and time that really exists (no 30 February, no hour 24), as epoch ms; UTC unless an offset is given. */
+function parseIsoDate(text: string): number | null {
+  const m = ISO_8601.exec(text);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  const zone = m[8];
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    const [oh, om] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, millis);
+  return utc.getTime() - offsetMinutes * 60_000;
+}
+
+/** Epoch ms (a number or a string of digits), or a strict ISO 8601 date; null outside 1970-9999 or when not a real date. */
+export function parseTimestamp(value: unknown): number | null {
+  let ms: number | null = null;
+  if (typeof value === 'number') ms = Number.isSafeInteger(value) ? value : null;
+  else if (typeof value === 'string' && value.length <= 40) {
+    ms = /^\d{1,16}$/.test(value) ? Number(value) : parseIsoDate(value);
+  }
+  return ms !== null && ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS ? ms : null;
+}
+
+/** The message for a timestamp parseTimestamp refuses. */
+export const TIMESTAMP_MESSAGE = 'must be epoch milliseconds or an ISO 8601 date within the years 1970-9999';
 
 export function IsTimestamp(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
@@ -128,7 +180,7 @@ export function IsTimestamp(options?: ValidationOptions) {
       options,
       validator: {
         validate: (value) => parseTimestamp(value) !== null,
-        defaultMessage: (args) => `${args?.property} must be epoch milliseconds or an ISO 8601 date`,
+        defaultMessage: (args) => `${args?.property} ${TIMESTAMP_MESSAGE}`,
       },
     });
 }

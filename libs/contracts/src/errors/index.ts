@@ -1,0 +1,3 @@
+export * from './error-codes';
+export * from './error-body';
+export * from './coded.exception';

@@ -1,0 +1,82 @@
+import type { Logger } from '@nestjs/common';
+import type { JsMsg, Msg, Subscription } from 'nats';
+import {
+  DEAD_LETTER_STREAM,
+  RPC,
+  type ReplayDeadLetterReply,
+  type ReplayDeadLetterRequest,
+} from '@cobrowse/contracts';
+import { DEAD_LETTER_HEADERS } from './dead-letters';
+import type { LeasedConsumer } from './leased-consumer';
+import type { NatsConnectionService } from './nats-connection.service';
+
+/** Applies a message as the consumer does; `park` is called instead of parking it again. */
+export type ReplayApply = (m: JsMsg, park: (reason: string) => Promise<void>) => Promise<void>;
+
+/**
+ * Re-applies parked events of one consumer on request (`npm run dead-letters -- replay`),
+ * once their cause is fixed: on the replica that consumes, in turn with the same key's live
+ * messages, through the consumer's own apply. The log stays as it was; an event that applies
+ * leaves the dead letters, one that still fails stays, with the new reason.
+ */
+export class DeadLetterReplay {
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly consumer: string,
+    private readonly leased: LeasedConsumer,
+    private readonly apply: ReplayApply,
+    private readonly logger: Pick<Logger, 'warn'>,
+  ) {}
+
+  start(): void {
+    this.subscription = this.nats.nc.subscribe(RPC.replayDeadLetter(this.consumer), {
+      callback: (_err, msg) => void this.answer(msg),
+    });
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private async answer(msg: Msg): Promise<void> {
+    // Every replica hears the request; only the one consuming answers it.
+    if (!this.leased.holding) return;
+    let reply: ReplayDeadLetterReply;
+    try {
+      reply = await this.replay(msg.json<ReplayDeadLetterRequest>().dead_letter_seq);
+    } catch (e) {
+      this.logger.warn({ msg: 'dead letter replay failed', error: (e as Error).name });
+      reply = { status: 'still-failing', reason: 'the replay could not run; try again' };
+    }
+    msg.respond(JSON.stringify(reply));
+  }
+
+  private async replay(seq: number): Promise<ReplayDeadLetterReply> {
+    if (!Number.isSafeInteger(seq) || seq < 1) return { status: 'not-found' };
+    const parked = await this.nats.nc.request(
+      `$JS.API.DIRECT.GET.${DEAD_LETTER_STREAM}`,
+      JSON.stringify({ seq }),
+      { timeout: 10_000 },
+    );
+    if (!parked.data.length || parked.headers?.get(DEAD_LETTER_HEADERS.consumer) !== this.consumer)
+      return { status: 'not-found' };
+    const result: { applied: boolean; reason?: string } = { applied: false };
+    const message = {
+      data: parked.data,
+      subject: parked.headers.get(DEAD_LETTER_HEADERS.subject),
+      seq: Number(parked.headers.get(DEAD_LETTER_HEADERS.sequence)),
+      ack: () => (result.applied = true),
+      nak: () => undefined,
+      term: () => undefined,
+      working: () => undefined,
+    } as unknown as JsMsg;
+    await this.leased.runKeyed(this.leased.keyOf(message), () =>
+      this.apply(message, async (reason) => void (result.reason = reason)),
+    );
+    if (!result.applied) return { status: 'still-failing', reason: result.reason ?? 'not applied' };
+    await this.nats.jsm.streams.deleteMessage(DEAD_LETTER_STREAM, seq);
+    return { status: 'replayed' };
+  }
+}

@@ -1,0 +1,118 @@
+import type { JsMsg } from 'nats';
+import {
+  isEventLogUnreachable,
+  PoisonMessageError,
+  settleMessage,
+  type SettleOptions,
+} from './settle-message';
+
+function message() {
+  const calls: string[] = [];
+  const m = {
+    ack: () => calls.push('ack'),
+    nak: () => calls.push('nak'),
+    working: () => calls.push('working'),
+  } as unknown as JsMsg;
+  return { m, calls };
+}
+
+function options(overrides: Partial<SettleOptions> = {}) {
+  const parked: Array<[string, number]> = [];
+  const opts: SettleOptions = {
+    maxAttempts: 3,
+    isOutage: (e) => (e as Error).name === 'MongoNetworkError',
+    active: () => true,
+    park: async (reason, attempts) => void parked.push([reason, attempts]),
+    logger: { warn: () => undefined, error: () => undefined },
+    context: {},
+    ...overrides,
+  };
+  return { opts, parked };
+}
+
+const refused = () => Object.assign(new Error('document rejected'), { name: 'MongoServerError', code: 2 });
+const down = () => Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
+
+describe('settleMessage', () => {
+  jest.setTimeout(20_000);
+
+  it('acks once applied', async () => {
+    const { m, calls } = message();
+    await settleMessage(m, async () => undefined, options().opts);
+    expect(calls).toEqual(['ack']);
+  });
+
+  it('parks after maxAttempts refusals, not before', async () => {
+    const { m, calls } = message();
+    const { opts, parked } = options();
+    let tries = 0;
+    await settleMessage(
+      m,
+      async () => {
+        tries++;
+        throw refused();
+      },
+      opts,
+    );
+    expect(tries).toBe(3);
+    expect(parked).toEqual([['document rejected', 3]]);
+    expect(calls).not.toContain('ack');
+  });
+
+  it('parks poison at once', async () => {
+    const { m } = message();
+    const { opts, parked } = options();
+    await settleMessage(
+      m,
+      async () => {
+        throw new PoisonMessageError('not JSON');
+      },
+      opts,
+    );
+    expect(parked).toEqual([['not JSON', 1]]);
+  });
+
+  it('waits out an outage without counting it, then applies', async () => {
+    const { m, calls } = message();
+    const { opts, parked } = options({ maxAttempts: 1 });
+    let tries = 0;
+    await settleMessage(
+      m,
+      async () => {
+        if (++tries < 4) throw down();
+      },
+      opts,
+    );
+    expect(parked).toEqual([]);
+    expect(calls).toEqual(['working', 'working', 'working', 'ack']);
+  });
+
+  it('hands the message back when this replica stops consuming', async () => {
+    const { m, calls } = message();
+    await settleMessage(
+      m,
+      async () => {
+        throw down();
+      },
+      options({ active: () => false }).opts,
+    );
+    expect(calls).toEqual(['nak']);
+  });
+
+  it('waits out the event log being unreachable too', async () => {
+    const { m, calls } = message();
+    const { opts, parked } = options({ maxAttempts: 1 });
+    let tries = 0;
+    const unreachable = Object.assign(new Error('no answer'), { name: 'EventLogUnavailableError' });
+    await settleMessage(
+      m,
+      async () => {
+        if (++tries < 2) throw unreachable;
+      },
+      opts,
+    );
+    expect(parked).toEqual([]);
+    expect(calls).toEqual(['working', 'ack']);
+    expect(isEventLogUnreachable(refused())).toBe(false);
+  });
+});

@@ -1,0 +1,94 @@
+import type { Logger } from '@nestjs/common';
+import type { JsMsg } from 'nats';
+
+/** A message that can never be applied (not an event, or one that cannot follow its predecessor): parked at once. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+/** Whether a failure says the log or NATS cannot be reached right now (wait) rather than a refusal. */
+export function isEventLogUnreachable(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'EventLogUnavailableError' || name === 'NatsError';
+}
+
+export interface SettleOptions {
+  /** Refusals (not outages) after which the message is parked. */
+  maxAttempts: number;
+  /** Failures that say a dependency (the database) is down: waited out, never counted. */
+  isOutage: (error: unknown) => boolean;
+  /** False once this replica stopped consuming (lost its lease, shutting down). */
+  active: () => boolean;
+  park: (reason: string, attempts: number) => Promise<void>;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  context: Record<string, unknown>;
+}
+
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 5_000;
+
+/**
+ * Applies one message until it is settled: acked once applied; parked after `maxAttempts`
+ * refusals or at once when it is poison; retried without counting while a dependency is
+ * down. The caller holds the message's key, so the same key's later messages wait behind it:
+ * facts are applied in order or not at all. A replica that stops consuming hands the message
+ * back (nak) to whoever consumes next.
+ */
+export async function settleMessage(
+  m: JsMsg,
+  apply: () => Promise<void>,
+  options: SettleOptions,
+): Promise<void> {
+  let refusals = 0;
+  let delay = FIRST_DELAY_MS;
+  for (;;) {
+    let failure: unknown;
+    try {
+      await apply();
+      m.ack();
+      return;
+    } catch (e) {
+      failure = e;
+    }
+    const reason = (failure as Error)?.message ?? String(failure);
+    const poison = failure instanceof PoisonMessageError;
+    const outage = isEventLogUnreachable(failure) || options.isOutage(failure);
+    if (poison || (!outage && ++refusals >= options.maxAttempts)) {
+      try {
+        await options.park(reason, poison ? refusals + 1 : refusals);
+        options.logger.error({
+          msg: 'parked an event',
+          ...options.context,
+          attempts: refusals,
+          // Our own reasons for poison are safe to log; a database's text may quote the document.
+          ...(poison ? { reason } : describe(failure)),
+        });
+        return;
+      } catch (e) {
+        options.logger.warn({
+          msg: 'could not park; will retry',
+          ...options.context,
+          error: (e as Error).message,
+        });
+      }
+    } else {
+      options.logger.warn({ msg: 'apply failed; will retry', ...options.context, ...describe(failure) });
+    }
+    if (!options.active()) {
+      m.nak();
+      return;
+    }
+    m.working();
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, MAX_DELAY_MS);
+  }
+}
+
+/** What a log line may say of a failure: its kind, never its text (a database error can quote the document). */
+function describe(error: unknown): { error: string; code?: unknown } {
+  const e = error as { name?: string; code?: unknown };
+  return { error: e?.name ?? typeof error, ...(e?.code !== undefined ? { code: e.code } : {}) };
+}

@@ -4,7 +4,7 @@ import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { MessagingModule, NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor } from '@cobrowse/platform';
+import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
 import { DeviceQueriesController } from './devices/device-queries.controller';
 import { DeviceQueriesService } from './devices/device-queries.service';
 import { DevicesRepository } from './devices/devices.repository';
@@ -30,6 +30,7 @@ export class ConnectionTrackerModule {
         ConfigModule.forRoot(config),
         MessagingModule.forRoot('connection-tracker'),
         PersistenceModule.forRoot(),
+        LeadershipModule.forRoot({ leaseKey: TRACKER_CONSUMER }),
       ],
       controllers: [healthControllerFor('connection-tracker'), DeviceQueriesController, ErasureController],
       providers: [

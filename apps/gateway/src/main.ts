@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { MAX_BODY_BYTES } from '@cobrowse/contracts';
-import { createJsonLogger, loadConfigOrExit } from '@cobrowse/platform';
+import { createJsonLogger, exitWithinDeadlineOnSignal, loadConfigOrExit } from '@cobrowse/platform';
 import { setupOpenApi } from './docs/openapi';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { HttpErrorsFilter, toHttpErrorBody } from './errors/http-errors.filter';
@@ -27,6 +27,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     logger,
     bodyParser: false,
+    // Live streams never end on their own: closing the server ends them rather than waiting.
+    forceCloseConnections: true,
   });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
@@ -42,6 +44,7 @@ async function bootstrap(): Promise<void> {
   app.useGlobalFilters(new HttpErrorsFilter());
   app.useGlobalPipes(new BodyValidationPipe());
   app.enableShutdownHooks();
+  exitWithinDeadlineOnSignal(logger);
   setupOpenApi(app);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.log({ msg: 'gateway listening', url: await app.getUrl() });

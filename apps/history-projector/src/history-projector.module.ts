@@ -3,11 +3,15 @@ import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
-import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor } from '@cobrowse/platform';
+import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
 import { ErasureModule } from './erasure/erasure.module';
 import { ExportModule } from './export/export.module';
 import { ProjectionModule } from './projection/projection.module';
-import { PROJECTOR_CONSUMER } from './projection/session-projection.consumer';
+import {
+  PROJECTOR_CONSUMER,
+  PROJECTOR_LEASE_KEY,
+  PROJECTOR_STEP_DOWN_SUBJECT,
+} from './projection/session-projection.consumer';
 import { RetentionModule } from './retention/retention.module';
 import { SessionRetentionSweeper } from './retention/session-retention.sweeper';
 import { SessionsModule } from './sessions/sessions.module';
@@ -21,6 +25,10 @@ export class HistoryProjectorModule {
         ConfigModule.forRoot(config),
         MessagingModule.forRoot('history-projector'),
         PersistenceModule.forRoot(),
+        LeadershipModule.forRoot({
+          leaseKey: PROJECTOR_LEASE_KEY,
+          stepDownSubject: PROJECTOR_STEP_DOWN_SUBJECT,
+        }),
         SessionsModule,
         ProjectionModule,
         ExportModule,

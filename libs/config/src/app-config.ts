@@ -68,6 +68,15 @@ export class AppConfig {
   @Min(0)
   EVENTS_MAX_AGE_DAYS = 400;
 
+  /**
+   * A leader (projector, tracker) whose consumer or database makes no progress for this long
+   * hands its lease to a standby (docs/operations.md, "Leadership").
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'LEADERSHIP_STALL_MS must be a whole number of milliseconds' })
+  @Min(1_000)
+  LEADERSHIP_STALL_MS = 20_000;
+
   /** How often SSE streams send a keep-alive comment; the SPEC asks for at least every 15 s. */
   @Transform(toInt)
   @IsInt({ message: 'SSE_KEEPALIVE_MS must be a whole number of milliseconds' })

@@ -7,8 +7,14 @@ import {
   type ReplayDeadLetterRequest,
 } from '@cobrowse/contracts';
 import { DEAD_LETTER_HEADERS } from './dead-letters';
-import type { LeasedConsumer } from './leased-consumer';
 import type { NatsConnectionService } from './nats-connection.service';
+
+/** The consumer whose parked messages are replayed: only its leader answers. */
+export interface ReplayTarget {
+  readonly consuming: boolean;
+  keyOf(m: JsMsg): string;
+  runKeyed<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
 
 /** Applies a message as the consumer does; `park` is called instead of parking it again. */
 export type ReplayApply = (m: JsMsg, park: (reason: string) => Promise<void>) => Promise<void>;
@@ -25,7 +31,7 @@ export class DeadLetterReplay {
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly consumer: string,
-    private readonly leased: LeasedConsumer,
+    private readonly leased: ReplayTarget,
     private readonly apply: ReplayApply,
     private readonly logger: Pick<Logger, 'warn'>,
   ) {}
@@ -42,7 +48,7 @@ export class DeadLetterReplay {
 
   private async answer(msg: Msg): Promise<void> {
     // Every replica hears the request; only the one consuming answers it.
-    if (!this.leased.holding) return;
+    if (!this.leased.consuming) return;
     let reply: ReplayDeadLetterReply;
     try {
       reply = await this.replay(msg.json<ReplayDeadLetterRequest>().dead_letter_seq);

@@ -56,7 +56,17 @@ export class NatsConnectionService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connection && !this.connection.isClosed()) await this.connection.drain().catch(() => undefined);
+    const nc = this.connection;
+    if (!nc || nc.isClosed()) return;
+    // Drained when NATS is there; closed outright when it is not (a drain would wait for it).
+    const drained = await Promise.race([
+      nc.drain().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 2_000)),
+    ]);
+    if (!drained) await nc.close().catch(() => undefined);
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {

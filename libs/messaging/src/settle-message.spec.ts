@@ -87,16 +87,26 @@ describe('settleMessage', () => {
     expect(calls).toEqual(['working', 'working', 'working', 'ack']);
   });
 
-  it('hands the message back when this replica stops consuming', async () => {
+  it('applies nothing and hands the message back once this replica stopped leading (fenced)', async () => {
     const { m, calls } = message();
+    let applied = 0;
+    await settleMessage(m, async () => void applied++, options({ active: () => false }).opts);
+    expect(applied).toBe(0);
+    expect(calls).toEqual(['nak']);
+  });
+
+  it('hands the message back when this replica stops leading while the database is down', async () => {
+    const { m, calls } = message();
+    let leading = true;
     await settleMessage(
       m,
       async () => {
+        leading = false;
         throw down();
       },
-      options({ active: () => false }).opts,
+      options({ active: () => leading }).opts,
     );
-    expect(calls).toEqual(['nak']);
+    expect(calls).toEqual(['working', 'nak']);
   });
 
   it('waits out the event log being unreachable too', async () => {

@@ -45,6 +45,11 @@ export async function settleMessage(
   let refusals = 0;
   let delay = FIRST_DELAY_MS;
   for (;;) {
+    // Fenced: a replica that stopped leading writes nothing more, prefetched messages included.
+    if (!options.active()) {
+      m.nak();
+      return;
+    }
     let failure: unknown;
     try {
       await apply();
@@ -76,10 +81,6 @@ export async function settleMessage(
       }
     } else {
       options.logger.warn({ msg: 'apply failed; will retry', ...options.context, ...describe(failure) });
-    }
-    if (!options.active()) {
-      m.nak();
-      return;
     }
     m.working();
     await new Promise((resolve) => setTimeout(resolve, delay));

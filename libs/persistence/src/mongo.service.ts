@@ -1,23 +1,50 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import type { DependencyHealth } from '@cobrowse/contracts';
 
-/** The service's MongoDB connection; each service touches only its own collections. */
+const CLIENT_OPTIONS: MongoClientOptions = {
+  serverSelectionTimeoutMS: 5_000,
+  connectTimeoutMS: 5_000,
+  retryWrites: true,
+  retryReads: true,
+  appName: 'cobrowse',
+};
+/** How often the watchdog makes a round trip to the database, and how long one may take. */
+const PING_EVERY_MS = 2_000;
+const PING_TIMEOUT_MS = 3_000;
+/** A client with no round trip for this long is closed and replaced by a new one. */
+const REPLACE_AFTER_MS = 30_000;
+
+/**
+ * The service's MongoDB connection; each service touches only its own collections.
+ * A watchdog pings the database: the time since the last answer is a progress check for
+ * leadership (a holder whose database does not answer steps down), and a client that stays
+ * without answers — a driver stuck with a paused pool after an outage — is replaced.
+ */
 @Injectable()
 export class MongoService implements OnApplicationShutdown {
   private readonly logger = new Logger(MongoService.name);
+  private url = '';
+  private dbName = '';
   private client?: MongoClient;
   private database?: Db;
   private ferret?: boolean;
+  private watchdog?: NodeJS.Timeout;
+  private lastAnswerAt = Date.now();
+  private replacedAt = Date.now();
+  private replacing = false;
+
+  /** Milliseconds since the database last answered a round trip (0 while it does). */
+  readonly roundTrips = {
+    name: 'database',
+    stalledFor: (now: number): number =>
+      Math.max(0, now - this.lastAnswerAt - PING_EVERY_MS - PING_TIMEOUT_MS),
+  };
 
   async connect(url: string, dbName: string): Promise<void> {
-    this.client = new MongoClient(url, {
-      serverSelectionTimeoutMS: 5_000,
-      connectTimeoutMS: 5_000,
-      retryWrites: true,
-      retryReads: true,
-      appName: 'cobrowse',
-    });
+    this.url = url;
+    this.dbName = dbName;
+    this.client = new MongoClient(url, CLIENT_OPTIONS);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.connect();
@@ -29,6 +56,42 @@ export class MongoService implements OnApplicationShutdown {
       }
     }
     this.database = this.client.db(dbName);
+    this.lastAnswerAt = Date.now();
+    this.watchdog = setInterval(() => void this.checkRoundTrip(), PING_EVERY_MS);
+  }
+
+  private async checkRoundTrip(): Promise<void> {
+    if ((await this.health()).status === 'up') {
+      this.lastAnswerAt = Date.now();
+      return;
+    }
+    const now = Date.now();
+    if (now - this.lastAnswerAt < REPLACE_AFTER_MS || now - this.replacedAt < REPLACE_AFTER_MS) return;
+    await this.replaceClient();
+  }
+
+  /** A new client takes over once it has connected; the old one is closed without waiting on it. */
+  private async replaceClient(): Promise<void> {
+    if (this.replacing) return;
+    this.replacing = true;
+    this.replacedAt = Date.now();
+    this.logger.warn({
+      msg: 'no answer from the database; replacing the client',
+      silent_ms: Date.now() - this.lastAnswerAt,
+    });
+    const fresh = new MongoClient(this.url, CLIENT_OPTIONS);
+    try {
+      await fresh.connect();
+      const old = this.client;
+      this.client = fresh;
+      this.database = fresh.db(this.dbName);
+      void old?.close(true).catch(() => undefined);
+    } catch (e) {
+      void fresh.close(true).catch(() => undefined);
+      this.logger.warn({ msg: 'the new database client could not connect yet', error: (e as Error).message });
+    } finally {
+      this.replacing = false;
+    }
   }
 
   /** FerretDB answers buildInfo with a `ferretdbVersion`; some choices (indexes) differ for it. */
@@ -45,17 +108,28 @@ export class MongoService implements OnApplicationShutdown {
     return this.database;
   }
 
+  /** One round trip, bounded even when the driver never answers. */
   async health(): Promise<DependencyHealth> {
     if (!this.database) return { status: 'down', error: 'not connected' };
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.database.command({ ping: 1 }, { timeoutMS: 2_000 });
+      await Promise.race([
+        this.database.command({ ping: 1 }, { timeoutMS: PING_TIMEOUT_MS }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer from the database')), PING_TIMEOUT_MS);
+        }),
+      ]);
       return { status: 'up' };
     } catch (e) {
       return { status: 'down', error: (e as Error).message };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client?.close().catch(() => undefined);
+    clearInterval(this.watchdog);
+    // Forced: a client waiting on a database that is down would otherwise hold the exit.
+    await this.client?.close(true).catch(() => undefined);
   }
 }

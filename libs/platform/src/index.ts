@@ -4,3 +4,5 @@ export * from './run-service';
 export * from './sweep-stats';
 export * from './expiry-watch';
 export * from './retention-sweep';
+export * from './leadership.module';
+export * from './shutdown-deadline';

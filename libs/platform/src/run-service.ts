@@ -10,6 +10,7 @@ import {
   RpcErrorFilter,
 } from '@cobrowse/messaging';
 import { createJsonLogger } from './json-logger';
+import { exitWithinDeadlineOnSignal } from './shutdown-deadline';
 
 export interface ServiceDefinition {
   name: ServiceName;
@@ -55,6 +56,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestMi
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalInterceptors(new ReplyChunksInterceptor());
   app.enableShutdownHooks();
+  exitWithinDeadlineOnSignal(logger);
   await app.listen();
   logger.log({ msg: 'service started', pid: process.pid });
   return app;

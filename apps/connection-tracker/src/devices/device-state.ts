@@ -46,6 +46,8 @@ export interface DeviceState {
   device: Record<string, unknown>;
   custom_data: Record<string, unknown>;
   connections: ConnectionState[];
+  /** The log position of the last fact applied to this device: a fact at or before it is not applied again. */
+  applied_seq?: number;
 }
 
 export const deviceDocumentId = (tenant: string, deviceId: string) => `${tenant}/${deviceId}`;

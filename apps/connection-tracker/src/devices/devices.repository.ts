@@ -6,13 +6,16 @@ import { deviceDocumentId, type DeviceState } from './device-state';
 /** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
 @Injectable()
 export class DevicesRepository implements OnModuleInit {
-  private collection!: Collection<DeviceState>;
   private readonly inserts = new InsertBatcher();
 
   constructor(private readonly mongo: MongoService) {}
 
+  /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
+  private get collection(): Collection<DeviceState> {
+    return this.mongo.db.collection<DeviceState>('devices');
+  }
+
   async onModuleInit(): Promise<void> {
-    this.collection = this.mongo.db.collection<DeviceState>('devices');
     if (!(await this.mongo.isFerretDb())) {
       await this.collection.createIndexes([
         { key: { tenant: 1, added_at: -1, id: -1 }, name: 'tenant_added' },

@@ -8,13 +8,14 @@ type ErasureDocument = ErasureRecord & { _id: string };
 /** Audit records of erasures: when, by which key (its fingerprint), which ids. Never expire. */
 @Injectable()
 export class ErasureAuditRepository implements OnModuleInit {
-  private collection!: Collection<ErasureDocument>;
-
   constructor(private readonly mongo: MongoService) {}
 
-  onModuleInit(): void {
-    this.collection = this.mongo.db.collection<ErasureDocument>('erasure_audit');
+  /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
+  private get collection(): Collection<ErasureDocument> {
+    return this.mongo.db.collection<ErasureDocument>('erasure_audit');
   }
+
+  onModuleInit(): void {}
 
   async insert(record: ErasureRecord): Promise<void> {
     await this.collection.insertOne({ _id: record.erasure_id, ...record });

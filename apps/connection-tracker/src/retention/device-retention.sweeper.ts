@@ -1,14 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
+import { Leadership } from '@cobrowse/messaging';
 import { RetentionSweep } from '@cobrowse/platform';
 import { DevicesRepository } from '../devices/devices.repository';
-import { ConnectionTrackingConsumer } from '../tracking/connection-tracking.consumer';
 import { DeviceExpiryWatch } from './device-expiry.watch';
 import { RetentionPolicyClient } from './retention-policy.client';
 
 /**
  * Every RETENTION_SWEEP_INTERVAL_MS, deletes devices not seen for their tenant's device TTL
- * (never one in an open session). Only the tracker lease holder sweeps: it is the devices'
+ * (never one in an open session). Only the tracker's leader sweeps: it is the devices'
  * one writer. The policy is asked for at each sweep, so a change applies without a restart;
  * the collection is read only when the expiry watch says something can have expired.
  */
@@ -20,7 +20,7 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly devices: DevicesRepository,
     private readonly policies: RetentionPolicyClient,
-    private readonly tracking: ConnectionTrackingConsumer,
+    private readonly leadership: Leadership,
     private readonly watch: DeviceExpiryWatch,
     private readonly config: AppConfig,
   ) {
@@ -40,7 +40,7 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
   }
 
   async run(): Promise<void> {
-    if (!this.tracking.holding) return this.watch.reset();
+    if (!this.leadership.isLeader) return this.watch.reset();
     const devices = this.devices;
     await this.sweep.run({
       candidates: async function* () {

@@ -7,8 +7,8 @@ import {
   type AppendEventsRequest,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
-import { ConnectionTrackingConsumer, TRACKER_CONSUMER } from '../tracking/connection-tracking.consumer';
+import { Leadership, NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import { TRACKER_CONSUMER } from '../tracking/connection-tracking.consumer';
 import { AppliedWatermark } from './applied-watermark';
 import { DeadlineSchedule } from './deadline-schedule';
 
@@ -16,7 +16,7 @@ const RETRY_MS = 10_000;
 
 /**
  * Ends sessions whose deadline passed, with reason `timeout`, through session-lifecycle.
- * Only the lease holder sweeps, and the end's event id is derived from the session, so a
+ * Only the tracker's leader sweeps, and the end's event id is derived from the session, so a
  * handover or a retry can never end a session twice. A deadline is acted on only once the
  * tracker has applied what the log held when it fell due (AppliedWatermark): a consumer that
  * is behind or stuck never has sessions timed out on a stale view.
@@ -31,7 +31,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     private readonly deadlines: DeadlineSchedule,
-    private readonly tracking: ConnectionTrackingConsumer,
+    private readonly leadership: Leadership,
     private readonly rpc: RpcClient,
     private readonly nats: NatsConnectionService,
     private readonly config: AppConfig,
@@ -57,7 +57,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   }
 
   async sweep(): Promise<void> {
-    if (this.sweeping || !this.tracking.holding) return;
+    if (this.sweeping || !this.leadership.isLeader) return;
     this.sweeping = true;
     try {
       const now = Date.now();

@@ -13,14 +13,16 @@ export interface SessionDeadline {
 
 @Injectable()
 export class SessionDeadlinesRepository implements OnModuleInit {
-  private collection!: Collection<SessionDeadline>;
   private readonly inserts = new InsertBatcher();
 
   constructor(private readonly mongo: MongoService) {}
 
-  onModuleInit(): void {
-    this.collection = this.mongo.db.collection<SessionDeadline>('session_deadlines');
+  /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
+  private get collection(): Collection<SessionDeadline> {
+    return this.mongo.db.collection<SessionDeadline>('session_deadlines');
   }
+
+  onModuleInit(): void {}
 
   static id(tenant: string, sessionId: string): string {
     return `${tenant}/${sessionId}`;

@@ -4,12 +4,18 @@ import { AppConfig } from '@cobrowse/config';
 import { applyConnection, applySession, type DeviceState } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceExpiryWatch } from '../retention/device-expiry.watch';
+import { deadlineSetBy } from '../timeouts/connection-deadline';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.repository';
 
 /**
  * Folds session events and connection facts into devices and session deadlines. Activity
  * counts on the service's clock (`recorded_at`), never the relay's `occurred_at`.
+ *
+ * Every write is idempotent, so a fact delivered again (a crash between write and ack, a
+ * handover) changes nothing: a device records the log position it has applied up to and
+ * skips anything at or before it, and deadlines are set from the fact's own recorded time
+ * (never added to), so applying a fact twice sets the same deadline.
  */
 @Injectable()
 export class ApplyTrackedEventUseCase {
@@ -24,11 +30,13 @@ export class ApplyTrackedEventUseCase {
     return this.config.SESSION_INACTIVITY_TIMEOUT_MS;
   }
 
-  async session(event: AnySessionEvent): Promise<void> {
+  /** `seq` is the event's position in the log. */
+  async session(event: AnySessionEvent, seq: number): Promise<void> {
     const { tenant, session_id: sessionId } = event;
     if (event.type === 'session.created') {
       const deviceId = event.data.device_id;
-      await this.updateDevice(tenant, deviceId, (device) => applySession(device, deviceId, event));
+      const device = await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event));
+      if (!device) return; // applied before: its session may have ended since, so no deadline again
       await this.deadlines.save({
         _id: SessionDeadlinesRepository.id(tenant, sessionId),
         tenant,
@@ -41,14 +49,14 @@ export class ApplyTrackedEventUseCase {
     const deadline = this.deadlines.find(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
-      await this.updateDevice(tenant, deadline.device_id, (device) =>
+      await this.updateDevice(tenant, deadline.device_id, seq, (device) =>
         applySession(device, deadline.device_id, event),
       );
       await this.deadlines.remove(tenant, sessionId);
       return;
     }
     if (event.type === 'session.page-entered') {
-      await this.updateDevice(tenant, deadline.device_id, (device) =>
+      await this.updateDevice(tenant, deadline.device_id, seq, (device) =>
         applySession(device, deadline.device_id, event),
       );
     }
@@ -58,35 +66,46 @@ export class ApplyTrackedEventUseCase {
     });
   }
 
-  async connection(event: ConnectionEnvelope): Promise<void> {
-    const device = await this.updateDevice(event.tenant, event.device_id, (d) => applyConnection(d, event));
-    if (!device.current_session_id) return;
+  /** `seq` is the fact's position in the log. */
+  async connection(event: ConnectionEnvelope, seq: number): Promise<void> {
+    const device = await this.updateDevice(event.tenant, event.device_id, seq, (d) =>
+      applyConnection(d, event),
+    );
+    if (!device?.current_session_id) return;
     const deadline = this.deadlines.find(event.tenant, device.current_session_id);
     if (!deadline) return;
-    let deadlineAt = deadline.deadline_at;
-    if (event.type === 'connection.closed') {
-      deadlineAt += (event.data.expected_disconnect?.return_time_seconds ?? 0) * 1000;
-    } else {
-      deadlineAt = Math.max(deadlineAt, event.recorded_at + this.timeoutMs);
-    }
+    const set = deadlineSetBy(event, this.timeoutMs);
+    if (set === null) return;
+    const deadlineAt = Math.max(deadline.deadline_at, set);
     if (deadlineAt !== deadline.deadline_at)
       await this.deadlines.save({ ...deadline, deadline_at: deadlineAt });
   }
 
-  /** Read, change, write; a device seen for the first time is inserted (batched with others). */
+  /**
+   * Read, change, write; a device seen for the first time is inserted (batched with others).
+   * Null when the device has already applied the log up to `seq`: nothing is written.
+   */
   private async updateDevice(
     tenant: string,
     deviceId: string,
+    seq: number,
     change: (device: DeviceState | null) => DeviceState,
-  ): Promise<DeviceState> {
+  ): Promise<DeviceState | null> {
     const existing = await this.devices.findById(tenant, deviceId);
-    let next = change(existing);
+    if (alreadyApplied(existing, seq)) return null;
+    let next: DeviceState = { ...change(existing), applied_seq: seq };
     if (existing) await this.devices.save(next);
     else if (!(await this.devices.insert(next))) {
-      next = change(await this.devices.findById(tenant, deviceId));
+      const inserted = await this.devices.findById(tenant, deviceId);
+      if (alreadyApplied(inserted, seq)) return null;
+      next = { ...change(inserted), applied_seq: seq };
       await this.devices.save(next);
     }
     if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
     return next;
   }
+}
+
+function alreadyApplied(device: DeviceState | null, seq: number): boolean {
+  return device?.applied_seq !== undefined && device.applied_seq >= seq;
 }

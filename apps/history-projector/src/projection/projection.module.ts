@@ -7,6 +7,5 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
 @Module({
   imports: [SessionsModule],
   providers: [ApplySessionEventUseCase, SessionLogReader, SessionProjectionConsumer],
-  exports: [SessionProjectionConsumer],
 })
 export class ProjectionModule {}

@@ -9,17 +9,14 @@ import {
 import { AppConfig } from '@cobrowse/config';
 import { isDatabaseUnreachable } from '@cobrowse/persistence';
 import {
-  DeadLetterReplay,
-  DeadLetters,
   ensureDeadLetterStream,
-  ensureDurableConsumer,
   ensureEventStream,
   eventLogOptions,
-  LeasedConsumer,
+  LeaderConsumer,
+  Leadership,
   NATS_MAX_MESSAGE_BYTES,
   NatsConnectionService,
   PoisonMessageError,
-  settleMessage,
 } from '@cobrowse/messaging';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
@@ -31,108 +28,67 @@ export const PROJECTOR_CONSUMER = 'history-projector';
 /** Who may write the sessions read model right now: one live projector replica, or a rebuild. */
 export const PROJECTOR_LEASE_KEY = 'history-projector';
 export const PROJECTOR_STEP_DOWN_SUBJECT = 'cobrowse-svc.projector.step-down';
-export const LEASE_TTL_MS = 5_000;
 const IN_FLIGHT = 64;
 /** Refusals by the database before an event is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;
-/** Messages left with a replica that lost its lease come back after this. */
+/** Messages left with a replica that stopped leading come back after this. */
 const ACK_WAIT_NS = 10_000_000_000;
 
 /**
- * Folds the event log into the sessions read model. Every replica runs this; the holder of
- * the projection lease consumes (see LeasedConsumer), events of one session in log order.
- * A message is acked only after its write, so a crash redelivers it.
+ * Folds the event log into the sessions read model. Every replica runs this; the leader
+ * consumes (LeaderConsumer), events of one session in log order. A message is acked only
+ * after its write, so a crash redelivers it.
  */
 @Injectable()
 export class SessionProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionProjectionConsumer.name);
-  private consumer?: LeasedConsumer;
-  private replay?: DeadLetterReplay;
-  private readonly deadLetters: DeadLetters;
+  private readonly consumer: LeaderConsumer;
 
   constructor(
     private readonly nats: NatsConnectionService,
+    leadership: Leadership,
     private readonly apply: ApplySessionEventUseCase,
     private readonly retention: RetentionPolicyRepository,
     private readonly expiry: SessionExpiryWatch,
     private readonly config: AppConfig,
   ) {
-    this.deadLetters = new DeadLetters(nats, PROJECTOR_CONSUMER);
-  }
-
-  /** True on the replica that holds the projection lease: it alone applies retention. */
-  get holding(): boolean {
-    return this.consumer?.holding ?? false;
+    this.consumer = new LeaderConsumer(nats, leadership, {
+      stream: EVENTS_STREAM,
+      config: {
+        durable_name: PROJECTOR_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: SESSION_EVENTS_WILDCARD,
+        ack_wait: ACK_WAIT_NS,
+        max_ack_pending: 1_000,
+      },
+      inFlight: IN_FLIGHT,
+      keyOf: sessionKeyOf,
+      apply: (m) => this.project(m),
+      isOutage: isDatabaseUnreachable,
+      maxAttempts: MAX_ATTEMPTS,
+      logger: this.logger,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const jsm = this.nats.jsm;
-    await ensureEventStream(jsm, eventLogOptions(this.config));
-    await ensureDeadLetterStream(jsm, eventLogOptions(this.config));
-    await ensureDurableConsumer(jsm, EVENTS_STREAM, {
-      durable_name: PROJECTOR_CONSUMER,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: SESSION_EVENTS_WILDCARD,
-      ack_wait: ACK_WAIT_NS,
-      max_ack_pending: 1_000,
-    });
-    const consumer = new LeasedConsumer(this.nats, {
-      stream: EVENTS_STREAM,
-      durable: PROJECTOR_CONSUMER,
-      leaseKey: PROJECTOR_LEASE_KEY,
-      leaseTtlMs: LEASE_TTL_MS,
-      replicas: this.config.EVENTS_STREAM_REPLICAS,
-      inFlight: IN_FLIGHT,
-      keyOf: sessionKeyOf,
-      handle: (m) => this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts)),
-      stepDownSubject: PROJECTOR_STEP_DOWN_SUBJECT,
-      logger: this.logger,
-    });
-    this.consumer = consumer;
-    await consumer.start();
-    // A replay tries once: the event already had its attempts.
-    this.replay = new DeadLetterReplay(
-      this.nats,
-      PROJECTOR_CONSUMER,
-      consumer,
-      (m, park) => this.settle(m, park, 1),
-      this.logger,
-    );
-    this.replay.start();
+    await ensureEventStream(this.nats.jsm, eventLogOptions(this.config));
+    await ensureDeadLetterStream(this.nats.jsm, eventLogOptions(this.config));
+    await this.consumer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.replay?.stop();
-    await this.consumer?.stop();
+    await this.consumer.stop();
   }
 
-  /** Applies one logged message until it is settled, parking it through `park` if it cannot be. */
-  private async settle(
-    m: JsMsg,
-    park: (reason: string, attempts: number) => Promise<void>,
-    maxAttempts = MAX_ATTEMPTS,
-  ): Promise<void> {
+  private async project(m: JsMsg): Promise<void> {
     const parsed = parseLoggedEvent(m.data);
-    await settleMessage(
-      m,
-      async () => {
-        if ('reason' in parsed) throw new PoisonMessageError(parsed.reason);
-        const result = await this.apply.execute(parsed.event);
-        // An earlier version could not be applied even from the log: it was parked, so this one never can be.
-        if (result.outcome === 'gap')
-          throw new PoisonMessageError(`version ${result.have + 1} of the session cannot be applied`);
-        if (result.outcome === 'applied') this.announce(result.snapshot);
-      },
-      {
-        maxAttempts,
-        isOutage: isDatabaseUnreachable,
-        active: () => this.holding,
-        park,
-        logger: this.logger,
-        context: { consumer: PROJECTOR_CONSUMER, seq: m.seq },
-      },
-    );
+    if ('reason' in parsed) throw new PoisonMessageError(parsed.reason);
+    const result = await this.apply.execute(parsed.event);
+    // An earlier version could not be applied even from the log: it was parked, so this one never can be.
+    if (result.outcome === 'gap')
+      throw new PoisonMessageError(`version ${result.have + 1} of the session cannot be applied`);
+    if (result.outcome === 'applied') this.announce(result.snapshot);
   }
 
   /** Side effects of an applied event; a failure here never counts against the event. */

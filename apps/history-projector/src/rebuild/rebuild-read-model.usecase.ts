@@ -2,12 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EVENTS_STREAM, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
 import { LeaderLease, NatsConnectionService, readBatch } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
+import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { parseLoggedEvent } from '../projection/parse-event';
-import {
-  LEASE_TTL_MS,
-  PROJECTOR_LEASE_KEY,
-  PROJECTOR_STEP_DOWN_SUBJECT,
-} from '../projection/session-projection.consumer';
+import { PROJECTOR_LEASE_KEY, PROJECTOR_STEP_DOWN_SUBJECT } from '../projection/session-projection.consumer';
 import {
   READ_MODEL_SWITCHED_SUBJECT,
   readPointer,

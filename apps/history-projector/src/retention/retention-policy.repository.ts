@@ -13,14 +13,16 @@ const CACHE_MS = 2_000;
 /** Per-tenant retention; until a tenant sets one, the SPEC defaults apply. */
 @Injectable()
 export class RetentionPolicyRepository implements OnModuleInit {
-  private collection!: Collection<RetentionDocument>;
   private readonly cache = new Map<string, { policy: RetentionPolicy; at: number }>();
 
   constructor(private readonly mongo: MongoService) {}
 
-  onModuleInit(): void {
-    this.collection = this.mongo.db.collection<RetentionDocument>('retention_policies');
+  /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
+  private get collection(): Collection<RetentionDocument> {
+    return this.mongo.db.collection<RetentionDocument>('retention_policies');
   }
+
+  onModuleInit(): void {}
 
   async forTenant(tenant: string): Promise<RetentionPolicy> {
     const cached = this.cache.get(tenant);

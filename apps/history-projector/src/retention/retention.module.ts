@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ProjectionModule } from '../projection/projection.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { PutRetentionPolicyUseCase } from './put-retention-policy.usecase';
 import { RetentionController } from './retention.controller';
 import { SessionRetentionSweeper } from './session-retention.sweeper';
 
 @Module({
-  imports: [SessionsModule, ProjectionModule],
+  imports: [SessionsModule],
   controllers: [RetentionController],
   providers: [PutRetentionPolicyUseCase, SessionRetentionSweeper],
   exports: [SessionRetentionSweeper],

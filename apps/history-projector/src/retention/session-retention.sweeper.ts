@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
+import { Leadership } from '@cobrowse/messaging';
 import { RetentionSweep } from '@cobrowse/platform';
-import { SessionProjectionConsumer } from '../projection/session-projection.consumer';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { RetentionPolicyRepository } from './retention-policy.repository';
@@ -9,7 +9,7 @@ import { SessionExpiryWatch } from './session-expiry.watch';
 
 /**
  * Every RETENTION_SWEEP_INTERVAL_MS, deletes ended sessions past their tenant's TTL. Only the
- * replica holding the projection lease sweeps (it is the one writer of the read model, and
+ * projector's leader sweeps (it is the one writer of the read model, and
  * FerretDB's deletes are not atomic with its updates); pending and active sessions are never
  * touched. The policy is read at each sweep, so a change applies without a restart. A sweep
  * reads the collection only when the expiry watch says something can have expired.
@@ -23,7 +23,7 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly policies: RetentionPolicyRepository,
-    private readonly projection: SessionProjectionConsumer,
+    private readonly leadership: Leadership,
     private readonly locator: ReadModelLocator,
     private readonly watch: SessionExpiryWatch,
     private readonly config: AppConfig,
@@ -44,10 +44,10 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
   }
 
   async run(): Promise<void> {
-    if (!this.projection.holding || this.locator.sessionsCollection() !== this.watchedCollection) {
+    if (!this.leadership.isLeader || this.locator.sessionsCollection() !== this.watchedCollection) {
       this.watch.reset(); // a new holder, or a rebuilt read model: nothing known about it yet
       this.watchedCollection = this.locator.sessionsCollection();
-      if (!this.projection.holding) return;
+      if (!this.leadership.isLeader) return;
     }
     const sessions = this.sessions;
     await this.sweep.run({

@@ -1,0 +1,182 @@
+import type { Logger } from '@nestjs/common';
+import type { ConsumerConfig, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
+import { DeadLetterReplay } from './dead-letter-replay';
+import { DeadLetters } from './dead-letters';
+import { KeyedMutex } from './keyed-mutex';
+import type { Leadership, ProgressCheck } from './leadership/leadership';
+import type { NatsConnectionService } from './nats-connection.service';
+import { settleMessage } from './settle-message';
+
+/** How long a stopping consumer waits for its in-flight messages before it lets them go. */
+const STOP_WAIT_MS = 4_000;
+const PULL_BATCH = 256;
+
+export interface LeaderConsumerOptions {
+  stream: string;
+  /** The durable consumer; created or brought up to date at start, from every replica. */
+  config: Partial<ConsumerConfig> & { durable_name: string };
+  /** Messages applied at once; those with the same key one after another, in log order. */
+  inFlight: number;
+  keyOf: (m: JsMsg) => string;
+  /** Applies one message; throws PoisonMessageError for one that can never apply. */
+  apply: (m: JsMsg) => Promise<void>;
+  /** Failures that say the database is down: waited out, never counted against the message. */
+  isOutage: (error: unknown) => boolean;
+  /** Refusals before a message is parked. */
+  maxAttempts: number;
+  /** Runs each time this replica starts leading, before it consumes (e.g. to load a schedule). */
+  onLead?: () => Promise<void>;
+  logger: Logger;
+}
+
+/** Creates a durable pull consumer, or brings its ack wait up to date. Safe from every replica. */
+export async function ensureDurableConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  try {
+    await jsm.consumers.info(stream, config.durable_name);
+    await jsm.consumers.update(stream, config.durable_name, { ack_wait: config.ack_wait });
+  } catch {
+    await jsm.consumers.add(stream, config).catch((e: Error) => {
+      if (!/already/i.test(e.message)) throw e;
+    });
+  }
+}
+
+/**
+ * A durable consumer of the log that only the leader consumes: it starts when its Leadership
+ * is won and stops (dropping what it had prefetched) when it is lost. Each message is settled
+ * (settleMessage): applied and acked, parked on the dead letters when it cannot apply, or
+ * waited on while the database is down — in place, holding its key, so the same key's later
+ * messages never overtake it. Parked messages are replayed on request through the same apply.
+ */
+export class LeaderConsumer {
+  private readonly mutex = new KeyedMutex();
+  private readonly deadLetters: DeadLetters;
+  private readonly replay: DeadLetterReplay;
+  private messages?: ConsumerMessages;
+  private running?: Promise<void>;
+  private inFlight = 0;
+  private lastProgressAt = Date.now();
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly leadership: Leadership,
+    private readonly options: LeaderConsumerOptions,
+  ) {
+    this.deadLetters = new DeadLetters(nats, this.name);
+    // A replay tries once: the event already had its attempts.
+    this.replay = new DeadLetterReplay(
+      nats,
+      this.name,
+      this,
+      (m, park) => this.settle(m, park, 1),
+      options.logger,
+    );
+  }
+
+  get name(): string {
+    return this.options.config.durable_name;
+  }
+
+  /** Whether this replica consumes now (it leads). */
+  get consuming(): boolean {
+    return this.messages !== undefined && this.leadership.isLeader;
+  }
+
+  /** The key a message is applied under (its session, its device). */
+  keyOf(m: JsMsg): string {
+    return this.options.keyOf(m);
+  }
+
+  /** Runs work on a key in turn with the consumer's own messages of that key. */
+  runKeyed<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.mutex.run(key, work);
+  }
+
+  /** Stuck when messages are in hand and none has settled for a while: the lease then goes to a standby. */
+  readonly progress: ProgressCheck = {
+    name: 'consumer',
+    stalledFor: (now) => (this.inFlight === 0 ? 0 : now - this.lastProgressAt),
+  };
+
+  async start(): Promise<void> {
+    await ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config);
+    this.leadership.watch(this.progress);
+    this.leadership.onChange((leading) => (leading ? this.startConsuming() : this.stopConsuming()));
+    this.replay.start();
+  }
+
+  async stop(): Promise<void> {
+    this.replay.stop();
+    await this.stopConsuming();
+  }
+
+  private async startConsuming(): Promise<void> {
+    if (this.messages) return;
+    await this.options.onLead?.();
+    const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
+    this.messages = await consumer.consume({ max_messages: PULL_BATCH });
+    this.running = this.run(this.messages);
+    this.options.logger.log({ msg: 'consuming', consumer: this.name });
+  }
+
+  /** Stops fetching; messages in hand see the consumer inactive and go back (nak) for the next leader. */
+  private async stopConsuming(): Promise<void> {
+    const messages = this.messages;
+    if (!messages) return;
+    this.messages = undefined;
+    // Bounded: with NATS gone, closing the pull may never be answered.
+    await Promise.race([
+      Promise.all([messages.close().catch(() => undefined), this.running]),
+      new Promise((r) => setTimeout(r, 1_000)),
+    ]);
+    const until = Date.now() + STOP_WAIT_MS;
+    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    if (this.inFlight > 0)
+      this.options.logger.warn({
+        msg: 'stopped with messages in flight',
+        consumer: this.name,
+        in_flight: this.inFlight,
+      });
+    this.options.logger.log({ msg: 'stopped consuming', consumer: this.name });
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      if (this.inFlight >= this.options.inFlight)
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.inFlight === 0) this.lastProgressAt = Date.now();
+      this.inFlight++;
+      void this.mutex
+        .run(this.options.keyOf(m), () =>
+          this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts)),
+        )
+        .catch((e: Error) => this.options.logger.error({ msg: 'handler failed', error: e.message }))
+        .finally(() => {
+          this.inFlight--;
+          this.lastProgressAt = Date.now();
+          this.waiters.shift()?.();
+        });
+    }
+  }
+
+  /** Applies one message until it is settled, parking it through `park` if it cannot be. */
+  private settle(
+    m: JsMsg,
+    park: (reason: string, attempts: number) => Promise<void>,
+    maxAttempts = this.options.maxAttempts,
+  ): Promise<void> {
+    return settleMessage(m, () => this.options.apply(m), {
+      maxAttempts,
+      isOutage: this.options.isOutage,
+      active: () => this.consuming,
+      park,
+      logger: this.options.logger,
+      context: { consumer: this.name, seq: m.seq },
+    });
+  }
+}

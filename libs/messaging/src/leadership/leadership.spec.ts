@@ -1,0 +1,128 @@
+import { Leadership, NotLeaderError, type Lease, type ProgressCheck } from './leadership';
+
+/** A lease held in memory by one holder at a time; `renewable` false makes renewals hang. */
+class FakeLease implements Lease {
+  static holder: FakeLease | null = null;
+  renewable = true;
+  released = 0;
+  constructor(readonly ttlMs: number) {}
+  async tryAcquire(): Promise<boolean> {
+    if (FakeLease.holder && FakeLease.holder !== this) return false;
+    FakeLease.holder = this;
+    return true;
+  }
+  async renew(): Promise<boolean> {
+    if (!this.renewable) return new Promise(() => undefined);
+    return FakeLease.holder === this;
+  }
+  async release(): Promise<void> {
+    this.released++;
+    if (FakeLease.holder === this) FakeLease.holder = null;
+  }
+}
+
+const logger = { log: () => undefined, warn: () => undefined };
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('Leadership', () => {
+  let started: Leadership[] = [];
+  const lead = (lease: Lease, stallLimitMs = 60_000) => {
+    const l = new Leadership(lease, { name: 'test', stallLimitMs, logger });
+    started.push(l);
+    return l;
+  };
+  beforeEach(() => {
+    FakeLease.holder = null;
+    started = [];
+  });
+  afterEach(async () => {
+    for (const l of started) await l.stop();
+  });
+
+  it('tells listeners when it starts and stops leading, and frees the lease on stop', async () => {
+    const lease = new FakeLease(500);
+    const leadership = lead(lease);
+    const seen: boolean[] = [];
+    leadership.onChange((leading) => void seen.push(leading));
+    await leadership.start();
+    await until(() => seen.length === 1);
+    expect(leadership.isLeader).toBe(true);
+    await leadership.stop();
+    expect(seen).toEqual([true, false]);
+    expect(lease.released).toBe(1);
+    expect(FakeLease.holder).toBeNull();
+  });
+
+  it('a listener added while leading is told at once', async () => {
+    const leadership = lead(new FakeLease(500));
+    await leadership.start();
+    const seen: boolean[] = [];
+    leadership.onChange((leading) => void seen.push(leading));
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([true]);
+  });
+
+  it('fences itself when renewals stop answering, before the lease can expire', async () => {
+    const lease = new FakeLease(500);
+    const leadership = lead(lease);
+    const seen: boolean[] = [];
+    let stoppedAt = 0;
+    leadership.onChange((leading) => {
+      seen.push(leading);
+      if (!leading) stoppedAt = Date.now();
+    });
+    await leadership.start();
+    await until(() => leadership.isLeader);
+    lease.renewable = false;
+    // The last renewal that answered was before this moment, so the lease expires by hungAt + ttl.
+    const hungAt = Date.now();
+    await until(() => seen.length === 2);
+    expect(seen).toEqual([true, false]);
+    expect(leadership.isLeader).toBe(false);
+    expect(() => leadership.assertLeader()).toThrow(NotLeaderError);
+    expect(stoppedAt).toBeLessThan(hungAt + lease.ttlMs);
+  });
+
+  it('steps down when a watched check makes no progress, and a standby takes over', async () => {
+    let stuckSince: number | null = null;
+    const consumer: ProgressCheck = {
+      name: 'consumer',
+      stalledFor: (now) => (stuckSince === null ? 0 : now - stuckSince),
+    };
+    const first = lead(new FakeLease(300), 200);
+    first.watch(consumer);
+    await first.start();
+    await until(() => first.isLeader);
+    const standby = lead(new FakeLease(300), 200);
+    await standby.start();
+    expect(standby.isLeader).toBe(false);
+
+    stuckSince = Date.now();
+    await until(() => standby.isLeader);
+    expect(first.isLeader).toBe(false);
+  });
+
+  it('does not take the lease while its own checks fail', async () => {
+    const leadership = lead(new FakeLease(200), 100);
+    leadership.watch({ name: 'database', stalledFor: () => 1_000 });
+    await leadership.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(leadership.isLeader).toBe(false);
+    expect(FakeLease.holder).toBeNull();
+  });
+
+  it('stays away for the hold-off a step-down asks for', async () => {
+    const leadership = lead(new FakeLease(200));
+    await leadership.start();
+    await until(() => leadership.isLeader);
+    await leadership.stepDown(400, 'a rebuild asked');
+    expect(leadership.isLeader).toBe(false);
+    expect(FakeLease.holder).toBeNull();
+    const rival = new FakeLease(200);
+    expect(await rival.tryAcquire()).toBe(true);
+    await rival.release();
+    await until(() => leadership.isLeader);
+  });
+});

@@ -26,5 +26,14 @@ module.exports = {
       moduleNameMapper,
       transform,
     },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/faults'],
+      testMatch: ['**/*.faults-spec.ts'],
+      moduleNameMapper,
+      transform,
+    },
   ],
 };

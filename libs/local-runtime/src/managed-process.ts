@@ -28,6 +28,7 @@ export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
   private exited?: Promise<number | null>;
+  private exit?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(readonly options: ManagedProcessOptions) {}
 
@@ -53,7 +54,10 @@ export class ManagedProcess {
       this.child.stderr?.pipe(this.log, { end: false });
     }
     const child = this.child;
-    this.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+    this.exit = new Promise((resolveExit) =>
+      child.once('exit', (code, signal) => resolveExit({ code, signal })),
+    );
+    this.exited = this.exit.then(({ code }) => code);
     running.add(this);
     void this.exited.then(() => running.delete(this));
     return this;
@@ -74,6 +78,25 @@ export class ManagedProcess {
     if (!this.child || !this.isRunning) return;
     this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /**
+   * SIGTERM and nothing else, resolving with how the process ended: a service that shut down
+   * cleanly re-raises the signal (signal SIGTERM); one that had to force its exit ends with code 1.
+   */
+  async terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.child || !this.isRunning) throw new Error(`${this.options.name} is not running`);
+    this.child.kill('SIGTERM');
+    return this.exit!;
+  }
+
+  /** SIGSTOP / SIGCONT: a process frozen (a long GC pause, a stalled VM) and thawed. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   killNow(): void {

@@ -10,6 +10,12 @@ import { settleMessage } from './settle-message';
 /** How long a stopping consumer waits for its in-flight messages before it lets them go. */
 const STOP_WAIT_MS = 4_000;
 const PULL_BATCH = 256;
+/**
+ * Pull requests expire this soon: the server keeps delivering to an open pull even when its
+ * replica froze, so a frozen leader's pulls must lapse quickly for the new leader to get the
+ * messages (together with the ack wait, this bounds how long they stay with it).
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 export interface LeaderConsumerOptions {
   stream: string;
@@ -119,7 +125,7 @@ export class LeaderConsumer {
     if (this.messages) return;
     await this.options.onLead?.();
     const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
-    this.messages = await consumer.consume({ max_messages: PULL_BATCH });
+    this.messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
     this.running = this.run(this.messages);
     this.options.logger.log({ msg: 'consuming', consumer: this.name });
   }

@@ -80,6 +80,16 @@ export class TestSystem {
     return replica;
   }
 
+  /** kill -9 of one replica (1-based). */
+  async killReplica(service: ServiceName, replica: number): Promise<void> {
+    await this.services.get(service)![replica - 1].kill();
+  }
+
+  /** Starts one replica (1-based) again, in its old place and with its old log file. */
+  restartReplica(service: ServiceName, replica: number): void {
+    this.services.get(service)![replica - 1] = startService(service, this.env, this.dir, replica);
+  }
+
   /** kill -9 every replica of a service. */
   async kill(service: ServiceName): Promise<void> {
     await Promise.all((this.services.get(service) ?? []).map((p) => p.kill()));
@@ -95,6 +105,20 @@ export class TestSystem {
   /** Stops nats-server and starts it again on the same port and store (the services reconnect). */
   async restartNats(): Promise<void> {
     await this.nats.stop();
+    this.nats = await startNatsServer(
+      join(this.dir, 'nats'),
+      join(this.dir, 'nats-server.log'),
+      this.nats.port,
+    );
+  }
+
+  /** kill -9 of nats-server. */
+  async killNats(): Promise<void> {
+    await this.nats.process.kill();
+  }
+
+  /** Starts nats-server again on the same port and store. */
+  async startNats(): Promise<void> {
     this.nats = await startNatsServer(
       join(this.dir, 'nats'),
       join(this.dir, 'nats-server.log'),
@@ -127,6 +151,39 @@ export class TestSystem {
         code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`)),
       );
     });
+  }
+
+  /** One replica's structured log lines (1-based replica number, as in its log file name). */
+  logLines(service: ServiceName, replica: number): Array<{ level: string; message: any; context?: string }> {
+    let text = '';
+    try {
+      text = readFileSync(join(this.dir, `${service}-${replica}.log`), 'utf8');
+    } catch {
+      return [];
+    }
+    return text.split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /**
+   * The replicas (1-based) whose log says they lead right now: their last leadership line is
+   * `leading` (services log at info for this; see docs/operations.md).
+   */
+  leaders(service: ServiceName): number[] {
+    const count = this.services.get(service)?.length ?? 0;
+    const leading: number[] = [];
+    for (let r = 1; r <= count; r++) {
+      const changes = this.logLines(service, r).filter(
+        (l) => l.message?.msg === 'leading' || l.message?.msg === 'stopped leading',
+      );
+      if (changes.at(-1)?.message.msg === 'leading') leading.push(r);
+    }
+    return leading;
   }
 
   /** The tail of every log, for a failing test's message. */

@@ -12,10 +12,11 @@ import { SessionDeadlinesRepository } from '../timeouts/session-deadlines.reposi
  * Folds session events and connection facts into devices and session deadlines. Activity
  * counts on the service's clock (`recorded_at`), never the relay's `occurred_at`.
  *
- * Every write is idempotent, so a fact delivered again (a crash between write and ack, a
- * handover) changes nothing: a device records the log position it has applied up to and
- * skips anything at or before it, and deadlines are set from the fact's own recorded time
- * (never added to), so applying a fact twice sets the same deadline.
+ * A fact delivered again (a crash between write and ack, a handover) changes nothing: a
+ * device records the log position it has applied up to and skips anything at or before it,
+ * and deadlines are set from the fact's own recorded time (never added to), so setting one
+ * twice sets the same deadline. A fact's deadline write and device write are not atomic, so
+ * their order makes a half-applied fact complete on redelivery: see each case.
  */
 @Injectable()
 export class ApplyTrackedEventUseCase {
@@ -35,8 +36,9 @@ export class ApplyTrackedEventUseCase {
     const { tenant, session_id: sessionId } = event;
     if (event.type === 'session.created') {
       const deviceId = event.data.device_id;
-      const device = await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event));
-      if (!device) return; // applied before: its session may have ended since, so no deadline again
+      // The device last: its applied position marks the fact done, so a deadline is never set
+      // again for a session that may have ended since, nor lost to a crash between the two.
+      if (alreadyApplied(await this.devices.findById(tenant, deviceId), seq)) return;
       await this.deadlines.save({
         _id: SessionDeadlinesRepository.id(tenant, sessionId),
         tenant,
@@ -44,11 +46,14 @@ export class ApplyTrackedEventUseCase {
         device_id: deviceId,
         deadline_at: event.recorded_at + this.timeoutMs,
       });
+      await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event));
       return;
     }
     const deadline = this.deadlines.find(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
+      // The deadline last: it is how the session's device is found, so a crash between the two
+      // leaves it for the fact delivered again.
       await this.updateDevice(tenant, deadline.device_id, seq, (device) =>
         applySession(device, deadline.device_id, event),
       );
@@ -71,7 +76,7 @@ export class ApplyTrackedEventUseCase {
     const device = await this.updateDevice(event.tenant, event.device_id, seq, (d) =>
       applyConnection(d, event),
     );
-    if (!device?.current_session_id) return;
+    if (!device.current_session_id) return;
     const deadline = this.deadlines.find(event.tenant, device.current_session_id);
     if (!deadline) return;
     const set = deadlineSetBy(event, this.timeoutMs);
@@ -83,21 +88,21 @@ export class ApplyTrackedEventUseCase {
 
   /**
    * Read, change, write; a device seen for the first time is inserted (batched with others).
-   * Null when the device has already applied the log up to `seq`: nothing is written.
+   * A device that has already applied the log up to `seq` is returned as it is, unwritten.
    */
   private async updateDevice(
     tenant: string,
     deviceId: string,
     seq: number,
     change: (device: DeviceState | null) => DeviceState,
-  ): Promise<DeviceState | null> {
+  ): Promise<DeviceState> {
     const existing = await this.devices.findById(tenant, deviceId);
-    if (alreadyApplied(existing, seq)) return null;
+    if (existing && alreadyApplied(existing, seq)) return existing;
     let next: DeviceState = { ...change(existing), applied_seq: seq };
     if (existing) await this.devices.save(next);
     else if (!(await this.devices.insert(next))) {
       const inserted = await this.devices.findById(tenant, deviceId);
-      if (alreadyApplied(inserted, seq)) return null;
+      if (inserted && alreadyApplied(inserted, seq)) return inserted;
       next = { ...change(inserted), applied_seq: seq };
       await this.devices.save(next);
     }

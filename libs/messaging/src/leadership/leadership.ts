@@ -115,6 +115,7 @@ export class Leadership {
     if (this.stopped || this.ticking) return;
     this.ticking = true;
     try {
+      if (this.leading && Date.now() >= this.validUntil) await this.lose('lease not renewed in time');
       const stalled = this.firstStalled(Date.now());
       if (this.leading) {
         if (stalled) return await this.stepDown(2 * this.lease.ttlMs, `no progress: ${stalled}`);

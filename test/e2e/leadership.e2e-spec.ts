@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { ApiClient, eventually, SseClient, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+
+/**
+ * Leadership of the stateful services (projector, tracker): one writer at a time, a frozen
+ * leader that fences itself, and a SIGTERM that stops every service cleanly — with work in
+ * flight and the database down.
+ */
+describe('leadership and shutdown', () => {
+  let system: TestSystem;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    system = await TestSystem.start({
+      replicas: { 'history-projector': 2, 'connection-tracker': 2 },
+      env: { LOG_LEVEL: 'info' },
+    });
+    api = new ApiClient(system.gatewayUrl).as('ingest');
+  });
+
+  afterAll(async () => {
+    for (const replicas of system?.services.values() ?? []) for (const p of replicas) p.resume();
+    await system?.stop();
+  });
+
+  /** A whole session through the lifecycle; resolves with its id and the version it ends at. */
+  const endedSession = async (pages: number) => {
+    const id = randomUUID();
+    expect((await api.post('/v1/sessions', { session_id: id, device_id: `dev-${id}` })).status).toBe(201);
+    expect((await api.post(`/v1/sessions/${id}/activate`, { agent: { id: 'a' } })).status).toBe(200);
+    for (let i = 0; i < pages; i++)
+      expect((await api.post(`/v1/sessions/${id}/pages`, { url: `https://a.test/${i}` })).status).toBe(200);
+    const ended = await api.post(`/v1/sessions/${id}/deactivate`, { reason: 'agent' });
+    expect(ended.status).toBe(200);
+    return { id, version: ended.body.version as number };
+  };
+
+  const projected = (id: string, version: number) =>
+    eventually(async () => {
+      const { body } = await api.as('read').get(`/v1/sessions/${id}`);
+      expect([body.state, body.version]).toEqual(['ended', version]);
+      return body;
+    }, 60_000);
+
+  it('has exactly one leader per stateful service', async () => {
+    await eventually(async () => {
+      expect(system.leaders('history-projector')).toHaveLength(1);
+      expect(system.leaders('connection-tracker')).toHaveLength(1);
+    });
+  });
+
+  it('a frozen leader fences itself: the standby takes over, and the thawed one writes nothing', async () => {
+    const [leader] = system.leaders('history-projector');
+    const standby = leader === 1 ? 2 : 1;
+    const frozen = system.services.get('history-projector')![leader - 1];
+    frozen.pause();
+    try {
+      const sessions = await Promise.all(Array.from({ length: 5 }, () => endedSession(3)));
+      for (const s of sessions) await projected(s.id, s.version);
+    } finally {
+      frozen.resume();
+    }
+    // Thawed, it finds its lease long gone and stops leading without another write.
+    await eventually(async () => expect(system.leaders('history-projector')).toEqual([standby]));
+    const stopped = system
+      .logLines('history-projector', leader)
+      .filter((l) => l.message?.msg === 'stopped leading')
+      .at(-1);
+    expect(stopped?.message.reason).toMatch(/lease not renewed in time|someone else holds the lease/);
+    // The standby never lost the lease to it.
+    expect(
+      system.logLines('history-projector', standby).filter((l) => l.message?.msg === 'stopped leading'),
+    ).toEqual([]);
+    const after = await endedSession(2);
+    await projected(after.id, after.version);
+  });
+
+  it('SIGTERM stops every service cleanly, with events in flight and the database down', async () => {
+    const stream = await SseClient.open(`${system.gatewayUrl}/v1/stream`, {
+      authorization: `Bearer ${TEST_KEYS.read}`,
+    });
+    const before = await Promise.all(Array.from({ length: 3 }, () => endedSession(2)));
+    await system.killDatabase();
+    // Accepted into the log while the read models cannot be written: the leaders wait on them.
+    const during = await Promise.all(Array.from({ length: 3 }, () => endedSession(2)));
+
+    const exits: Record<string, { code: number | null; signal: string | null }> = {};
+    for (const [service, replicas] of system.services)
+      for (const [i, replica] of replicas.entries()) exits[`${service}-${i + 1}`] = await replica.terminate();
+    stream.close();
+    // Each re-raised SIGTERM after its hooks finished; none needed the forced exit (code 1).
+    for (const [name, exit] of Object.entries(exits))
+      expect([name, exit]).toEqual([name, { code: null, signal: 'SIGTERM' }]);
+    for (const [service, replicas] of system.services)
+      for (let r = 1; r <= replicas.length; r++)
+        expect(
+          system.logLines(service, r).some((l) => l.message?.msg?.startsWith?.('shutdown did not finish')),
+        ).toBe(false);
+
+    await system.startDatabase();
+    for (const service of [...system.services.keys()]) {
+      const count = system.services.get(service)!.length;
+      system.services.set(service, []);
+      for (let r = 0; r < count; r++) system.startReplica(service);
+    }
+    for (const s of [...before, ...during]) await projected(s.id, s.version);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, eventually, SseClient, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+import { ApiClient, eventually, SseClient, TcpProxy, TEST_KEYS, TestSystem } from '@cobrowse/testing';
 
 /**
  * Leadership of the stateful services (projector, tracker): one writer at a time, a frozen
@@ -104,5 +104,64 @@ describe('leadership and shutdown', () => {
       for (let r = 0; r < count; r++) system.startReplica(service);
     }
     for (const s of [...before, ...during]) await projected(s.id, s.version);
+  });
+});
+
+/**
+ * A leader whose database path hangs (the driver waits forever, nothing fails) must not keep
+ * the lease: it renews only while its database answers and its consumer settles messages.
+ */
+describe('a leader that makes no progress', () => {
+  let system: TestSystem;
+  let proxy: TcpProxy;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    system = await TestSystem.start({ env: { LOG_LEVEL: 'info', LEADERSHIP_STALL_MS: '3000' } });
+    api = new ApiClient(system.gatewayUrl).as('ingest');
+    // The projector that leads reaches the database through a proxy that can hang; the standby does not.
+    proxy = await TcpProxy.start(system.mongo.port);
+    await system.kill('history-projector');
+    system.startReplica('history-projector', {
+      MONGODB_URL: system.mongo.url.replace(`:${system.mongo.port}`, `:${proxy.port}`),
+    });
+    await eventually(async () => expect(system.leaders('history-projector')).toEqual([1]));
+    system.startReplica('history-projector');
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await system?.stop();
+  });
+
+  const session = async () => {
+    const created = await api.post('/v1/sessions', { device_id: 'dev' });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
+  const projected = (id: string) =>
+    eventually(async () => expect((await api.as('read').get(`/v1/sessions/${id}`)).status).toBe(200), 60_000);
+
+  it('steps down when its database stops answering, and the standby projects in its place', async () => {
+    await projected(await session());
+    proxy.stall();
+    const during = await Promise.all(Array.from({ length: 5 }, () => session()));
+    for (const id of during) await projected(id);
+    expect(system.leaders('history-projector')).toEqual([2]);
+    const stepDown = system
+      .logLines('history-projector', 1)
+      .find((l) => l.message?.msg === 'stopped leading');
+    expect(stepDown?.message.reason).toMatch(/^no progress: (database|consumer)$/);
+    // The stuck client is replaced; once the path is back, the replica is a healthy standby again.
+    await eventually(
+      async () =>
+        expect(
+          system
+            .logLines('history-projector', 1)
+            .some((l) => l.message?.msg?.startsWith?.('no answer from the database')),
+        ).toBe(true),
+      60_000,
+    );
+    proxy.restore();
   });
 });

@@ -4,3 +4,4 @@ export * from './api-client';
 export * from './eventually';
 export * from './event-log-reader';
 export * from './sse-client';
+export * from './tcp-proxy';

@@ -72,9 +72,10 @@ export class TestSystem {
     return `http://127.0.0.1:${this.gatewayPort}`;
   }
 
-  startReplica(service: ServiceName): ManagedProcess {
+  /** Starts one more replica; `env` overrides the system's for it alone (e.g. its own MONGODB_URL). */
+  startReplica(service: ServiceName, env: NodeJS.ProcessEnv = {}): ManagedProcess {
     const replicas = this.services.get(service) ?? [];
-    const replica = startService(service, this.env, this.dir, replicas.length + 1);
+    const replica = startService(service, { ...this.env, ...env }, this.dir, replicas.length + 1);
     replicas.push(replica);
     this.services.set(service, replicas);
     return replica;
@@ -153,8 +154,12 @@ export class TestSystem {
     });
   }
 
-  /** One replica's structured log lines (1-based replica number, as in its log file name). */
+  /**
+   * One replica's structured log lines (1-based replica number, as in its log file name), of
+   * its current process only: a replica started again appends to the same file.
+   */
   logLines(service: ServiceName, replica: number): Array<{ level: string; message: any; context?: string }> {
+    const pid = this.services.get(service)?.[replica - 1]?.pid;
     let text = '';
     try {
       text = readFileSync(join(this.dir, `${service}-${replica}.log`), 'utf8');
@@ -163,7 +168,8 @@ export class TestSystem {
     }
     return text.split('\n').flatMap((line) => {
       try {
-        return [JSON.parse(line)];
+        const entry = JSON.parse(line);
+        return entry.pid === pid ? [entry] : [];
       } catch {
         return [];
       }

@@ -82,7 +82,7 @@ describe('history projection durability', () => {
 
     // The tracker parks the same message on its own subject of the stream.
     const dead = await js.consumers.get('COBROWSE_DEAD_LETTERS', {
-      filterSubjects: ['cobrowse-dlq.history-projector'],
+      filterSubjects: ['cobrowse-svc.dlq.history-projector'],
     });
     const parked = await dead.next({ expires: 5_000 });
     expect(parked).not.toBeNull();

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { EVENTS_STREAM } from '@cobrowse/contracts';
+import { EVENTS_STREAM, INTERNAL_SUBJECTS } from '@cobrowse/contracts';
 import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
 import { ErasureModule } from './erasure/erasure.module';
 import { ExportModule } from './export/export.module';
@@ -10,7 +10,6 @@ import { ProjectionModule } from './projection/projection.module';
 import {
   PROJECTOR_CONSUMER,
   PROJECTOR_LEASE_KEY,
-  PROJECTOR_STEP_DOWN_SUBJECT,
 } from './projection/session-projection.consumer';
 import { RetentionModule } from './retention/retention.module';
 import { SessionRetentionSweeper } from './retention/session-retention.sweeper';
@@ -27,7 +26,7 @@ export class HistoryProjectorModule {
         PersistenceModule.forRoot(),
         LeadershipModule.forRoot({
           leaseKey: PROJECTOR_LEASE_KEY,
-          stepDownSubject: PROJECTOR_STEP_DOWN_SUBJECT,
+          stepDownSubject: INTERNAL_SUBJECTS.projectorStepDown,
         }),
         SessionsModule,
         ProjectionModule,

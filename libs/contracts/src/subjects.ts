@@ -16,11 +16,55 @@ export function deviceEventSubject(tenant: string, deviceId: string, type: strin
   return `cobrowse.${tenant}.device.${deviceId}.${type.replace('.', '-')}`;
 }
 
-/** Poison events parked by a consumer, with the reason in a header: cobrowse-dlq.<consumer>. */
+/**
+ * Every subject only the services use starts with this; no outside identity may publish or
+ * subscribe under it (libs/contracts/src/nats-permissions.ts).
+ */
+export const INTERNAL_PREFIX = 'cobrowse-svc';
+
+/** Poison events parked by a consumer, with the reason in a header: cobrowse-svc.dlq.<consumer>. */
 export const DEAD_LETTER_STREAM = 'COBROWSE_DEAD_LETTERS';
-export const DEAD_LETTER_WILDCARD = 'cobrowse-dlq.>';
+export const DEAD_LETTER_WILDCARD = `${INTERNAL_PREFIX}.dlq.>`;
 export function deadLetterSubject(consumer: string): string {
-  return `cobrowse-dlq.${consumer}`;
+  return `${INTERNAL_PREFIX}.dlq.${consumer}`;
+}
+
+/** Announcements among the services (core NATS, no reply). */
+export const INTERNAL_SUBJECTS = {
+  /** A rebuild asks the projector's leader to step down (payload: how long to stay away, ms). */
+  projectorStepDown: `${INTERNAL_PREFIX}.projector.step-down`,
+  /** A rebuild switched the sessions read model (payload: the new collection). */
+  readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
+} as const;
+
+/** The durable consumers the services own on the event log; outside identities never touch them. */
+export const SERVICE_CONSUMERS = ['history-projector', 'connection-tracker'] as const;
+
+/** Every event of one tenant in the log, and its live subjects: what a tenant's subscriber may read. */
+export function tenantSubjects(tenant: string): string {
+  return `cobrowse.${tenant}.>`;
+}
+
+/** What a log subject says: `cobrowse.<tenant>.session.<id>.<event>` or `cobrowse.<tenant>.device.<id>.<fact>`. */
+export interface LogSubject {
+  tenant: string;
+  kind: 'session' | 'device';
+  id: string;
+  event: string;
+}
+
+/** Parses a log subject; null for anything else (a live session-updated subject included). */
+export function parseLogSubject(subject: string): LogSubject | null {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || parts[0] !== 'cobrowse') return null;
+  const [, tenant, kind, id, event] = parts;
+  if ((kind !== 'session' && kind !== 'device') || !tenant || !id || !event) return null;
+  return { tenant, kind, id, event };
+}
+
+/** The service an RPC subject is served by (`cobrowse-svc.<service>.…`), for messages about it. */
+export function rpcServiceOf(subject: string): string {
+  return subject.startsWith(`${INTERNAL_PREFIX}.`) ? (subject.split('.')[1] ?? subject) : subject;
 }
 
 /** KV bucket recording which connection facts (by event_id) are in the log, for as long as the log keeps them. */
@@ -36,6 +80,11 @@ export function sessionEventSubject(tenant: string, sessionId: string, type: Ses
   return `cobrowse.${tenant}.session.${sessionId}.${type.slice('session.'.length)}`;
 }
 
+/** Session events by subject token: `sessionId` and `event` may be `*` (every session, every type). */
+export function sessionEventsFilter(tenant: string, sessionId: string, event: string): string {
+  return `cobrowse.${tenant}.session.${sessionId}.${event}`;
+}
+
 /** Every event of one session, whatever its type. */
 export function sessionHistorySubject(tenant: string, sessionId: string): string {
   return `cobrowse.${tenant}.session.${sessionId}.*`;
@@ -47,7 +96,7 @@ export function sessionUpdatedSubject(tenant: string, sessionId: string): string
 
 /** Request-reply subjects among the services (NATS queue groups; never carry events that must last). */
 export const RPC = {
-  lifecycleAppend: 'cobrowse-svc.lifecycle.append',
+  lifecycleAppend: `${INTERNAL_PREFIX}.lifecycle.append`,
   projectorGetSession: 'cobrowse-svc.projector.sessions.get',
   projectorListSessions: 'cobrowse-svc.projector.sessions.list',
   projectorCountSessions: 'cobrowse-svc.projector.sessions.count',

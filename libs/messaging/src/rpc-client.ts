@@ -1,4 +1,4 @@
-import { ErrorReply, isErrorBody, RequestErrorCode, RequestException } from '@cobrowse/contracts';
+import { ErrorReply, isErrorBody, RequestErrorCode, RequestException, rpcServiceOf } from '@cobrowse/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout, toArray } from 'rxjs';
 import { fromReplyChunks } from './reply-chunks';
@@ -7,14 +7,11 @@ export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 
 /** The name of the service a request subject belongs to, for messages. */
-function serviceOf(pattern: string): string {
-  return pattern.split('.')[1] ?? pattern;
-}
 
 function unavailable(pattern: string): RequestException {
   return new RequestException(
     RequestErrorCode.ServiceUnavailable,
-    `${serviceOf(pattern)} is not answering; try again`,
+    `${rpcServiceOf(pattern)} is not answering; try again`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { NatsConnection } from 'nats';
-import { EVENTS_STREAM, type EventEnvelope } from '@cobrowse/contracts';
+import { EVENTS_STREAM, sessionEventsFilter, type EventEnvelope } from '@cobrowse/contracts';
 import { readBatch } from '@cobrowse/messaging';
 
 /**
@@ -18,7 +18,7 @@ export async function deviceSessionsInLog(
     const { events, pending } = await readBatch(
       nc,
       EVENTS_STREAM,
-      `cobrowse.${tenant}.session.*.created`,
+      sessionEventsFilter(tenant, '*', 'created'),
       next,
       1024,
     );

@@ -1,4 +1,5 @@
 import type { JsMsg } from 'nats';
+import { parseLogSubject } from '@cobrowse/contracts';
 
 /**
  * Which facts must be applied one after another: everything that touches one device (its
@@ -12,7 +13,9 @@ export class TrackingKeys {
   constructor(private readonly knownDevice: (tenant: string, sessionId: string) => string | undefined) {}
 
   keyOf(m: JsMsg): string {
-    const [, tenant, kind, id] = m.subject.split('.');
+    const subject = parseLogSubject(m.subject);
+    if (!subject) return m.subject;
+    const { tenant, kind, id } = subject;
     if (kind === 'device') return `${tenant}/device/${id}`;
     const session = `${tenant}/${id}`;
     let device = this.sessionDevices.get(session) ?? this.knownDevice(tenant, id);

@@ -14,6 +14,7 @@ import {
   SessionErrorCode,
   SessionException,
   sessionHistorySubject,
+  sessionEventsFilter,
   sessionUpdatedSubject,
   QueryErrorCode,
 } from '@cobrowse/contracts';
@@ -70,7 +71,7 @@ export class LiveStreamsController {
     const tenant = principal.tenant;
     await this.live.stream(response, {
       tenant,
-      eventSubjects: eventSubjects(query, (event) => `cobrowse.${tenant}.session.*.${event}`),
+      eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, '*', event)),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, '*') : null,
       query,
     });
@@ -100,7 +101,7 @@ export class LiveStreamsController {
       throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
     await this.live.stream(response, {
       tenant,
-      eventSubjects: eventSubjects(query, (event) => `cobrowse.${tenant}.session.${sessionId}.${event}`),
+      eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, sessionId, event)),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,
       query,
     });

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
 import {
   EVENTS_STREAM,
+  parseLogSubject,
   SESSION_EVENTS_WILDCARD,
   sessionUpdatedSubject,
   type SessionSnapshot,
@@ -27,7 +28,6 @@ import { parseLoggedEvent } from './parse-event';
 export const PROJECTOR_CONSUMER = 'history-projector';
 /** Who may write the sessions read model right now: one live projector replica, or a rebuild. */
 export const PROJECTOR_LEASE_KEY = 'history-projector';
-export const PROJECTOR_STEP_DOWN_SUBJECT = 'cobrowse-svc.projector.step-down';
 const IN_FLIGHT = 64;
 /** Refusals by the database before an event is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;
@@ -114,7 +114,8 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
   }
 }
 
-/** A session's events are applied one after another: the key is `<tenant>.session.<id>`. */
+/** A session's events are applied one after another: the key is `<tenant>/<session id>`. */
 function sessionKeyOf(m: JsMsg): string {
-  return m.subject.split('.').slice(1, 4).join('.');
+  const subject = parseLogSubject(m.subject);
+  return subject ? `${subject.tenant}/${subject.id}` : m.subject;
 }

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EVENTS_STREAM, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
+import { EVENTS_STREAM, INTERNAL_SUBJECTS, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
 import { LeaderLease, NatsConnectionService, readBatch } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { parseLoggedEvent } from '../projection/parse-event';
-import { PROJECTOR_LEASE_KEY, PROJECTOR_STEP_DOWN_SUBJECT } from '../projection/session-projection.consumer';
+import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
 import {
-  READ_MODEL_SWITCHED_SUBJECT,
   readPointer,
   switchPointer,
   type ReadModelLocator,
@@ -75,7 +74,7 @@ export class RebuildReadModelUseCase {
         break;
       }
       await switchPointer(this.mongo, target);
-      this.nats.nc.publish(READ_MODEL_SWITCHED_SUBJECT, target);
+      this.nats.nc.publish(INTERNAL_SUBJECTS.readModelSwitched, target);
       progress.phase = 'switched';
       onProgress(progress);
       await new Promise((r) => setTimeout(r, POINTER_SPREAD_MS));
@@ -84,7 +83,7 @@ export class RebuildReadModelUseCase {
         clearInterval(renewal);
         await lease.release();
       }
-      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, '0');
+      this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, '0');
     }
     if (previous !== target) await this.dropCollection(previous);
     progress.phase = 'done';
@@ -96,13 +95,13 @@ export class RebuildReadModelUseCase {
   private async takeLease(lease: LeaderLease): Promise<NodeJS.Timeout> {
     const deadline = Date.now() + HOLD_OFF_MS;
     for (;;) {
-      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, String(HOLD_OFF_MS));
+      this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, String(HOLD_OFF_MS));
       if (await lease.tryAcquire()) break;
       if (Date.now() > deadline) throw new Error('the live projector did not hand over the projection lease');
       await new Promise((r) => setTimeout(r, 200));
     }
     return setInterval(() => {
-      this.nats.nc.publish(PROJECTOR_STEP_DOWN_SUBJECT, String(HOLD_OFF_MS));
+      this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, String(HOLD_OFF_MS));
       void lease.renew();
     }, 1_000);
   }

@@ -1,10 +1,10 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'nats';
+import { INTERNAL_SUBJECTS } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { SESSIONS_COLLECTION } from './session-document';
 
-export const READ_MODEL_SWITCHED_SUBJECT = 'cobrowse-svc.projector.read-model-switched';
 const POINTERS = 'read_model_pointers';
 const REFRESH_MS = 1_000;
 
@@ -33,7 +33,7 @@ export class ReadModelLocator implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
-    this.subscription = this.nats.nc.subscribe(READ_MODEL_SWITCHED_SUBJECT, {
+    this.subscription = this.nats.nc.subscribe(INTERNAL_SUBJECTS.readModelSwitched, {
       callback: () => void this.refresh().catch(() => undefined),
     });
   }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
+  isErrorBody,
   RPC,
+  type ExportChunkReply,
+  type ExportChunkRequest,
   type CountSessionsRequest,
   type GetSessionRequest,
   type ListSessionsReply,
@@ -11,12 +14,25 @@ import {
   type RetentionPolicy,
   type SessionView,
 } from '@cobrowse/contracts';
-import { RpcClient } from '@cobrowse/messaging';
+import { NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+
+const CHUNK_TIMEOUT_MS = 30_000;
+
+/** An export the projector opened: its CSV header, then chunks until `done`. */
+export interface ExportCursor {
+  header: string;
+  next(): Promise<ExportChunkReply>;
+  /** Ends the export early (the client went away); the replica frees it. */
+  close(): void;
+}
 
 /** The history-projector service: session read models and queries. */
 @Injectable()
 export class ProjectorClient {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly nats: NatsConnectionService,
+  ) {}
 
   getRetention(tenant: string): Promise<RetentionPolicy> {
     return this.rpc.send<RetentionPolicy>(RPC.projectorGetRetention, { tenant });
@@ -47,8 +63,29 @@ export class ProjectorClient {
     );
   }
 
-  /** The first pass (collecting the columns) scans every match, so it gets a long deadline. */
-  openExport(request: OpenExportRequest): Promise<OpenExportReply> {
-    return this.rpc.send<OpenExportReply, OpenExportRequest>(RPC.projectorOpenExport, request, 300_000);
+  /**
+   * The first pass (collecting the columns) scans every match, so it gets a long deadline.
+   * Chunks then come from the replica that opened the export, on the subject it named.
+   */
+  async openExport(request: OpenExportRequest): Promise<ExportCursor> {
+    const opened = await this.rpc.send<OpenExportReply, OpenExportRequest>(
+      RPC.projectorOpenExport,
+      request,
+      300_000,
+    );
+    const ask = (op: ExportChunkRequest['op']): string => JSON.stringify({ export_id: opened.export_id, op });
+    return {
+      header: opened.header,
+      next: async () => {
+        const reply = await this.nats.nc.request(opened.next_subject, ask('next'), {
+          timeout: CHUNK_TIMEOUT_MS,
+        });
+        const chunk = reply.json<ExportChunkReply | { error: unknown }>();
+        if ('error' in chunk)
+          throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
+        return chunk;
+      },
+      close: () => this.nats.nc.publish(opened.next_subject, ask('close')),
+    };
   }
 }

@@ -1,8 +1,7 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { isErrorBody, type ExportChunkReply, QueryErrorCode } from '@cobrowse/contracts';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { QueryErrorCode } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
@@ -12,8 +11,6 @@ import { ApiSessionFilters } from './session-query.decorators';
 import { parseSessionQuery } from './session-query.parser';
 import { ApiErrors } from '../docs/api-errors.decorator';
 
-const CHUNK_TIMEOUT_MS = 30_000;
-
 @ApiTags('sessions')
 @ApiBearerAuth()
 @RequireScope('read')
@@ -21,10 +18,7 @@ const CHUNK_TIMEOUT_MS = 30_000;
 export class SessionsExportController {
   private readonly logger = new Logger(SessionsExportController.name);
 
-  constructor(
-    private readonly projector: ProjectorClient,
-    private readonly nats: NatsConnectionService,
-  ) {}
+  constructor(private readonly projector: ProjectorClient) {}
 
   @Get('export.csv')
   @ApiOperation({
@@ -44,7 +38,7 @@ export class SessionsExportController {
     @Res() response: Response,
   ): Promise<void> {
     const { query } = parseSessionQuery(raw, { paging: false });
-    const opened = await this.projector.openExport({ tenant: principal.tenant, query });
+    const exported = await this.projector.openExport({ tenant: principal.tenant, query });
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', 'attachment; filename="sessions.csv"');
@@ -52,24 +46,11 @@ export class SessionsExportController {
     let clientGone = false;
     response.on('close', () => (clientGone = true));
 
-    await writeDrained(response, opened.header);
+    await writeDrained(response, exported.header);
     try {
       for (;;) {
-        if (clientGone) {
-          this.nats.nc.publish(
-            opened.next_subject,
-            JSON.stringify({ export_id: opened.export_id, op: 'close' }),
-          );
-          return;
-        }
-        const reply = await this.nats.nc.request(
-          opened.next_subject,
-          JSON.stringify({ export_id: opened.export_id, op: 'next' }),
-          { timeout: CHUNK_TIMEOUT_MS },
-        );
-        const chunk = reply.json<ExportChunkReply | { error: unknown }>();
-        if ('error' in chunk)
-          throw new Error(isErrorBody(chunk.error) ? chunk.error.message : 'export failed');
+        if (clientGone) return exported.close();
+        const chunk = await exported.next();
         if (chunk.csv) await writeDrained(response, chunk.csv);
         if (chunk.done) break;
       }

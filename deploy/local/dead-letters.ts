@@ -19,7 +19,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const nc = await connect({ servers: (process.env.NATS_URL ?? '').split(','), name: 'dead-letters' });
+  const nc = await connect({
+    servers: (process.env.NATS_URL ?? '').split(','),
+    name: 'dead-letters',
+    // The services identity: dead letters and the replay subjects are internal.
+    ...(process.env.NATS_USER ? { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD ?? '' } : {}),
+  });
   try {
     const parked = await readAll(nc, consumer ? deadLetterSubject(consumer) : DEAD_LETTER_WILDCARD);
     if (command === 'list') {

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  authorizationConfig,
+  keptPasswords,
   ManagedProcess,
+  natsIdentities,
+  writeConnectionFiles,
   repoRoot,
   SERVICE_NAMES,
   startFerretDb,
@@ -28,12 +32,27 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
+  // NATS with the shipped authorization: one identity for the services, one for relays and a
+  // subscriber for the development tenant, each with a connection file under .local/nats/.
+  const identitiesDir = join(root, '.local', 'nats');
+  const identities = natsIdentities([DEV_TENANT], keptPasswords(identitiesDir));
   let natsUrl = process.env.NATS_URL;
+  let identityFiles: string[] = [];
   if (!natsUrl) {
-    const nats = await startNatsServer(join(dataDir, 'nats'), join(dataDir, 'nats-server.log'));
+    const nats = await startNatsServer(
+      join(dataDir, 'nats'),
+      join(dataDir, 'nats-server.log'),
+      undefined,
+      authorizationConfig(identities),
+    );
     infra.push(nats);
     natsUrl = nats.url;
+    identityFiles = writeConnectionFiles(identitiesDir, identities, natsUrl);
   }
+  // With a given NATS_URL, the services use NATS_USER / NATS_PASSWORD as given (if any).
+  const natsCredentials = identityFiles.length
+    ? { NATS_USER: 'services', NATS_PASSWORD: identities.find((i) => i.name === 'services')!.password }
+    : { NATS_USER: process.env.NATS_USER, NATS_PASSWORD: process.env.NATS_PASSWORD };
   let mongoUrl = process.env.MONGODB_URL;
   if (!mongoUrl) {
     const ferret = await startFerretDb(dataDir, join(dataDir, 'ferretdb.log'));
@@ -43,15 +62,23 @@ async function main(): Promise<void> {
   const devKey = process.env.COBROWSE_API_KEYS ? null : developmentKey(root);
   const env: NodeJS.ProcessEnv = {
     NATS_URL: natsUrl,
+    ...natsCredentials,
     MONGODB_URL: mongoUrl,
     COBROWSE_API_KEYS:
       process.env.COBROWSE_API_KEYS ??
-      JSON.stringify([{ key: devKey, tenant: 'dev', scopes: ['ingest', 'read', 'admin'] }]),
+      JSON.stringify([{ key: devKey, tenant: DEV_TENANT, scopes: ['ingest', 'read', 'admin'] }]),
   };
   for (const service of SERVICE_NAMES) services.push(startService(service, env));
   // For `npm run rebuild` and other tools run against this system.
   mkdirSync(join(root, '.local'), { recursive: true });
-  writeFileSync(join(root, '.local', 'runtime.env'), `NATS_URL=${natsUrl}\nMONGODB_URL=${mongoUrl}\n`);
+  writeFileSync(
+    join(root, '.local', 'runtime.env'),
+    `NATS_URL=${natsUrl}\nMONGODB_URL=${mongoUrl}\n` +
+      (natsCredentials.NATS_USER
+        ? `NATS_USER=${natsCredentials.NATS_USER}\nNATS_PASSWORD=${natsCredentials.NATS_PASSWORD ?? ''}\n`
+        : ''),
+    { mode: 0o600 },
+  );
 
   const port = process.env.GATEWAY_PORT ?? '3000';
   const gatewayUrl = `http://127.0.0.1:${port}`;
@@ -68,8 +95,14 @@ async function main(): Promise<void> {
     `  NATS:     ${natsUrl}`,
     `  MongoDB:  ${mongoUrl}`,
     devKey
-      ? `  API key:  ${devKey}   (tenant "dev", all scopes; kept in .local/dev-api-key)`
+      ? `  API key:  ${devKey}   (tenant "${DEV_TENANT}", all scopes; kept in .local/dev-api-key)`
       : '  API keys: from COBROWSE_API_KEYS',
+    ...(identityFiles.length
+      ? [
+          '  NATS identities (nats.js connect() options, docs/events.md):',
+          ...identityFiles.map((f) => `    ${f}`),
+        ]
+      : []),
     '',
     `  curl -H "Authorization: Bearer ${devKey ?? '<key>'}" ${gatewayUrl}/health`,
     'Ctrl-C stops everything.',
@@ -77,6 +110,8 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(lines.join('\n'));
 }
+
+const DEV_TENANT = 'dev';
 
 /** A development key, generated once and kept in a git-ignored file. */
 function developmentKey(root: string): string {

@@ -16,7 +16,7 @@ describe('connection tracker', () => {
       replicas: { 'connection-tracker': 2 },
     });
     api = new ApiClient(system.gatewayUrl).as('ingest');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

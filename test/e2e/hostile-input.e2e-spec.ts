@@ -29,7 +29,7 @@ describe('hostile input', () => {
 
   beforeAll(async () => {
     system = await TestSystem.start();
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('relay'));
   });
 
   afterAll(async () => {

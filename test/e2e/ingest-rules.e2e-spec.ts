@@ -11,7 +11,7 @@ describe('ingest', () => {
   beforeAll(async () => {
     system = await TestSystem.start();
     api = new ApiClient(system.gatewayUrl).as('ingest');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

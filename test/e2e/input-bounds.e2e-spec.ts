@@ -19,7 +19,7 @@ describe('input bounds', () => {
     system = await TestSystem.start();
     ingest = new ApiClient(system.gatewayUrl).as('ingest');
     admin = new ApiClient(system.gatewayUrl).as('admin');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

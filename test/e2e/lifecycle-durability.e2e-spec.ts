@@ -14,7 +14,7 @@ describe('session-lifecycle durability', () => {
       env: { EVENTS_DUPLICATE_WINDOW_MS: '1000' },
     });
     api = new ApiClient(system.gatewayUrl).as('ingest');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

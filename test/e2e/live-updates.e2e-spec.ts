@@ -40,7 +40,7 @@ describe('live updates', () => {
     system = await TestSystem.start({ env: { SSE_KEEPALIVE_MS: '300' } });
     ingest = new ApiClient(system.gatewayUrl).as('ingest');
     admin = new ApiClient(system.gatewayUrl).as('admin');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterEach(() => {

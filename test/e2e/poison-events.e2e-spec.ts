@@ -21,7 +21,7 @@ describe('poison events', () => {
 
   beforeAll(async () => {
     system = await TestSystem.start();
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
     js = nc.jetstream();
   });
 
@@ -44,7 +44,7 @@ describe('poison events', () => {
   const deadLetters = async (...args: string[]) =>
     (
       await run(process.execPath, [join(repoRoot(), 'dist/deploy/local/dead-letters.js'), ...args], {
-        env: { ...process.env, NATS_URL: system.nats.url },
+        env: { ...process.env, ...system.env },
       }).catch((e: { stdout: string }) => ({ stdout: e.stdout }))
     ).stdout;
 

@@ -17,7 +17,7 @@ describe('history projection durability', () => {
   beforeAll(async () => {
     system = await TestSystem.start({ replicas: { 'history-projector': 2 } });
     api = new ApiClient(system.gatewayUrl);
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

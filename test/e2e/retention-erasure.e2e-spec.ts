@@ -34,7 +34,7 @@ describe('retention and erasure', () => {
   beforeAll(async () => {
     system = await TestSystem.start({ env: { RETENTION_SWEEP_INTERVAL_MS: '500' } });
     api = new ApiClient(system.gatewayUrl);
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
     mongo = await MongoClient.connect(system.mongo.url);
   });
 

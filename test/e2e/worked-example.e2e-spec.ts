@@ -10,7 +10,7 @@ describe('the core session events flow end to end', () => {
   beforeAll(async () => {
     system = await TestSystem.start();
     api = new ApiClient(system.gatewayUrl).as('ingest');
-    nc = await connect({ servers: system.nats.url });
+    nc = await connect(system.natsAs('services'));
   });
 
   afterAll(async () => {

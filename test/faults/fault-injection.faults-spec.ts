@@ -127,7 +127,7 @@ describe('fault injection', () => {
     });
     const recoveryMs = Date.now() - repairedAt;
 
-    const nc = await connect({ servers: system.nats.url });
+    const nc = await connect(system.natsAs('services'));
     const logged = new Map<string, number>();
     for (const e of await readEventLog(nc, 'cobrowse.>')) {
       const id = e.envelope.event_id as string;

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
-import { MessagingModule, NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
+import { MessagingModule, natsConnectOptions, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
 import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
 import { DeviceQueriesController } from './devices/device-queries.controller';
@@ -46,11 +46,7 @@ export class ConnectionTrackerModule {
             new RpcClient(
               ClientProxyFactory.create({
                 transport: Transport.NATS,
-                options: {
-                  ...NATS_CONNECT_DEFAULTS,
-                  servers: config.NATS_URL.split(','),
-                  name: 'connection-tracker-rpc',
-                },
+                options: natsConnectOptions(config, 'connection-tracker-rpc'),
               }),
             ),
         },

@@ -7,10 +7,7 @@ import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule
 import { ErasureModule } from './erasure/erasure.module';
 import { ExportModule } from './export/export.module';
 import { ProjectionModule } from './projection/projection.module';
-import {
-  PROJECTOR_CONSUMER,
-  PROJECTOR_LEASE_KEY,
-} from './projection/session-projection.consumer';
+import { PROJECTOR_CONSUMER, PROJECTOR_LEASE_KEY } from './projection/session-projection.consumer';
 import { RetentionModule } from './retention/retention.module';
 import { SessionRetentionSweeper } from './retention/session-retention.sweeper';
 import { SessionsModule } from './sessions/sessions.module';

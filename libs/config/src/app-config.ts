@@ -15,6 +15,15 @@ export class AppConfig {
   })
   NATS_URL!: string;
 
+  /** The services' NATS identity (the `services` user of the shipped authorization); none for an open server. */
+  @IsOptional()
+  @IsString()
+  NATS_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  NATS_PASSWORD?: string;
+
   @IsOptional()
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {

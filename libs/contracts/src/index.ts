@@ -8,3 +8,4 @@ export * from './tenancy';
 export * from './validation';
 export * from './connection-events';
 export * from './paging';
+export * from './nats-permissions';

@@ -4,3 +4,4 @@ export * from './managed-process';
 export * from './nats-server';
 export * from './ferretdb';
 export * from './services';
+export * from './nats-identities';

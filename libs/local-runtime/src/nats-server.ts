@@ -10,6 +10,8 @@ export interface NatsServerHandle {
   monitorUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
+  /** Rewrites the authorization and has the running server reload it (no client is dropped). */
+  reloadAuthorization(authorization: string): Promise<void>;
 }
 
 /** A project-provisioned nats-server with JetStream on file storage, on free local ports. */
@@ -17,18 +19,23 @@ export async function startNatsServer(
   dataDir: string,
   logFile?: string,
   port?: number,
+  /** An `authorization { … }` block (see nats-identities.ts); none means open to anyone. */
+  authorization?: string,
 ): Promise<NatsServerHandle> {
   const clientPort = port ?? (await freePort());
   const monitorPort = await freePort();
   const storeDir = join(dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
   const configFile = join(dataDir, 'nats-server.conf');
+  const authFile = join(dataDir, 'authorization.conf');
+  if (authorization) writeFileSync(authFile, authorization, { mode: 0o600 });
   writeFileSync(
     configFile,
     [
       `listen: 127.0.0.1:${clientPort}`,
       `http: 127.0.0.1:${monitorPort}`,
       `jetstream { store_dir: "${storeDir}" }`,
+      authorization ? `include "authorization.conf"` : '',
       '',
     ].join('\n'),
   );
@@ -48,5 +55,15 @@ export async function startNatsServer(
     monitorUrl: `http://127.0.0.1:${monitorPort}`,
     process,
     stop: () => process.stop(),
+    reloadAuthorization: async (text: string) => {
+      writeFileSync(authFile, text, { mode: 0o600 });
+      await reloadConfig(process);
+    },
   };
+}
+
+/** `nats-server --signal reload`: SIGHUP makes the server read its configuration again. */
+async function reloadConfig(server: ManagedProcess): Promise<void> {
+  if (!server.pid) throw new Error('nats-server is not running');
+  globalThis.process.kill(server.pid, 'SIGHUP');
 }

@@ -15,3 +15,4 @@ export * from './dead-letters';
 export * from './settle-message';
 export * from './dead-letter-replay';
 export * from './kv-bucket';
+export * from './safe-request.deserializer';

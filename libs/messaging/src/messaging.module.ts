@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService } from './nats-connection.service';
+import { natsConnectOptions, NatsConnectionService } from './nats-connection.service';
 
 /** Connects the service's nats.js client (JetStream, raw subscriptions) before the app starts. */
 @Global()
@@ -15,7 +15,7 @@ export class MessagingModule {
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
             const nats = new NatsConnectionService();
-            await nats.connect(config.NATS_URL, serviceName);
+            await nats.connect(natsConnectOptions(config, serviceName));
             return nats;
           },
         },

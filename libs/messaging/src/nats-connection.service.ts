@@ -15,6 +15,19 @@ export const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
   pingInterval: 10_000,
 };
 
+/** How every service connection to NATS is made: its servers, its identity, reconnecting for ever. */
+export function natsConnectOptions(
+  config: { NATS_URL: string; NATS_USER?: string; NATS_PASSWORD?: string },
+  name: string,
+): ConnectionOptions {
+  return {
+    ...NATS_CONNECT_DEFAULTS,
+    servers: config.NATS_URL.split(','),
+    name,
+    ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? '' } : {}),
+  };
+}
+
 /** The service's own nats.js connection, used for JetStream and raw subscriptions. */
 @Injectable()
 export class NatsConnectionService implements OnApplicationShutdown {
@@ -23,8 +36,8 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private jetstream?: JetStreamClient;
   private manager?: JetStreamManager;
 
-  async connect(servers: string, name: string): Promise<void> {
-    this.connection = await connect({ ...NATS_CONNECT_DEFAULTS, servers: servers.split(','), name });
+  async connect(options: ConnectionOptions): Promise<void> {
+    this.connection = await connect(options);
     this.jetstream = this.connection.jetstream();
     this.manager = await this.connection.jetstreamManager({ timeout: 10_000 });
     void this.watchStatus(this.connection);

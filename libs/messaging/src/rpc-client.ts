@@ -1,4 +1,10 @@
-import { ErrorReply, isErrorBody, RequestErrorCode, RequestException, rpcServiceOf } from '@cobrowse/contracts';
+import {
+  ErrorReply,
+  isErrorBody,
+  RequestErrorCode,
+  RequestException,
+  rpcServiceOf,
+} from '@cobrowse/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout, toArray } from 'rxjs';
 import { fromReplyChunks } from './reply-chunks';

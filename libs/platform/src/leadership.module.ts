@@ -15,6 +15,8 @@ import { MongoService } from '@cobrowse/persistence';
 
 /** How long a lease lasts without renewal: a dead holder's successor starts within it. */
 export const LEASE_TTL_MS = 5_000;
+/** The longest a step-down request keeps a leader away (a rebuild renews its request every second). */
+export const MAX_HOLD_OFF_MS = 120_000;
 
 export interface LeadershipModuleOptions {
   /** The lease key: replicas competing for it write the same read model. */
@@ -40,11 +42,11 @@ class LeadershipRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.options.stepDownSubject)
       this.stepDown = this.nats.nc.subscribe(this.options.stepDownSubject, {
         callback: (_err, msg) => {
+          // A rebuild asks again every second while it needs the lease: a bounded hold-off
+          // means a stray or hostile request can never stop the leader for long.
           const holdOff = Number(msg.string());
-          void this.leadership.stepDown(
-            Number.isFinite(holdOff) ? holdOff : 10_000,
-            'a rebuild asked for the lease',
-          );
+          const bounded = Number.isFinite(holdOff) ? Math.min(Math.max(holdOff, 0), MAX_HOLD_OFF_MS) : 0;
+          void this.leadership.stepDown(bounded, 'a rebuild asked for the lease');
         },
       });
     await this.leadership.start();

@@ -5,9 +5,10 @@ import { AppConfig, loadConfig } from '@cobrowse/config';
 import type { ServiceName } from '@cobrowse/contracts';
 import {
   BoundedReplySerializer,
-  NATS_CONNECT_DEFAULTS,
+  natsConnectOptions,
   ReplyChunksInterceptor,
   RpcErrorFilter,
+  SafeRequestDeserializer,
 } from '@cobrowse/messaging';
 import { createJsonLogger } from './json-logger';
 import { exitWithinDeadlineOnSignal } from './shutdown-deadline';
@@ -45,11 +46,10 @@ export async function runService(definition: ServiceDefinition): Promise<INestMi
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.rootModule(config), {
     transport: Transport.NATS,
     options: {
-      ...NATS_CONNECT_DEFAULTS,
-      servers: config.NATS_URL.split(','),
+      ...natsConnectOptions(config, `${definition.name}-rpc`),
       queue: definition.name,
-      name: `${definition.name}-rpc`,
       serializer: new BoundedReplySerializer(),
+      deserializer: new SafeRequestDeserializer(),
     },
     logger,
   });

@@ -8,6 +8,9 @@ export const TEST_KEYS = {
 
 export type TestKeyName = keyof typeof TEST_KEYS;
 
+/** The tenants of the test keys; each has a NATS subscriber identity in every e2e system. */
+export const TEST_TENANTS = ['acme', 'globex'] as const;
+
 export const TEST_API_KEYS_JSON = JSON.stringify([
   { key: TEST_KEYS.ingest, tenant: 'acme', scopes: ['ingest'] },
   { key: TEST_KEYS.read, tenant: 'acme', scopes: ['read'] },

@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionOptions } from 'nats';
 import {
+  authorizationConfig,
+  connectionFile,
   freePort,
+  natsIdentities,
   ManagedProcess,
   SERVICE_NAMES,
   serviceEntry,
@@ -12,10 +17,11 @@ import {
   startService,
   waitUntilHealthy,
   type FerretDbHandle,
+  type NatsIdentity,
   type NatsServerHandle,
   type ServiceName,
 } from '@cobrowse/local-runtime';
-import { TEST_API_KEYS_JSON } from './test-keys';
+import { TEST_API_KEYS_JSON, TEST_TENANTS } from './test-keys';
 
 export interface TestSystemOptions {
   /** Extra environment for every service (e.g. a short SESSION_INACTIVITY_TIMEOUT_MS). */
@@ -38,22 +44,33 @@ export class TestSystem {
     public mongo: FerretDbHandle,
     readonly gatewayPort: number,
     readonly env: NodeJS.ProcessEnv,
+    private identities: NatsIdentity[],
   ) {}
 
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const dir = mkdtempSync(join(tmpdir(), 'cobrowse-e2e-'));
-    const nats = await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'));
+    // NATS runs with the shipped authorization: services, relay, and a subscriber per test tenant.
+    const identities = natsIdentities([...TEST_TENANTS], (name) => `${name}-${randomUUID()}`);
+    const nats = await startNatsServer(
+      join(dir, 'nats'),
+      join(dir, 'nats-server.log'),
+      undefined,
+      authorizationConfig(identities),
+    );
     const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
     const gatewayPort = await freePort();
+    const services = identities.find((i) => i.name === 'services')!;
     const env: NodeJS.ProcessEnv = {
       NATS_URL: nats.url,
+      NATS_USER: services.name,
+      NATS_PASSWORD: services.password,
       MONGODB_URL: mongo.url,
       COBROWSE_API_KEYS: TEST_API_KEYS_JSON,
       GATEWAY_PORT: String(gatewayPort),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...options.env,
     };
-    const system = new TestSystem(dir, nats, mongo, gatewayPort, env);
+    const system = new TestSystem(dir, nats, mongo, gatewayPort, env, identities);
     TestSystem.stopOnSignals(system);
     for (const service of SERVICE_NAMES) {
       for (let r = 1; r <= (options.replicas?.[service] ?? 1); r++) system.startReplica(service);
@@ -66,6 +83,28 @@ export class TestSystem {
       throw new Error(`${(e as Error).message}\n${logs}`);
     }
     return system;
+  }
+
+  /**
+   * Options for nats.js `connect()` as one of the identities: `services` (what tests that read
+   * the log or act as a service use), `relay`, or `subscriber-<tenant>`.
+   */
+  natsAs(identity: string): ConnectionOptions {
+    const found = this.identities.find((i) => i.name === identity);
+    if (!found) throw new Error(`no NATS identity ${identity}`);
+    return connectionFile(found, this.nats.url);
+  }
+
+  /** Adds a tenant's subscriber identity to the running NATS server (a configuration reload). */
+  async addSubscriber(tenant: string): Promise<void> {
+    const tenants = this.identities
+      .filter((i) => i.name.startsWith('subscriber-'))
+      .map((i) => i.name.slice(11));
+    this.identities = natsIdentities(
+      [...new Set([...tenants, tenant])],
+      (name) => this.identities.find((i) => i.name === name)?.password ?? `${name}-${randomUUID()}`,
+    );
+    await this.nats.reloadAuthorization(authorizationConfig(this.identities));
   }
 
   get gatewayUrl(): string {
@@ -110,6 +149,7 @@ export class TestSystem {
       join(this.dir, 'nats'),
       join(this.dir, 'nats-server.log'),
       this.nats.port,
+      authorizationConfig(this.identities),
     );
   }
 
@@ -124,6 +164,7 @@ export class TestSystem {
       join(this.dir, 'nats'),
       join(this.dir, 'nats-server.log'),
       this.nats.port,
+      authorizationConfig(this.identities),
     );
   }
 

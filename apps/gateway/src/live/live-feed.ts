@@ -57,7 +57,10 @@ export class LiveFeed {
     if (this.closed) return; // the client left already: set nothing up
     if (this.scope.snapshotSubject) {
       this.snapshots = this.source.nc.subscribe(this.scope.snapshotSubject, {
-        callback: (_err, msg) => void this.onSnapshot(msg.string()),
+        callback: (_err, msg) =>
+          void this.onSnapshot(msg.string()).catch((e: Error) =>
+            this.logger.warn({ msg: 'dropped a session-updated message', error: e.name }),
+          ),
       });
     }
     if (this.scope.eventSubjects.length) {
@@ -97,7 +100,8 @@ export class LiveFeed {
     try {
       for await (const m of messages) {
         if (this.closed) break;
-        const event = m.json<AnySessionEvent>();
+        const event = loggedEvent(m.string());
+        if (!event) continue; // not an event (poison in the log is parked by the consumers, never streamed)
         if (
           this.customData &&
           !matchesCustomData(await this.customData.after(event, m.seq), this.scope.query.customData)
@@ -112,12 +116,31 @@ export class LiveFeed {
 
   private async onSnapshot(text: string): Promise<void> {
     if (this.closed || !this.sink.hasRoom) return; // a later snapshot supersedes a skipped one
+    const session = snapshotOf(text);
+    if (!session) return; // not a session resource: nothing a client could use
     if (this.customData) {
-      const session = JSON.parse(text) as SessionResource;
       const data = (session.custom_data ?? {}) as JsonObject;
       this.customData.learn(session.id, data);
       if (!matchesCustomData(data, this.scope.query.customData)) return;
     }
     await this.sink.send('session-updated', text);
+  }
+}
+
+function loggedEvent(text: string): AnySessionEvent | null {
+  try {
+    const event = JSON.parse(text) as AnySessionEvent;
+    return typeof event?.type === 'string' && event.type.startsWith('session.') ? event : null;
+  } catch {
+    return null;
+  }
+}
+
+function snapshotOf(text: string): SessionResource | null {
+  try {
+    const session = JSON.parse(text) as SessionResource;
+    return session && typeof session === 'object' && typeof session.id === 'string' ? session : null;
+  } catch {
+    return null;
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { AppConfig } from '@cobrowse/config';
-import { NATS_CONNECT_DEFAULTS, RpcClient } from '@cobrowse/messaging';
+import { natsConnectOptions, RpcClient } from '@cobrowse/messaging';
 import { LifecycleClient } from './lifecycle.client';
 import { ProjectorClient } from './projector.client';
 import { TrackerClient } from './tracker.client';
@@ -17,7 +17,7 @@ import { TrackerClient } from './tracker.client';
         new RpcClient(
           ClientProxyFactory.create({
             transport: Transport.NATS,
-            options: { ...NATS_CONNECT_DEFAULTS, servers: config.NATS_URL.split(','), name: 'gateway-rpc' },
+            options: natsConnectOptions(config, 'gateway-rpc'),
           }),
         ),
     },

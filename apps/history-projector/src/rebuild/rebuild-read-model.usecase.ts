@@ -5,11 +5,7 @@ import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { parseLoggedEvent } from '../projection/parse-event';
 import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
-import {
-  readPointer,
-  switchPointer,
-  type ReadModelLocator,
-} from '../sessions/read-model-locator';
+import { readPointer, switchPointer, type ReadModelLocator } from '../sessions/read-model-locator';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { RebuildWriter } from './rebuild-writer';
 

@@ -37,8 +37,12 @@ export const INTERNAL_SUBJECTS = {
   readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
 } as const;
 
-/** The durable consumers the services own on the event log; outside identities never touch them. */
-export const SERVICE_CONSUMERS = ['history-projector', 'connection-tracker'] as const;
+/**
+ * The durable consumers the services own on the event log (each also names its lease and its
+ * dead letters); outside identities never touch them.
+ */
+export const CONSUMERS = { projector: 'history-projector', tracker: 'connection-tracker' } as const;
+export const SERVICE_CONSUMERS = Object.values(CONSUMERS);
 
 /** Every event of one tenant in the log, and its live subjects: what a tenant's subscriber may read. */
 export function tenantSubjects(tenant: string): string {
@@ -66,6 +70,9 @@ export function parseLogSubject(subject: string): LogSubject | null {
 export function rpcServiceOf(subject: string): string {
   return subject.startsWith(`${INTERNAL_PREFIX}.`) ? (subject.split('.')[1] ?? subject) : subject;
 }
+
+/** KV bucket of the leases that make one replica of the projector and of the tracker the leader. */
+export const LEASES_BUCKET = 'cobrowse_leases';
 
 /** KV bucket recording which connection facts (by event_id) are in the log, for as long as the log keeps them. */
 export const CONNECTION_FACTS_BUCKET = 'cobrowse_connection_facts';

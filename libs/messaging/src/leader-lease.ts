@@ -1,7 +1,6 @@
+import { LEASES_BUCKET } from '@cobrowse/contracts';
 import type { JetStreamClient, KV } from 'nats';
 import { openKvBucket } from './kv-bucket';
-
-export const LEASES_BUCKET = 'cobrowse_leases';
 
 /**
  * A lease on a JetStream KV key: `create` is atomic, the holder renews it, and the bucket's

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
 import {
+  CONSUMERS,
   DEVICE_EVENTS_WILDCARD,
   EVENTS_STREAM,
   SESSION_EVENTS_WILDCARD,
@@ -24,7 +25,7 @@ import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
 import { TrackingKeys } from './tracking-keys';
 
-export const TRACKER_CONSUMER = 'connection-tracker';
+export const TRACKER_CONSUMER = CONSUMERS.tracker;
 /** Refusals by the database before a fact is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
 import {
+  CONSUMERS,
   EVENTS_STREAM,
   parseLogSubject,
   SESSION_EVENTS_WILDCARD,
@@ -25,9 +26,9 @@ import { SessionExpiryWatch } from '../retention/session-expiry.watch';
 import { ApplySessionEventUseCase } from './apply-session-event.usecase';
 import { parseLoggedEvent } from './parse-event';
 
-export const PROJECTOR_CONSUMER = 'history-projector';
+export const PROJECTOR_CONSUMER = CONSUMERS.projector;
 /** Who may write the sessions read model right now: one live projector replica, or a rebuild. */
-export const PROJECTOR_LEASE_KEY = 'history-projector';
+export const PROJECTOR_LEASE_KEY = CONSUMERS.projector;
 const IN_FLIGHT = 64;
 /** Refusals by the database before an event is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;

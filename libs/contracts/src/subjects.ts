@@ -71,6 +71,11 @@ export function rpcServiceOf(subject: string): string {
   return subject.startsWith(`${INTERNAL_PREFIX}.`) ? (subject.split('.')[1] ?? subject) : subject;
 }
 
+/** JetStream's direct read of a stream's messages (by sequence, or the next on a subject). */
+export function directGetSubject(stream: string): string {
+  return `$JS.API.DIRECT.GET.${stream}`;
+}
+
 /** KV bucket of the leases that make one replica of the projector and of the tracker the leader. */
 export const LEASES_BUCKET = 'cobrowse_leases';
 

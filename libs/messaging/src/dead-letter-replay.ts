@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { JsMsg, Msg, Subscription } from 'nats';
 import {
   DEAD_LETTER_STREAM,
+  directGetSubject,
   RPC,
   type ReplayDeadLetterReply,
   type ReplayDeadLetterRequest,
@@ -61,11 +62,9 @@ export class DeadLetterReplay {
 
   private async replay(seq: number): Promise<ReplayDeadLetterReply> {
     if (!Number.isSafeInteger(seq) || seq < 1) return { status: 'not-found' };
-    const parked = await this.nats.nc.request(
-      `$JS.API.DIRECT.GET.${DEAD_LETTER_STREAM}`,
-      JSON.stringify({ seq }),
-      { timeout: 10_000 },
-    );
+    const parked = await this.nats.nc.request(directGetSubject(DEAD_LETTER_STREAM), JSON.stringify({ seq }), {
+      timeout: 10_000,
+    });
     if (!parked.data.length || parked.headers?.get(DEAD_LETTER_HEADERS.consumer) !== this.consumer)
       return { status: 'not-found' };
     const result: { applied: boolean; reason?: string } = { applied: false };

@@ -1,5 +1,5 @@
 import { RequestStrategy, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
-import { RequestErrorCode, RequestException } from '@cobrowse/contracts';
+import { directGetSubject, RequestErrorCode, RequestException } from '@cobrowse/contracts';
 
 export interface StoredEvent {
   seq: number;
@@ -25,7 +25,7 @@ export async function readBatch(
   let replies: AsyncIterable<Msg>;
   try {
     replies = await nc.requestMany(
-      `$JS.API.DIRECT.GET.${stream}`,
+      directGetSubject(stream),
       JSON.stringify({ seq: fromSeq, next_by_subj: filter, batch }),
       { strategy: RequestStrategy.SentinelMsg, maxWait: 10_000 },
     );

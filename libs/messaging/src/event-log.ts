@@ -82,8 +82,10 @@ export function ensureDeadLetterStream(jsm: JetStreamManager, options: EventLogO
 async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
   const name = config.name!;
   try {
-    await jsm.streams.info(name);
-    await jsm.streams.update(name, config);
+    const { config: current } = await jsm.streams.info(name);
+    // Only a real change is sent: a no-op update replayed on a restarting clustered node
+    // (nats-server 2.11) drops its pending stream assignment, and the node never rejoins.
+    if (differs(current, config)) await jsm.streams.update(name, config);
   } catch (e) {
     if (!isNotFound(e)) throw e;
     try {
@@ -92,6 +94,16 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
       if (!/already in use/i.test(String((addError as Error).message))) throw addError;
     }
   }
+}
+
+/** Whether any setting we ask for differs from the current one (settings we do not set are left alone). */
+export function differs(current: object, wanted: object): boolean {
+  const have = current as Record<string, unknown>;
+  return Object.entries(wanted).some(([key, value]) => canonical(have[key]) !== canonical(value));
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(Array.isArray(value) ? [...value].sort() : (value ?? null));
 }
 
 function isNotFound(e: unknown): boolean {

@@ -42,8 +42,9 @@ export async function ensureDurableConsumer(
   config: Partial<ConsumerConfig> & { durable_name: string },
 ): Promise<void> {
   try {
-    await jsm.consumers.info(stream, config.durable_name);
-    await jsm.consumers.update(stream, config.durable_name, { ack_wait: config.ack_wait });
+    const { config: current } = await jsm.consumers.info(stream, config.durable_name);
+    if (current.ack_wait !== config.ack_wait)
+      await jsm.consumers.update(stream, config.durable_name, { ack_wait: config.ack_wait });
   } catch {
     await jsm.consumers.add(stream, config).catch((e: Error) => {
       if (!/already/i.test(e.message)) throw e;

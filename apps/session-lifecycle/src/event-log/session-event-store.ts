@@ -28,6 +28,8 @@ export class ConcurrentAppendError extends Error {
 }
 
 const WRONG_LAST_SEQUENCE = 10071;
+/** The same id is being stored by another request right now: re-read and try again. */
+const DUPLICATE_IN_PROCESS = 10158;
 
 /** The session event log on JetStream: read a session's history, append with optimistic concurrency. */
 @Injectable()
@@ -82,7 +84,9 @@ export class SessionEventStore implements OnModuleInit {
         sessionEventSubject(event.tenant, event.session_id, event.type),
         JSON.stringify(event),
         {
-          msgID: `${event.tenant}/${event.session_id}/${event.event_id}`,
+          // The expected position is part of the id: a retry after a lost race is a new
+          // append, never a "duplicate in process" of itself on a clustered server (10158).
+          msgID: `${event.tenant}/${event.session_id}/${event.event_id}@${expectedLastSeq}`,
           expect: { lastSubjectSequence: expectedLastSeq, streamName: EVENTS_STREAM },
           headers: h,
           timeout: 10_000,
@@ -93,7 +97,8 @@ export class SessionEventStore implements OnModuleInit {
       const apiError = (e as { api_error?: { err_code?: number } }).api_error;
       if (
         apiError?.err_code === WRONG_LAST_SEQUENCE ||
-        /wrong last sequence/i.test(String((e as Error).message))
+        apiError?.err_code === DUPLICATE_IN_PROCESS ||
+        /wrong last sequence|duplicate message id is in process/i.test(String((e as Error).message))
       ) {
         throw new ConcurrentAppendError();
       }

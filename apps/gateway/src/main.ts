@@ -5,7 +5,12 @@ import { Logger } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import { MAX_BODY_BYTES } from '@cobrowse/contracts';
-import { createJsonLogger, exitWithinDeadlineOnSignal, loadConfigOrExit } from '@cobrowse/platform';
+import {
+  checkDependenciesOrExit,
+  createJsonLogger,
+  exitWithinDeadlineOnSignal,
+  loadConfigOrExit,
+} from '@cobrowse/platform';
 import { setupOpenApi } from './docs/openapi';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { HttpErrorsFilter, toHttpErrorBody } from './errors/http-errors.filter';
@@ -23,6 +28,7 @@ async function bootstrap(): Promise<void> {
     );
     process.exit(2);
   }
+  await checkDependenciesOrExit('gateway', config);
   const logger = createJsonLogger('gateway', config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     logger,

@@ -21,6 +21,8 @@ export async function startNatsServer(
   port?: number,
   /** An `authorization { … }` block (see nats-identities.ts); none means open to anyone. */
   authorization?: string,
+  /** Without JetStream: only to show that the services refuse such a server. */
+  options: { jetstream?: boolean } = {},
 ): Promise<NatsServerHandle> {
   const clientPort = port ?? (await freePort());
   const monitorPort = await freePort();
@@ -34,7 +36,7 @@ export async function startNatsServer(
     [
       `listen: 127.0.0.1:${clientPort}`,
       `http: 127.0.0.1:${monitorPort}`,
-      `jetstream { store_dir: "${storeDir}" }`,
+      options.jetstream === false ? '' : `jetstream { store_dir: "${storeDir}" }`,
       authorization ? `include "authorization.conf"` : '',
       '',
     ].join('\n'),

@@ -16,3 +16,4 @@ export * from './settle-message';
 export * from './dead-letter-replay';
 export * from './kv-bucket';
 export * from './safe-request.deserializer';
+export * from './startup-check';

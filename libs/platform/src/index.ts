@@ -6,3 +6,4 @@ export * from './expiry-watch';
 export * from './retention-sweep';
 export * from './leadership.module';
 export * from './shutdown-deadline';
+export * from './startup-checks';

@@ -12,6 +12,7 @@ import {
 } from '@cobrowse/messaging';
 import { createJsonLogger } from './json-logger';
 import { exitWithinDeadlineOnSignal } from './shutdown-deadline';
+import { checkDependenciesOrExit } from './startup-checks';
 
 export interface ServiceDefinition {
   name: ServiceName;
@@ -42,6 +43,7 @@ export function loadConfigOrExit(name: string, required: Array<keyof AppConfig>)
  */
 export async function runService(definition: ServiceDefinition): Promise<INestMicroservice> {
   const config = loadConfigOrExit(definition.name, definition.requiredEnv);
+  await checkDependenciesOrExit(definition.name, config);
   const logger = createJsonLogger(definition.name, config.LOG_LEVEL);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.rootModule(config), {
     transport: Transport.NATS,

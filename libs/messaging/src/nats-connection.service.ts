@@ -8,7 +8,7 @@ import {
 } from 'nats';
 import type { DependencyHealth } from '@cobrowse/contracts';
 
-export const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
+const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
   maxReconnectAttempts: -1,
   reconnectTimeWait: 250,
   waitOnFirstConnect: true,

@@ -17,7 +17,13 @@ import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { KeyedMutex } from '@cobrowse/messaging';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 10;
+/**
+ * After a lost race the loser waits a random while, growing with each loss: the winning
+ * replica has a warm cache and its next append needs no read, so without the pause a busy
+ * session would make the other replica lose every time until it gives up.
+ */
+const BACKOFF_STEP_MS = 10;
 
 /**
  * Decides one reported fact against the session's history and appends it to the log.
@@ -92,6 +98,7 @@ export class AppendSessionEventUseCase {
         if (event.type === 'session.created') await this.releaseUnusedToken(tenant, event, key);
         if (!(e instanceof ConcurrentAppendError)) throw e;
         this.logger.debug({ msg: 'concurrent append, deciding again', attempt });
+        await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_STEP_MS * attempt));
       }
     }
     return {

@@ -38,7 +38,8 @@ export class ApplyTrackedEventUseCase {
       const deviceId = event.data.device_id;
       // The device last: its applied position marks the fact done, so a deadline is never set
       // again for a session that may have ended since, nor lost to a crash between the two.
-      if (alreadyApplied(await this.devices.findById(tenant, deviceId), seq)) return;
+      const device = await this.devices.findById(tenant, deviceId);
+      if (device && alreadyApplied(device, seq)) return;
       await this.deadlines.save({
         _id: SessionDeadlinesRepository.id(tenant, sessionId),
         tenant,
@@ -46,7 +47,7 @@ export class ApplyTrackedEventUseCase {
         device_id: deviceId,
         deadline_at: event.recorded_at + this.timeoutMs,
       });
-      await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event));
+      await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event), device);
       return;
     }
     const deadline = this.deadlines.find(tenant, sessionId);
@@ -95,8 +96,10 @@ export class ApplyTrackedEventUseCase {
     deviceId: string,
     seq: number,
     change: (device: DeviceState | null) => DeviceState,
+    /** The device as just read, when the caller has it (saves a read). */
+    known?: DeviceState | null,
   ): Promise<DeviceState> {
-    const existing = await this.devices.findById(tenant, deviceId);
+    const existing = known !== undefined ? known : await this.devices.findById(tenant, deviceId);
     if (existing && alreadyApplied(existing, seq)) return existing;
     let next: DeviceState = { ...change(existing), applied_seq: seq };
     if (existing) await this.devices.save(next);

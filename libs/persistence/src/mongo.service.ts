@@ -9,17 +9,20 @@ const CLIENT_OPTIONS: MongoClientOptions = {
   retryReads: true,
   appName: 'cobrowse',
 };
-/** How often the watchdog makes a round trip to the database, and how long one may take. */
+/** How often the watchdog makes a round trip to the database; `/health` waits this long for one. */
 const PING_EVERY_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
-/** A client with no round trip for this long is closed and replaced by a new one. */
+/** A client that has known no usable server for this long is closed and replaced by a new one. */
 const REPLACE_AFTER_MS = 30_000;
 
 /**
  * The service's MongoDB connection; each service touches only its own collections.
- * A watchdog pings the database: the time since the last answer is a progress check for
- * leadership (a holder whose database does not answer steps down), and a client that stays
- * without answers — a driver stuck with a paused pool after an outage — is replaced.
+ *
+ * A watchdog keeps one ping in flight at a time. The time since the last answer is a progress
+ * check for leadership (a leader whose database does not answer steps down); a slow answer
+ * (a database busy with a long scan) still counts. A client whose driver has known no usable
+ * server for 30 s (a pool left paused after an outage) is replaced; one that is merely slow
+ * is not, so work in flight on it is never cut off.
  */
 @Injectable()
 export class MongoService implements OnApplicationShutdown {
@@ -31,20 +34,22 @@ export class MongoService implements OnApplicationShutdown {
   private ferret?: boolean;
   private watchdog?: NodeJS.Timeout;
   private lastAnswerAt = Date.now();
+  private pingInFlight = false;
+  private connected = true;
+  private lastConnectedAt = Date.now();
   private replacedAt = Date.now();
   private replacing = false;
 
-  /** Milliseconds since the database last answered a round trip (0 while it does). */
+  /** Milliseconds since the database last answered a round trip, beyond the ping period. */
   readonly roundTrips = {
     name: 'database',
-    stalledFor: (now: number): number =>
-      Math.max(0, now - this.lastAnswerAt - PING_EVERY_MS - PING_TIMEOUT_MS),
+    stalledFor: (now: number): number => Math.max(0, now - this.lastAnswerAt - PING_EVERY_MS),
   };
 
   async connect(url: string, dbName: string): Promise<void> {
     this.url = url;
     this.dbName = dbName;
-    this.client = new MongoClient(url, CLIENT_OPTIONS);
+    this.client = this.watched(new MongoClient(url, CLIENT_OPTIONS));
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.connect();
@@ -60,14 +65,32 @@ export class MongoService implements OnApplicationShutdown {
     this.watchdog = setInterval(() => void this.checkRoundTrip(), PING_EVERY_MS);
   }
 
+  /** Follows whether the driver knows a usable server (its own monitoring, not our pings). */
+  private watched(client: MongoClient): MongoClient {
+    client.on('topologyDescriptionChanged', (e) => {
+      if (client !== this.client) return;
+      this.connected = e.newDescription.hasDataBearingServers;
+      if (this.connected) this.lastConnectedAt = Date.now();
+    });
+    return client;
+  }
+
   private async checkRoundTrip(): Promise<void> {
-    if ((await this.health()).status === 'up') {
-      this.lastAnswerAt = Date.now();
-      return;
-    }
     const now = Date.now();
-    if (now - this.lastAnswerAt < REPLACE_AFTER_MS || now - this.replacedAt < REPLACE_AFTER_MS) return;
-    await this.replaceClient();
+    if (this.connected) this.lastConnectedAt = now;
+    else if (now - this.lastConnectedAt >= REPLACE_AFTER_MS && now - this.replacedAt >= REPLACE_AFTER_MS)
+      return this.replaceClient();
+    if (this.pingInFlight || !this.database) return;
+    this.pingInFlight = true;
+    const client = this.client;
+    try {
+      await this.database.command({ ping: 1 });
+      if (client === this.client) this.lastAnswerAt = Date.now();
+    } catch {
+      /* no answer: lastAnswerAt stays where it was */
+    } finally {
+      if (client === this.client) this.pingInFlight = false;
+    }
   }
 
   /** A new client takes over once it has connected; the old one is closed without waiting on it. */
@@ -77,14 +100,17 @@ export class MongoService implements OnApplicationShutdown {
     this.replacedAt = Date.now();
     this.logger.warn({
       msg: 'no answer from the database; replacing the client',
-      silent_ms: Date.now() - this.lastAnswerAt,
+      disconnected_ms: Date.now() - this.lastConnectedAt,
     });
     const fresh = new MongoClient(this.url, CLIENT_OPTIONS);
     try {
       await fresh.connect();
       const old = this.client;
-      this.client = fresh;
+      this.client = this.watched(fresh);
       this.database = fresh.db(this.dbName);
+      this.connected = true;
+      this.lastConnectedAt = Date.now();
+      this.pingInFlight = false;
       void old?.close(true).catch(() => undefined);
     } catch (e) {
       void fresh.close(true).catch(() => undefined);

@@ -6,6 +6,10 @@ import {
   SESSION_EVENTS_WILDCARD,
 } from '@cobrowse/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
+import { Logger } from '@nestjs/common';
+import { retryWhileUnavailable } from './startup-retry';
+
+const logger = new Logger('EventLog');
 
 export interface EventLogOptions {
   replicas: number;
@@ -71,11 +75,15 @@ export function deadLetterStreamConfig({
 }
 
 export function ensureEventStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
-  return ensureStream(jsm, eventStreamConfig(options));
+  return retryWhileUnavailable('event stream', () => ensureStream(jsm, eventStreamConfig(options)), logger);
 }
 
 export function ensureDeadLetterStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
-  return ensureStream(jsm, deadLetterStreamConfig(options));
+  return retryWhileUnavailable(
+    'dead-letter stream',
+    () => ensureStream(jsm, deadLetterStreamConfig(options)),
+    logger,
+  );
 }
 
 /** Creates the stream, or brings an existing one to this configuration. Safe to run from every replica. */

@@ -17,3 +17,4 @@ export * from './dead-letter-replay';
 export * from './kv-bucket';
 export * from './safe-request.deserializer';
 export * from './startup-check';
+export * from './startup-retry';

@@ -6,6 +6,7 @@ import { KeyedMutex } from './keyed-mutex';
 import type { Leadership, ProgressCheck } from './leadership/leadership';
 import type { NatsConnectionService } from './nats-connection.service';
 import { settleMessage } from './settle-message';
+import { retryWhileUnavailable } from './startup-retry';
 
 /** How long a stopping consumer waits for its in-flight messages before it lets them go. */
 const STOP_WAIT_MS = 4_000;
@@ -111,7 +112,11 @@ export class LeaderConsumer {
   };
 
   async start(): Promise<void> {
-    await ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config);
+    await retryWhileUnavailable(
+      `consumer ${this.name}`,
+      () => ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config),
+      this.options.logger,
+    );
     this.leadership.watch(this.progress);
     this.leadership.onChange((leading) => (leading ? this.startConsuming() : this.stopConsuming()));
     this.replay.start();

@@ -145,12 +145,7 @@ export class TestSystem {
   /** Stops nats-server and starts it again on the same port and store (the services reconnect). */
   async restartNats(): Promise<void> {
     await this.nats.stop();
-    this.nats = await startNatsServer(
-      join(this.dir, 'nats'),
-      join(this.dir, 'nats-server.log'),
-      this.nats.port,
-      authorizationConfig(this.identities),
-    );
+    await this.startNats();
   }
 
   /** kill -9 of nats-server. */

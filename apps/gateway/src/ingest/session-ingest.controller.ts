@@ -17,6 +17,15 @@ import { ReportSessionEventUseCase } from './report-session-event.usecase';
 import { SessionErrorCode } from '@cobrowse/contracts';
 import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 
+/** What a fact about an existing session can be refused for. */
+const TRANSITION_ERRORS = [
+  ...BODY_ERRORS,
+  SessionErrorCode.SessionNotFound,
+  SessionErrorCode.OccurredAtInFuture,
+  SessionErrorCode.InvalidTransition,
+  SessionErrorCode.SessionLimitReached,
+];
+
 @ApiTags('ingest')
 @ApiBearerAuth()
 @RequireScope('ingest')
@@ -46,13 +55,7 @@ export class SessionIngestController {
   @HttpCode(200)
   @ApiOperation({ summary: 'An agent joined (session.activated)' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiErrors(
-    ...BODY_ERRORS,
-    SessionErrorCode.SessionNotFound,
-    SessionErrorCode.OccurredAtInFuture,
-    SessionErrorCode.InvalidTransition,
-    SessionErrorCode.SessionLimitReached,
-  )
+  @ApiErrors(...TRANSITION_ERRORS)
   activate(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
@@ -65,13 +68,7 @@ export class SessionIngestController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The device entered a page (session.page-entered)' })
   @ApiResponse({ status: 200, type: SessionResourceDto })
-  @ApiErrors(
-    ...BODY_ERRORS,
-    SessionErrorCode.SessionNotFound,
-    SessionErrorCode.OccurredAtInFuture,
-    SessionErrorCode.InvalidTransition,
-    SessionErrorCode.SessionLimitReached,
-  )
+  @ApiErrors(...TRANSITION_ERRORS)
   enterPage(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,

@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './probes';
+export * from './probe-endpoints';

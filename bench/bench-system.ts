@@ -55,6 +55,7 @@ export class BenchSystem {
       COBROWSE_API_KEYS: BENCH_API_KEYS,
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'warn',
+      PROBE_PORT: '0',
       // Nothing times out while 100k sessions sit open during the run.
       SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
     };

@@ -10,12 +10,15 @@ import {
   createJsonLogger,
   exitWithinDeadlineOnSignal,
   loadConfigOrExit,
+  observeProcess,
 } from '@cobrowse/platform';
+import { answerProbe } from '@cobrowse/observability';
 import { setupOpenApi } from './docs/openapi';
 import { BodyValidationPipe } from './errors/body-validation.pipe';
 import { HttpErrorsFilter, toHttpErrorBody } from './errors/http-errors.filter';
 import { answerClientError, requestBounds } from './errors/request-bounds';
 import { GatewayModule } from './gateway.module';
+import { requestMetrics } from './http/request-metrics';
 import { parseApiKeys } from './auth/api-keys';
 
 async function bootstrap(): Promise<void> {
@@ -28,6 +31,7 @@ async function bootstrap(): Promise<void> {
     );
     process.exit(2);
   }
+  const observed = observeProcess('gateway');
   await checkDependenciesOrExit('gateway', config);
   const logger = createJsonLogger('gateway', config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
@@ -38,6 +42,9 @@ async function bootstrap(): Promise<void> {
   });
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // Probes and metrics first: no body parsing, no API key (docs/deploy.md).
+  app.use((req: Request, res: Response, next: NextFunction) => (answerProbe(req, res) ? undefined : next()));
+  app.use(requestMetrics);
   app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(requestBounds);
   const edgeLogger = new Logger('RequestBounds');
@@ -53,6 +60,7 @@ async function bootstrap(): Promise<void> {
   exitWithinDeadlineOnSignal(logger);
   setupOpenApi(app);
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  observed.started();
   logger.log({ msg: 'gateway listening', url: await app.getUrl() });
 }
 

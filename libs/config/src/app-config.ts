@@ -47,6 +47,23 @@ export class AppConfig {
   })
   GATEWAY_HOST = '127.0.0.1';
 
+  /**
+   * The port of a back-end service's own HTTP listener for GET /livez, /readyz and /metrics
+   * (0 = any free port, named in the "probes listening" log line). The gateway answers them on
+   * GATEWAY_PORT instead.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'PROBE_PORT must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  PROBE_PORT = 9464;
+
+  @IsString()
+  @Matches(/^[\w.:-]+$/, {
+    message: 'PROBE_HOST must be an interface address such as 127.0.0.1 or 0.0.0.0',
+  })
+  PROBE_HOST = '127.0.0.1';
+
   @Transform(toInt)
   @IsInt({ message: 'SESSION_INACTIVITY_TIMEOUT_MS must be a whole number of milliseconds' })
   @Min(100)

@@ -9,3 +9,4 @@ export * from './validation';
 export * from './connection-events';
 export * from './paging';
 export * from './nats-permissions';
+export * from './event-type-label';

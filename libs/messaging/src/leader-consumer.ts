@@ -1,5 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumerConfig, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
+import {
+  consumerAckPending,
+  consumerParked,
+  consumerPending,
+  consumerRedelivered,
+  onScrape,
+  probes,
+  projectionDelay,
+} from '@cobrowse/observability';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { DeadLetters } from './dead-letters';
 import { KeyedMutex } from './keyed-mutex';
@@ -112,11 +121,17 @@ export class LeaderConsumer {
   };
 
   async start(): Promise<void> {
+    let ensured = false;
+    probes.readiness(`consumer ${this.name}`, () =>
+      ensured ? null : 'the durable consumer is not set up yet',
+    );
     await retryWhileUnavailable(
       `consumer ${this.name}`,
       () => ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config),
       this.options.logger,
     );
+    ensured = true;
+    onScrape(() => this.reportState());
     this.leadership.watch(this.progress);
     this.leadership.onChange((leading) => (leading ? this.startConsuming() : this.stopConsuming()));
     this.replay.start();
@@ -176,13 +191,31 @@ export class LeaderConsumer {
     }
   }
 
+  /** The consumer's state on the server, for the metrics (every replica reports the same numbers). */
+  private async reportState(): Promise<void> {
+    const labels = { consumer: this.name };
+    const [info, parked] = await Promise.all([
+      this.nats.jsm.consumers.info(this.options.stream, this.name),
+      DeadLetters.count(this.nats.jsm, this.name),
+    ]);
+    consumerPending.set(labels, info.num_pending);
+    consumerAckPending.set(labels, info.num_ack_pending);
+    consumerRedelivered.set(labels, info.num_redelivered);
+    consumerParked.set(labels, parked);
+  }
+
   /** Applies one message until it is settled, parking it through `park` if it cannot be. */
   private settle(
     m: JsMsg,
     park: (reason: string, attempts: number) => Promise<void>,
     maxAttempts = this.options.maxAttempts,
   ): Promise<void> {
-    return settleMessage(m, () => this.options.apply(m), {
+    const apply = async () => {
+      await this.options.apply(m);
+      const recordedAtMs = m.info.timestampNanos / 1_000_000;
+      projectionDelay.observe({ consumer: this.name }, Math.max(0, Date.now() - recordedAtMs) / 1000);
+    };
+    return settleMessage(m, apply, {
       maxAttempts,
       isOutage: this.options.isOutage,
       active: () => this.consuming,

@@ -7,6 +7,7 @@ import {
   type ConnectionOptions,
 } from 'nats';
 import type { DependencyHealth } from '@cobrowse/contracts';
+import { probes } from '@cobrowse/observability';
 
 const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
   maxReconnectAttempts: -1,
@@ -35,12 +36,18 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private connection?: NatsConnection;
   private jetstream?: JetStreamClient;
   private manager?: JetStreamManager;
+  private disconnected = false;
 
   async connect(options: ConnectionOptions): Promise<void> {
     this.connection = await connect(options);
     this.jetstream = this.connection.jetstream();
     this.manager = await this.connection.jetstreamManager({ timeout: 10_000 });
     void this.watchStatus(this.connection);
+    // A closed client never comes back (it reconnects for ever until closed): only a restart helps.
+    probes.liveness('nats', () => (this.connection?.isClosed() ? 'the NATS connection is closed' : null));
+    probes.readiness('nats', () =>
+      this.connection?.isClosed() || this.disconnected ? 'not connected to NATS' : null,
+    );
   }
 
   get nc(): NatsConnection {
@@ -85,6 +92,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'reconnect') {
+        this.disconnected = status.type === 'disconnect';
         this.logger.warn({ msg: `nats ${status.type}`, server: String(status.data) });
       }
     }

@@ -6,6 +6,7 @@ import {
   rpcServiceOf,
 } from '@cobrowse/contracts';
 import type { ClientProxy } from '@nestjs/microservices';
+import { natsRequestDuration, secondsSince } from '@cobrowse/observability';
 import { firstValueFrom, timeout, toArray } from 'rxjs';
 import { fromReplyChunks } from './reply-chunks';
 
@@ -31,11 +32,16 @@ export class RpcClient {
     timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
   ): Promise<TResult> {
     let messages: unknown[];
+    const start = process.hrtime.bigint();
+    const target = rpcServiceOf(pattern);
     try {
       messages = await firstValueFrom(
         this.proxy.send<unknown, TPayload>(pattern, payload).pipe(timeout(timeoutMs), toArray()),
       );
+      natsRequestDuration.observe({ target, outcome: 'ok' }, secondsSince(start));
     } catch (e) {
+      // An error answer is a completed round trip; only no answer is an error of the transport.
+      natsRequestDuration.observe({ target, outcome: isErrorBody(e) ? 'ok' : 'error' }, secondsSince(start));
       if (isErrorBody(e)) throw new ErrorReply(e);
       throw unavailable(pattern);
     }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import type { DependencyHealth } from '@cobrowse/contracts';
+import { databaseOperationDuration, probes } from '@cobrowse/observability';
 
 const CLIENT_OPTIONS: MongoClientOptions = {
   serverSelectionTimeoutMS: 5_000,
@@ -8,6 +9,8 @@ const CLIENT_OPTIONS: MongoClientOptions = {
   retryWrites: true,
   retryReads: true,
   appName: 'cobrowse',
+  // Command events feed the database latency histogram.
+  monitorCommands: true,
 };
 /** How often the watchdog makes a round trip to the database; `/health` waits this long for one. */
 const PING_EVERY_MS = 2_000;
@@ -63,10 +66,24 @@ export class MongoService implements OnApplicationShutdown {
     this.database = this.client.db(dbName);
     this.lastAnswerAt = Date.now();
     this.watchdog = setInterval(() => void this.checkRoundTrip(), PING_EVERY_MS);
+    probes.readiness('database', () => this.unusableBecause());
+  }
+
+  /** Why the database is not usable now (the watchdog's view, no extra round trip), or null. */
+  private unusableBecause(): string | null {
+    if (!this.connected) return 'the driver knows no usable database server';
+    const stalled = this.roundTrips.stalledFor(Date.now());
+    return stalled > PING_TIMEOUT_MS ? `no answer from the database for ${stalled + PING_EVERY_MS} ms` : null;
   }
 
   /** Follows whether the driver knows a usable server (its own monitoring, not our pings). */
   private watched(client: MongoClient): MongoClient {
+    client.on('commandSucceeded', (e) =>
+      databaseOperationDuration.observe({ command: e.commandName, outcome: 'ok' }, e.duration / 1000),
+    );
+    client.on('commandFailed', (e) =>
+      databaseOperationDuration.observe({ command: e.commandName, outcome: 'error' }, e.duration / 1000),
+    );
     client.on('topologyDescriptionChanged', (e) => {
       if (client !== this.client) return;
       this.connected = e.newDescription.hasDataBearingServers;

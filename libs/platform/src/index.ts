@@ -7,3 +7,4 @@ export * from './retention-sweep';
 export * from './leadership.module';
 export * from './shutdown-deadline';
 export * from './startup-checks';
+export * from './probe-listener';

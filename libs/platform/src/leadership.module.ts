@@ -11,6 +11,7 @@ import {
 import type { Subscription } from 'nats';
 import { AppConfig } from '@cobrowse/config';
 import { LeaderLease, Leadership, NatsConnectionService } from '@cobrowse/messaging';
+import { leaseHolder, onScrape } from '@cobrowse/observability';
 import { MongoService } from '@cobrowse/persistence';
 
 /** How long a lease lasts without renewal: a dead holder's successor starts within it. */
@@ -88,6 +89,7 @@ export class LeadershipModule {
               logger: new Logger(`Leadership`),
             });
             leadership.watch(mongo.roundTrips);
+            onScrape(() => leaseHolder.set({ lease: options.leaseKey }, leadership.isLeader ? 1 : 0));
             return leadership;
           },
         },

@@ -11,6 +11,7 @@ import {
   SafeRequestDeserializer,
 } from '@cobrowse/messaging';
 import { createJsonLogger } from './json-logger';
+import { listenForProbesOrExit, observeProcess } from './probe-listener';
 import { exitWithinDeadlineOnSignal } from './shutdown-deadline';
 import { checkDependenciesOrExit } from './startup-checks';
 
@@ -43,8 +44,10 @@ export function loadConfigOrExit(name: string, required: Array<keyof AppConfig>)
  */
 export async function runService(definition: ServiceDefinition): Promise<INestMicroservice> {
   const config = loadConfigOrExit(definition.name, definition.requiredEnv);
-  await checkDependenciesOrExit(definition.name, config);
   const logger = createJsonLogger(definition.name, config.LOG_LEVEL);
+  const observed = observeProcess(definition.name);
+  const probesUrl = await listenForProbesOrExit(definition.name, config);
+  await checkDependenciesOrExit(definition.name, config);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(definition.rootModule(config), {
     transport: Transport.NATS,
     options: {
@@ -60,6 +63,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestMi
   app.enableShutdownHooks();
   exitWithinDeadlineOnSignal(logger);
   await app.listen();
-  logger.log({ msg: 'service started', pid: process.pid });
+  observed.started();
+  logger.log({ msg: 'service started', pid: process.pid, probes: probesUrl });
   return app;
 }

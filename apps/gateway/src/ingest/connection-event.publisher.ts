@@ -9,6 +9,7 @@ import {
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { NatsConnectionService, openKvBucket } from '@cobrowse/messaging';
+import { eventsAppended, natsRequestDuration, timed } from '@cobrowse/observability';
 import type { ReportedConnectionEvent } from './batch-item.parser';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -58,17 +59,21 @@ export class ConnectionEventPublisher implements OnModuleInit {
       recorded_at: Date.now(),
       data: event.data as unknown as ConnectionEnvelope['data'],
     };
-    const ack = await this.nats.js.publish(
-      deviceEventSubject(tenant, event.device_id, event.type),
-      JSON.stringify(envelope),
-      {
-        msgID: `${tenant}/device/${event.device_id}/${event.event_id}`,
-        expect: { streamName: EVENTS_STREAM },
-        timeout: 10_000,
-      },
+    const ack = await timed(natsRequestDuration, 'jetstream', () =>
+      this.nats.js.publish(
+        deviceEventSubject(tenant, event.device_id, event.type),
+        JSON.stringify(envelope),
+        {
+          msgID: `${tenant}/device/${event.device_id}/${event.event_id}`,
+          expect: { streamName: EVENTS_STREAM },
+          timeout: 10_000,
+        },
+      ),
     );
     await kv.put(key, String(ack.seq));
-    return ack.duplicate ? 'duplicate' : 'accepted';
+    if (ack.duplicate) return 'duplicate';
+    eventsAppended.inc({ type: event.type });
+    return 'accepted';
   }
 }
 

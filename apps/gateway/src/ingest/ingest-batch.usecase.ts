@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { LifecycleClient } from '../services/lifecycle.client';
 import {
+  eventTypeLabel,
   RequestErrorCode,
   RequestException,
   type ErrorBody,
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
+import { eventsRejected } from '@cobrowse/observability';
 import type { BatchResultDto } from './dto/ingest-batch.dto';
 import { parseBatchItem, type ReportedConnectionEvent } from './batch-item.parser';
 import { ConnectionEventPublisher } from './connection-event.publisher';
@@ -40,6 +42,10 @@ export class IngestBatchUseCase {
           status: 'rejected',
           error: errorOf(parsed.error),
         };
+        eventsRejected.inc({
+          type: eventTypeLabel((item as { type?: unknown })?.type),
+          code: parsed.error.code,
+        });
       }
     });
     if (valid.length) {
@@ -61,6 +67,7 @@ export class IngestBatchUseCase {
         const status = await this.connections.publish(tenant, event);
         results[index] = { event_id: event.event_id, status };
       } catch {
+        eventsRejected.inc({ type: event.type, code: RequestErrorCode.ServiceUnavailable });
         results[index] = {
           event_id: event.event_id,
           status: 'rejected',

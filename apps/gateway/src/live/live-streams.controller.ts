@@ -69,7 +69,7 @@ export class LiveStreamsController {
   ): Promise<void> {
     const query = parseLiveQuery(raw, lastEventId, { filters: true });
     const tenant = principal.tenant;
-    await this.live.stream(response, {
+    await this.live.stream(response, 'tenant', {
       tenant,
       eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, '*', event)),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, '*') : null,
@@ -99,7 +99,7 @@ export class LiveStreamsController {
     );
     if (!events.length)
       throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
-    await this.live.stream(response, {
+    await this.live.stream(response, 'session', {
       tenant,
       eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, sessionId, event)),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { NatsConnectionService } from '@cobrowse/messaging';
+import { sseClients } from '@cobrowse/observability';
 import { LiveFeed, type LiveFeedScope } from './live-feed';
 import { SseSink } from './sse-sink';
 
@@ -23,7 +24,12 @@ export class LiveStreamsService implements OnApplicationShutdown {
     return this.feeds.size;
   }
 
-  async stream(response: Response, scope: Omit<LiveFeedScope, 'keepAliveMs'>): Promise<void> {
+  /** Serves one feed until its client goes; `kind` labels the open-streams gauge. */
+  async stream(
+    response: Response,
+    kind: 'tenant' | 'session',
+    scope: Omit<LiveFeedScope, 'keepAliveMs'>,
+  ): Promise<void> {
     const sink = new SseSink(response);
     const feed = new LiveFeed(
       {
@@ -35,6 +41,7 @@ export class LiveStreamsService implements OnApplicationShutdown {
       { ...scope, keepAliveMs: this.config.SSE_KEEPALIVE_MS },
     );
     this.feeds.add(feed);
+    sseClients.inc({ stream: kind });
     const closed = new Promise<void>((resolve) => response.on('close', resolve));
     sink.open();
     await sink.retry(CLIENT_RETRY_MS);
@@ -48,6 +55,7 @@ export class LiveStreamsService implements OnApplicationShutdown {
     } finally {
       await feed.close();
       this.feeds.delete(feed);
+      sseClients.dec({ stream: kind });
     }
   }
 

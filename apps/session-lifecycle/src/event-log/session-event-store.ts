@@ -9,6 +9,7 @@ import {
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { ensureEventStream, eventLogOptions, NatsConnectionService, readSubject } from '@cobrowse/messaging';
+import { natsRequestDuration, timed } from '@cobrowse/observability';
 import { evolve } from '@cobrowse/session-domain';
 
 /** A session as the log says it is, with what is needed to append to it safely. */
@@ -80,17 +81,19 @@ export class SessionEventStore implements OnModuleInit {
       sessionHistorySubject(event.tenant, event.session_id),
     );
     try {
-      const ack = await this.nats.js.publish(
-        sessionEventSubject(event.tenant, event.session_id, event.type),
-        JSON.stringify(event),
-        {
-          // The expected position is part of the id: a retry after a lost race is a new
-          // append, never a "duplicate in process" of itself on a clustered server (10158).
-          msgID: `${event.tenant}/${event.session_id}/${event.event_id}@${expectedLastSeq}`,
-          expect: { lastSubjectSequence: expectedLastSeq, streamName: EVENTS_STREAM },
-          headers: h,
-          timeout: 10_000,
-        },
+      const ack = await timed(natsRequestDuration, 'jetstream', () =>
+        this.nats.js.publish(
+          sessionEventSubject(event.tenant, event.session_id, event.type),
+          JSON.stringify(event),
+          {
+            // The expected position is part of the id: a retry after a lost race is a new
+            // append, never a "duplicate in process" of itself on a clustered server (10158).
+            msgID: `${event.tenant}/${event.session_id}/${event.event_id}@${expectedLastSeq}`,
+            expect: { lastSubjectSequence: expectedLastSeq, streamName: EVENTS_STREAM },
+            headers: h,
+            timeout: 10_000,
+          },
+        ),
       );
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (e) {

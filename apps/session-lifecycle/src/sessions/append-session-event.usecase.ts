@@ -16,6 +16,7 @@ import {
 import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { KeyedMutex } from '@cobrowse/messaging';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
+import { countAppendOutcome } from './append-outcome.metrics';
 
 const MAX_ATTEMPTS = 10;
 /**
@@ -42,9 +43,11 @@ export class AppendSessionEventUseCase {
     private readonly tokens: SessionTokenRegistry,
   ) {}
 
-  execute(tenant: string, reported: ReportedSessionEvent): Promise<AppendEventResult> {
+  async execute(tenant: string, reported: ReportedSessionEvent): Promise<AppendEventResult> {
     const key = `${tenant}/${reported.session_id}`;
-    return this.mutex.run(key, () => this.attempt(tenant, reported, key));
+    const result = await this.mutex.run(key, () => this.attempt(tenant, reported, key));
+    countAppendOutcome(reported.type, result);
+    return result;
   }
 
   private async attempt(

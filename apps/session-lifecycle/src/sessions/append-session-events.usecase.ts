@@ -14,6 +14,7 @@ import {
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
+import { countAppendOutcome } from './append-outcome.metrics';
 
 const SESSIONS_IN_PARALLEL = 32;
 const EVENT_LOG_UNAVAILABLE = new RequestException(
@@ -74,6 +75,7 @@ export class AppendSessionEventsUseCase {
           const refused = refusal(request.tenant, event);
           if (refused) {
             results[index] = { event_id: String(event?.event_id ?? ''), status: 'rejected', error: refused };
+            countAppendOutcome(event?.type, results[index]);
             continue;
           }
           try {
@@ -83,6 +85,7 @@ export class AppendSessionEventsUseCase {
           } catch (e) {
             this.logger.error({ msg: 'append failed', error: (e as Error).message });
             results[index] = { event_id: event.event_id, status: 'rejected', error: EVENT_LOG_UNAVAILABLE };
+            countAppendOutcome(event.type, results[index]);
           }
         }
       }

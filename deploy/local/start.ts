@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   authorizationConfig,
   keptPasswords,
-  ManagedProcess,
   natsIdentities,
   writeConnectionFiles,
   repoRoot,
@@ -12,16 +11,22 @@ import {
   startFerretDb,
   startNatsServer,
   startService,
+  Supervisor,
   waitUntilHealthy,
+  type ServiceName,
 } from '@cobrowse/local-runtime';
 
-/** Starts NATS and FerretDB (unless NATS_URL / MONGODB_URL are given) and the four services. */
+/**
+ * Starts NATS and FerretDB (unless NATS_URL / MONGODB_URL are given) and the four services,
+ * each supervised: restarted with back-off when it exits on its own.
+ */
 async function main(): Promise<void> {
-  const root = repoRoot();
+  // COBROWSE_LOCAL_DIR moves .data/ and .local/ elsewhere (a second system beside the first).
+  const root = process.env.COBROWSE_LOCAL_DIR ?? repoRoot();
   const dataDir = join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
   const infra: Array<{ stop(): Promise<void> }> = [];
-  const services: ManagedProcess[] = [];
+  const services: Supervisor[] = [];
 
   const shutdown = async (code: number) => {
     process.stderr.write('\nstopping…\n');
@@ -68,7 +73,17 @@ async function main(): Promise<void> {
       process.env.COBROWSE_API_KEYS ??
       JSON.stringify([{ key: devKey, tenant: DEV_TENANT, scopes: ['ingest', 'read', 'admin'] }]),
   };
-  for (const service of SERVICE_NAMES) services.push(startService(service, env));
+  const port = Number(process.env.GATEWAY_PORT ?? '3000');
+  const probePorts = probePortsFrom(port);
+  for (const service of SERVICE_NAMES) {
+    const serviceEnv = {
+      ...env,
+      ...(probePorts[service] ? { PROBE_PORT: String(probePorts[service]) } : {}),
+    };
+    services.push(
+      new Supervisor({ name: service, start: () => startService(service, serviceEnv), log: superviseLog }),
+    );
+  }
   // For `npm run rebuild` and other tools run against this system.
   mkdirSync(join(root, '.local'), { recursive: true });
   writeFileSync(
@@ -80,7 +95,6 @@ async function main(): Promise<void> {
     { mode: 0o600 },
   );
 
-  const port = process.env.GATEWAY_PORT ?? '3000';
   const gatewayUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntilHealthy(gatewayUrl, 120_000);
@@ -92,6 +106,11 @@ async function main(): Promise<void> {
     '',
     'Co-browse session service is up.',
     `  gateway:  ${gatewayUrl}   (API docs: ${gatewayUrl}/docs)`,
+    '  probes and metrics (GET /livez, /readyz, /metrics):',
+    ...SERVICE_NAMES.map(
+      (s) =>
+        `    ${s.padEnd(20)} http://127.0.0.1:${probePorts[s] ?? port}   (pid ${services[SERVICE_NAMES.indexOf(s)].process.pid})`,
+    ),
     `  NATS:     ${natsUrl}`,
     `  MongoDB:  ${mongoUrl}`,
     devKey
@@ -112,6 +131,21 @@ async function main(): Promise<void> {
 }
 
 const DEV_TENANT = 'dev';
+
+/** Each back-end service's probe port locally: the three after the gateway's (it uses its own). */
+function probePortsFrom(gatewayPort: number): Partial<Record<ServiceName, number>> {
+  return {
+    'session-lifecycle': gatewayPort + 1,
+    'history-projector': gatewayPort + 2,
+    'connection-tracker': gatewayPort + 3,
+  };
+}
+
+function superviseLog(line: string): void {
+  process.stderr.write(
+    JSON.stringify({ level: 'warn', context: 'supervisor', message: line, timestamp: Date.now() }) + '\n',
+  );
+}
 
 /** A development key, generated once and kept in a git-ignored file. */
 function developmentKey(root: string): string {

@@ -30,6 +30,7 @@ describe('start-up checks', () => {
           NATS_URL: nats.url,
           MONGODB_URL: 'mongodb://127.0.0.1:1/unused',
           COBROWSE_API_KEYS: TEST_API_KEYS_JSON,
+          PROBE_PORT: '0',
         },
         dir,
       );

@@ -5,3 +5,4 @@ export * from './nats-server';
 export * from './ferretdb';
 export * from './services';
 export * from './nats-identities';
+export * from './supervisor';

@@ -5,3 +5,4 @@ export * from './eventually';
 export * from './event-log-reader';
 export * from './sse-client';
 export * from './tcp-proxy';
+export * from './metrics-text';

@@ -8,6 +8,7 @@ import {
   authorizationConfig,
   connectionFile,
   freePort,
+  freePorts,
   natsIdentities,
   ManagedProcess,
   SERVICE_NAMES,
@@ -30,6 +31,8 @@ export interface TestSystemOptions {
   replicas?: Partial<Record<ServiceName, number>>;
 }
 
+const PROBE_PORTS_PER_SYSTEM = 24;
+
 /**
  * A whole system of its own for one test file: nats-server and FerretDB on free ports
  * with temporary data folders, and the four built services as real processes.
@@ -37,6 +40,9 @@ export interface TestSystemOptions {
 export class TestSystem {
   readonly services = new Map<ServiceName, ManagedProcess[]>();
   private stopped = false;
+  /** Each back-end replica's probe port (PROBE_PORT), kept across its restarts. */
+  private readonly probePorts = new Map<string, number>();
+  private spareProbePorts: number[] = [];
 
   private constructor(
     readonly dir: string,
@@ -71,6 +77,7 @@ export class TestSystem {
       ...options.env,
     };
     const system = new TestSystem(dir, nats, mongo, gatewayPort, env, identities);
+    system.spareProbePorts = await freePorts(PROBE_PORTS_PER_SYSTEM);
     TestSystem.stopOnSignals(system);
     for (const service of SERVICE_NAMES) {
       for (let r = 1; r <= (options.replicas?.[service] ?? 1); r++) system.startReplica(service);
@@ -114,7 +121,8 @@ export class TestSystem {
   /** Starts one more replica; `env` overrides the system's for it alone (e.g. its own MONGODB_URL). */
   startReplica(service: ServiceName, env: NodeJS.ProcessEnv = {}): ManagedProcess {
     const replicas = this.services.get(service) ?? [];
-    const replica = startService(service, { ...this.env, ...env }, this.dir, replicas.length + 1);
+    const number = replicas.length + 1;
+    const replica = startService(service, { ...this.replicaEnv(service, number), ...env }, this.dir, number);
     replicas.push(replica);
     this.services.set(service, replicas);
     return replica;
@@ -127,7 +135,32 @@ export class TestSystem {
 
   /** Starts one replica (1-based) again, in its old place and with its old log file. */
   restartReplica(service: ServiceName, replica: number): void {
-    this.services.get(service)![replica - 1] = startService(service, this.env, this.dir, replica);
+    this.services.get(service)![replica - 1] = startService(
+      service,
+      this.replicaEnv(service, replica),
+      this.dir,
+      replica,
+    );
+  }
+
+  /** Where one replica answers GET /livez, /readyz and /metrics (the gateway: on its own port). */
+  probeUrl(service: ServiceName, replica = 1): string {
+    if (service === 'gateway') return this.gatewayUrl;
+    const port = this.probePorts.get(`${service}#${replica}`);
+    if (!port) throw new Error(`${service}#${replica} was never started`);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  private replicaEnv(service: ServiceName, replica: number): NodeJS.ProcessEnv {
+    if (service === 'gateway') return this.env;
+    const key = `${service}#${replica}`;
+    let port = this.probePorts.get(key);
+    if (!port) {
+      port = this.spareProbePorts.shift();
+      if (!port) throw new Error(`more than ${PROBE_PORTS_PER_SYSTEM} replicas in one test system`);
+      this.probePorts.set(key, port);
+    }
+    return { ...this.env, PROBE_PORT: String(port) };
   }
 
   /** kill -9 every replica of a service. */

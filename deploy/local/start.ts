@@ -10,6 +10,7 @@ import {
   SERVICE_NAMES,
   startFerretDb,
   startNatsServer,
+  NatsCluster,
   startService,
   Supervisor,
   waitUntilHealthy,
@@ -43,13 +44,21 @@ async function main(): Promise<void> {
   const identities = natsIdentities([DEV_TENANT], keptPasswords(identitiesDir));
   let natsUrl = process.env.NATS_URL;
   let identityFiles: string[] = [];
+  const clusterSize = natsClusterSize();
+  // fsync before every acknowledgement unless told otherwise (docs/performance.md, "Durability").
+  const syncInterval = process.env.NATS_SYNC_INTERVAL ?? 'always';
   if (!natsUrl) {
-    const nats = await startNatsServer(
-      join(dataDir, 'nats'),
-      join(dataDir, 'nats-server.log'),
-      undefined,
-      authorizationConfig(identities),
-    );
+    const nats = clusterSize
+      ? await NatsCluster.start(join(dataDir, 'nats-cluster'), clusterSize, authorizationConfig(identities), {
+          syncInterval,
+        })
+      : await startNatsServer(
+          join(dataDir, 'nats'),
+          join(dataDir, 'nats-server.log'),
+          undefined,
+          authorizationConfig(identities),
+          { syncInterval },
+        );
     infra.push(nats);
     natsUrl = nats.url;
     identityFiles = writeConnectionFiles(identitiesDir, identities, natsUrl);
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
     NATS_URL: natsUrl,
     ...natsCredentials,
     MONGODB_URL: mongoUrl,
+    ...(clusterSize ? { EVENTS_STREAM_REPLICAS: String(clusterSize) } : {}),
     COBROWSE_API_KEYS:
       process.env.COBROWSE_API_KEYS ??
       JSON.stringify([{ key: devKey, tenant: DEV_TENANT, scopes: ['ingest', 'read', 'admin'] }]),
@@ -111,7 +121,7 @@ async function main(): Promise<void> {
       (s) =>
         `    ${s.padEnd(20)} http://127.0.0.1:${probePorts[s] ?? port}   (pid ${services[SERVICE_NAMES.indexOf(s)].process.pid})`,
     ),
-    `  NATS:     ${natsUrl}`,
+    `  NATS:     ${natsUrl}${clusterSize ? `   (cluster of ${clusterSize}, streams at R${clusterSize})` : ''}`,
     `  MongoDB:  ${mongoUrl}`,
     devKey
       ? `  API key:  ${devKey}   (tenant "${DEV_TENANT}", all scopes; kept in .local/dev-api-key)`
@@ -131,6 +141,18 @@ async function main(): Promise<void> {
 }
 
 const DEV_TENANT = 'dev';
+
+/** `--nats-cluster 3` (or NATS_CLUSTER_SIZE=3): NATS as a cluster over loopback, streams at R3. */
+function natsClusterSize(): number | undefined {
+  const flag = process.argv.indexOf('--nats-cluster');
+  const value = flag >= 0 ? process.argv[flag + 1] : process.env.NATS_CLUSTER_SIZE;
+  if (value === undefined) return undefined;
+  if (!['1', '3', '5'].includes(value)) {
+    process.stderr.write(`--nats-cluster / NATS_CLUSTER_SIZE must be 1, 3 or 5 (got ${value})\n`);
+    process.exit(2);
+  }
+  return value === '1' ? undefined : Number(value);
+}
 
 /** Each back-end service's probe port locally: the three after the gateway's (it uses its own). */
 function probePortsFrom(gatewayPort: number): Partial<Record<ServiceName, number>> {

@@ -1,7 +1,7 @@
 import { connect } from 'nats';
 import type { ServiceName } from '@cobrowse/local-runtime';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
-import { END_OFFSET_MS, PAGE_OFFSETS_MS, RelayLoad, type Visit } from './relay-load';
+import { RelayLoad, readModelMismatch } from './relay-load';
 
 /**
  * kill -9 under load (SPEC section 10): relays report visits and retry by event_id while
@@ -151,59 +151,3 @@ describe('fault injection', () => {
       for (const fact of visit.facts) expect(acknowledged.has(fact.event_id)).toBe(true);
   });
 });
-
-/** What differs between a visit as reported and the read models; null when they agree. */
-async function readModelMismatch(
-  visit: Visit,
-  get: (path: string) => Promise<{ status: number; body: any }>,
-): Promise<string | null> {
-  const session = await get(`/v1/sessions/${visit.sessionId}`);
-  const s = session.body;
-  const want = {
-    state: 'ended',
-    version: 7,
-    pages: PAGE_OFFSETS_MS.map((_, i) => `https://shop.test/p${i}`),
-    metadata: visit.facts.find((f) => f.type === 'session.metadata-updated')!.data.metadata,
-  };
-  const have = {
-    state: s?.state,
-    version: s?.version,
-    pages: s?.pages?.map((p: { url: string }) => p.url),
-    metadata: s?.metadata,
-  };
-  if (JSON.stringify(have) !== JSON.stringify(want))
-    return `session ${visit.sessionId}: ${session.status} ${JSON.stringify(have)}`;
-
-  const history = (await get(`/history/sessions/${visit.sessionId}`)).body;
-  const durations = history?.pages?.map((p: { duration: number }) => p.duration);
-  const wantDurations = PAGE_OFFSETS_MS.map(
-    (at, i) => ((PAGE_OFFSETS_MS[i + 1] ?? END_OFFSET_MS) - at) / 1000,
-  );
-  if (
-    JSON.stringify(durations) !== JSON.stringify(wantDurations) ||
-    history.deactivationTime !== visit.base + END_OFFSET_MS
-  )
-    return `history ${visit.sessionId}: ${JSON.stringify(history)}`;
-
-  const device = await get(`/v1/devices/${visit.deviceId}`);
-  const d = device.body;
-  const connections = d?.connections?.map((c: { unique_connection_id: string; status: string }) => [
-    c.unique_connection_id,
-    c.status,
-  ]);
-  const haveDevice = {
-    in_session: d?.is_in_session,
-    current: d?.current_session_id,
-    online: d?.is_online,
-    connections,
-  };
-  const wantDevice = {
-    in_session: false,
-    current: null,
-    online: false,
-    connections: [[visit.connectionId, 'disconnected']],
-  };
-  if (JSON.stringify(haveDevice) !== JSON.stringify(wantDevice))
-    return `device ${visit.deviceId}: ${device.status} ${JSON.stringify(haveDevice)}`;
-  return null;
-}

@@ -64,6 +64,8 @@ export function newVisit(client: number, n: number): Visit {
 
 export interface LoadStats {
   acknowledged: Set<string>;
+  /** When each acknowledgement arrived (ms), in order: gaps show when ingest stalled. */
+  acknowledgedAt: number[];
   visits: Visit[];
   attempts: number;
   fiveHundreds: string[];
@@ -78,6 +80,7 @@ export interface LoadStats {
 export class RelayLoad {
   readonly stats: LoadStats = {
     acknowledged: new Set(),
+    acknowledgedAt: [],
     visits: [],
     attempts: 0,
     fiveHundreds: [],
@@ -127,6 +130,7 @@ export class RelayLoad {
       const result = body?.results?.[0];
       if (status === 200 && (result?.status === 'accepted' || result?.status === 'duplicate')) {
         this.stats.acknowledged.add(fact.event_id);
+        this.stats.acknowledgedAt.push(Date.now());
         return true;
       }
       if (status === 500)
@@ -141,4 +145,60 @@ export class RelayLoad {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** What differs between a visit as reported and the read models; null when they agree. */
+export async function readModelMismatch(
+  visit: Visit,
+  get: (path: string) => Promise<{ status: number; body: any }>,
+): Promise<string | null> {
+  const session = await get(`/v1/sessions/${visit.sessionId}`);
+  const s = session.body;
+  const want = {
+    state: 'ended',
+    version: 7,
+    pages: PAGE_OFFSETS_MS.map((_, i) => `https://shop.test/p${i}`),
+    metadata: visit.facts.find((f) => f.type === 'session.metadata-updated')!.data.metadata,
+  };
+  const have = {
+    state: s?.state,
+    version: s?.version,
+    pages: s?.pages?.map((p: { url: string }) => p.url),
+    metadata: s?.metadata,
+  };
+  if (JSON.stringify(have) !== JSON.stringify(want))
+    return `session ${visit.sessionId}: ${session.status} ${JSON.stringify(have)}`;
+
+  const history = (await get(`/history/sessions/${visit.sessionId}`)).body;
+  const durations = history?.pages?.map((p: { duration: number }) => p.duration);
+  const wantDurations = PAGE_OFFSETS_MS.map(
+    (at, i) => ((PAGE_OFFSETS_MS[i + 1] ?? END_OFFSET_MS) - at) / 1000,
+  );
+  if (
+    JSON.stringify(durations) !== JSON.stringify(wantDurations) ||
+    history.deactivationTime !== visit.base + END_OFFSET_MS
+  )
+    return `history ${visit.sessionId}: ${JSON.stringify(history)}`;
+
+  const device = await get(`/v1/devices/${visit.deviceId}`);
+  const d = device.body;
+  const connections = d?.connections?.map((c: { unique_connection_id: string; status: string }) => [
+    c.unique_connection_id,
+    c.status,
+  ]);
+  const haveDevice = {
+    in_session: d?.is_in_session,
+    current: d?.current_session_id,
+    online: d?.is_online,
+    connections,
+  };
+  const wantDevice = {
+    in_session: false,
+    current: null,
+    online: false,
+    connections: [[visit.connectionId, 'disconnected']],
+  };
+  if (JSON.stringify(haveDevice) !== JSON.stringify(wantDevice))
+    return `device ${visit.deviceId}: ${device.status} ${JSON.stringify(haveDevice)}`;
+  return null;
 }

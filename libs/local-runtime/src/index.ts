@@ -6,3 +6,4 @@ export * from './ferretdb';
 export * from './services';
 export * from './nats-identities';
 export * from './supervisor';
+export * from './nats-cluster';

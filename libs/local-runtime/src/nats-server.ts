@@ -14,6 +14,18 @@ export interface NatsServerHandle {
   reloadAuthorization(authorization: string): Promise<void>;
 }
 
+export interface NatsServerOptions {
+  /** Without JetStream: only to show that the services refuse such a server. */
+  jetstream?: boolean;
+  /** JetStream's fsync policy: `always` (before every acknowledgement) or an interval such as `2m` (the server's default). */
+  syncInterval?: string;
+  /** Kept across restarts, so a node of a cluster keeps its monitoring address. */
+  monitorPort?: number;
+  serverName?: string;
+  /** A member of a cluster over loopback: its route port and its peers' route ports. */
+  cluster?: { name: string; port: number; routes: number[] };
+}
+
 /** A project-provisioned nats-server with JetStream on file storage, on free local ports. */
 export async function startNatsServer(
   dataDir: string,
@@ -21,11 +33,10 @@ export async function startNatsServer(
   port?: number,
   /** An `authorization { … }` block (see nats-identities.ts); none means open to anyone. */
   authorization?: string,
-  /** Without JetStream: only to show that the services refuse such a server. */
-  options: { jetstream?: boolean } = {},
+  options: NatsServerOptions = {},
 ): Promise<NatsServerHandle> {
   const clientPort = port ?? (await freePort());
-  const monitorPort = await freePort();
+  const monitorPort = options.monitorPort ?? (await freePort());
   const storeDir = join(dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
   const configFile = join(dataDir, 'nats-server.conf');
@@ -34,15 +45,23 @@ export async function startNatsServer(
   writeFileSync(
     configFile,
     [
+      options.serverName ? `server_name: ${options.serverName}` : '',
       `listen: 127.0.0.1:${clientPort}`,
       `http: 127.0.0.1:${monitorPort}`,
-      options.jetstream === false ? '' : `jetstream { store_dir: "${storeDir}" }`,
+      options.jetstream === false
+        ? ''
+        : `jetstream { store_dir: "${storeDir}"${options.syncInterval ? `, sync_interval: ${options.syncInterval}` : ''} }`,
+      options.cluster
+        ? `cluster { name: ${options.cluster.name}, listen: 127.0.0.1:${options.cluster.port}, routes: [${options.cluster.routes
+            .map((p) => `nats-route://127.0.0.1:${p}`)
+            .join(', ')}] }`
+        : '',
       authorization ? `include "authorization.conf"` : '',
       '',
     ].join('\n'),
   );
   const process = new ManagedProcess({
-    name: 'nats-server',
+    name: options.serverName ? `nats-server ${options.serverName}` : 'nats-server',
     command: join(toolsBin(), 'nats-server'),
     args: ['-c', configFile],
     logFile,

@@ -18,3 +18,4 @@ export * from './kv-bucket';
 export * from './safe-request.deserializer';
 export * from './startup-check';
 export * from './startup-retry';
+export * from './log-publish';

@@ -9,6 +9,7 @@ import {
   connectionFile,
   freePort,
   freePorts,
+  NatsCluster,
   natsIdentities,
   ManagedProcess,
   SERVICE_NAMES,
@@ -29,6 +30,8 @@ export interface TestSystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Replicas per service; 1 each by default. */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** NATS as a cluster of this many nodes over loopback (streams and buckets at that many replicas). */
+  natsCluster?: number;
 }
 
 const PROBE_PORTS_PER_SYSTEM = 24;
@@ -47,6 +50,8 @@ export class TestSystem {
   private constructor(
     readonly dir: string,
     public nats: NatsServerHandle,
+    /** Set when the system runs on a NATS cluster; `nats` is then its first node. */
+    readonly natsCluster: NatsCluster | undefined,
     public mongo: FerretDbHandle,
     readonly gatewayPort: number,
     readonly env: NodeJS.ProcessEnv,
@@ -57,17 +62,23 @@ export class TestSystem {
     const dir = mkdtempSync(join(tmpdir(), 'cobrowse-e2e-'));
     // NATS runs with the shipped authorization: services, relay, and a subscriber per test tenant.
     const identities = natsIdentities([...TEST_TENANTS], (name) => `${name}-${randomUUID()}`);
-    const nats = await startNatsServer(
-      join(dir, 'nats'),
-      join(dir, 'nats-server.log'),
-      undefined,
-      authorizationConfig(identities),
-    );
+    const natsCluster = options.natsCluster
+      ? await NatsCluster.start(join(dir, 'nats'), options.natsCluster, authorizationConfig(identities))
+      : undefined;
+    const nats =
+      natsCluster?.nodes[0].handle ??
+      (await startNatsServer(
+        join(dir, 'nats'),
+        join(dir, 'nats-server.log'),
+        undefined,
+        authorizationConfig(identities),
+      ));
     const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
     const gatewayPort = await freePort();
     const services = identities.find((i) => i.name === 'services')!;
     const env: NodeJS.ProcessEnv = {
-      NATS_URL: nats.url,
+      NATS_URL: natsCluster?.url ?? nats.url,
+      ...(natsCluster ? { EVENTS_STREAM_REPLICAS: String(options.natsCluster) } : {}),
       NATS_USER: services.name,
       NATS_PASSWORD: services.password,
       MONGODB_URL: mongo.url,
@@ -76,7 +87,7 @@ export class TestSystem {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...options.env,
     };
-    const system = new TestSystem(dir, nats, mongo, gatewayPort, env, identities);
+    const system = new TestSystem(dir, nats, natsCluster, mongo, gatewayPort, env, identities);
     system.spareProbePorts = await freePorts(PROBE_PORTS_PER_SYSTEM);
     TestSystem.stopOnSignals(system);
     for (const service of SERVICE_NAMES) {
@@ -99,7 +110,7 @@ export class TestSystem {
   natsAs(identity: string): ConnectionOptions {
     const found = this.identities.find((i) => i.name === identity);
     if (!found) throw new Error(`no NATS identity ${identity}`);
-    return connectionFile(found, this.nats.url);
+    return connectionFile(found, this.env.NATS_URL!);
   }
 
   /** Adds a tenant's subscriber identity to the running NATS server (a configuration reload). */
@@ -111,7 +122,7 @@ export class TestSystem {
       [...new Set([...tenants, tenant])],
       (name) => this.identities.find((i) => i.name === name)?.password ?? `${name}-${randomUUID()}`,
     );
-    await this.nats.reloadAuthorization(authorizationConfig(this.identities));
+    await (this.natsCluster ?? this.nats).reloadAuthorization(authorizationConfig(this.identities));
   }
 
   get gatewayUrl(): string {
@@ -183,17 +194,24 @@ export class TestSystem {
 
   /** kill -9 of nats-server. */
   async killNats(): Promise<void> {
+    this.singleNatsOnly();
     await this.nats.process.kill();
   }
 
   /** Starts nats-server again on the same port and store. */
   async startNats(): Promise<void> {
+    this.singleNatsOnly();
     this.nats = await startNatsServer(
       join(this.dir, 'nats'),
       join(this.dir, 'nats-server.log'),
       this.nats.port,
       authorizationConfig(this.identities),
     );
+  }
+
+  private singleNatsOnly(): void {
+    if (this.natsCluster)
+      throw new Error('this system runs a NATS cluster: kill and restart its nodes by name');
   }
 
   /** kill -9 of the database. */
@@ -286,7 +304,7 @@ export class TestSystem {
     if (this.stopped) return;
     this.stopped = true;
     await Promise.all([...this.services.values()].flat().map((p) => p.stop()));
-    await Promise.all([this.nats.stop(), this.mongo.stop()]);
+    await Promise.all([(this.natsCluster ?? this.nats).stop(), this.mongo.stop()]);
     if (!process.env.KEEP_TEST_DATA) rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -8,7 +8,7 @@ import {
   type ConnectionEnvelope,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService, openKvBucket } from '@cobrowse/messaging';
+import { NatsConnectionService, openKvBucket, publishToLog } from '@cobrowse/messaging';
 import { eventsAppended, natsRequestDuration, timed } from '@cobrowse/observability';
 import type { ReportedConnectionEvent } from './batch-item.parser';
 
@@ -60,13 +60,13 @@ export class ConnectionEventPublisher implements OnModuleInit {
       data: event.data as unknown as ConnectionEnvelope['data'],
     };
     const ack = await timed(natsRequestDuration, 'jetstream', () =>
-      this.nats.js.publish(
+      publishToLog(
+        this.nats.js,
         deviceEventSubject(tenant, event.device_id, event.type),
         JSON.stringify(envelope),
         {
           msgID: `${tenant}/device/${event.device_id}/${event.event_id}`,
           expect: { streamName: EVENTS_STREAM },
-          timeout: 10_000,
         },
       ),
     );

@@ -8,7 +8,13 @@ import {
   type SessionSnapshot,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { ensureEventStream, eventLogOptions, NatsConnectionService, readSubject } from '@cobrowse/messaging';
+import {
+  ensureEventStream,
+  eventLogOptions,
+  NatsConnectionService,
+  publishToLog,
+  readSubject,
+} from '@cobrowse/messaging';
 import { natsRequestDuration, timed } from '@cobrowse/observability';
 import { evolve } from '@cobrowse/session-domain';
 
@@ -82,7 +88,8 @@ export class SessionEventStore implements OnModuleInit {
     );
     try {
       const ack = await timed(natsRequestDuration, 'jetstream', () =>
-        this.nats.js.publish(
+        publishToLog(
+          this.nats.js,
           sessionEventSubject(event.tenant, event.session_id, event.type),
           JSON.stringify(event),
           {
@@ -91,7 +98,6 @@ export class SessionEventStore implements OnModuleInit {
             msgID: `${event.tenant}/${event.session_id}/${event.event_id}@${expectedLastSeq}`,
             expect: { lastSubjectSequence: expectedLastSeq, streamName: EVENTS_STREAM },
             headers: h,
-            timeout: 10_000,
           },
         ),
       );

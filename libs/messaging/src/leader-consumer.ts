@@ -212,8 +212,13 @@ export class LeaderConsumer {
   ): Promise<void> {
     const apply = async () => {
       await this.options.apply(m);
-      const recordedAtMs = m.info.timestampNanos / 1_000_000;
-      projectionDelay.observe({ consumer: this.name }, Math.max(0, Date.now() - recordedAtMs) / 1000);
+      // A replayed dead letter carries no delivery info: it is no measure of the projection's delay.
+      const recordedAtNanos = (m.info as JsMsg['info'] | undefined)?.timestampNanos;
+      if (recordedAtNanos !== undefined)
+        projectionDelay.observe(
+          { consumer: this.name },
+          Math.max(0, Date.now() - recordedAtNanos / 1_000_000) / 1000,
+        );
     };
     return settleMessage(m, apply, {
       maxAttempts,

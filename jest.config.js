@@ -12,7 +12,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      // deploy: the Kubernetes manifests' checks (deploy/kubernetes/manifests.spec.ts).
+      roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/deploy'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,

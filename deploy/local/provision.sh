@@ -3,6 +3,7 @@
 #   node_modules/            npm ci, when package-lock.json changed
 #   .tools/bin/nats-server   pinned nats-server with JetStream (go install)
 #   .tools/bin/cobrowse-ferretdb   the embedded FerretDB helper (go build of deploy/local/ferretdb)
+#   .tools/bin/cobrowse-k8s-validate   the Kubernetes manifest checker (go build of deploy/kubernetes/validate)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -18,8 +19,8 @@ find_go() {
   for candidate in /usr/local/go/bin/go /usr/lib/go/bin/go; do
     if [ -x "$candidate" ]; then echo "$candidate"; return; fi
   done
-  say "Go is needed to build nats-server and the FerretDB helper, and none was found."
-  say "Install Go 1.22 or newer (https://go.dev/doc/install) and run this again."
+  say "Go is needed to build nats-server, the FerretDB helper and the manifest checker, and none was found."
+  say "Install Go 1.24 or newer (https://go.dev/doc/install) and run this again."
   exit 1
 }
 
@@ -46,4 +47,14 @@ if [ ! -x "$tools/cobrowse-ferretdb" ] || [ "$(cat "$tools/.cobrowse-ferretdb.ha
   say "building the FerretDB helper (first time takes a few minutes)"
   (cd deploy/local/ferretdb && GOFLAGS=-buildvcs=false "$go_bin" build -trimpath -o "$tools/cobrowse-ferretdb" .)
   echo "$ferret_hash" > "$tools/.cobrowse-ferretdb.hash"
+fi
+
+# 4. The Kubernetes manifest checker (kustomize and the API types as a library; the unit tests
+#    run it on deploy/kubernetes), rebuilt when its source changes.
+k8s_hash="$(cat deploy/kubernetes/validate/go.mod deploy/kubernetes/validate/go.sum deploy/kubernetes/validate/*.go | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$tools/cobrowse-k8s-validate" ] || [ "$(cat "$tools/.cobrowse-k8s-validate.hash" 2>/dev/null)" != "$k8s_hash" ]; then
+  go_bin="$(find_go)"
+  say "building the Kubernetes manifest checker (a minute or two the first time)"
+  (cd deploy/kubernetes/validate && GOFLAGS=-buildvcs=false "$go_bin" build -trimpath -o "$tools/cobrowse-k8s-validate" .)
+  echo "$k8s_hash" > "$tools/.cobrowse-k8s-validate.hash"
 fi

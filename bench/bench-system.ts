@@ -29,14 +29,23 @@ export class BenchSystem {
     readonly infraPids: Record<string, number>,
   ) {}
 
-  static async start(): Promise<BenchSystem> {
+  /** `natsSyncInterval`: JetStream's fsync policy of the NATS this bench starts (`always`, or the server's default when absent). */
+  static async start(options: { natsSyncInterval?: string } = {}): Promise<BenchSystem> {
     const dir = mkdtempSync(join(tmpdir(), 'cobrowse-bench-'));
     const stops: Array<() => Promise<void>> = [];
     const infraPids: Record<string, number> = {};
     let natsUrl = process.env.NATS_URL;
     let mongoUrl = process.env.MONGODB_URL;
     if (!natsUrl) {
-      const nats = await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'));
+      const nats = await startNatsServer(
+        join(dir, 'nats'),
+        join(dir, 'nats-server.log'),
+        undefined,
+        undefined,
+        {
+          syncInterval: options.natsSyncInterval,
+        },
+      );
       stops.push(() => nats.stop());
       natsUrl = nats.url;
       infraPids['nats-server'] = nats.process.pid ?? 0;

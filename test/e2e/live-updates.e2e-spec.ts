@@ -98,30 +98,53 @@ describe('live updates', () => {
   });
 
   describe('SSE', () => {
-    it("streams a session's events with log positions, then its snapshot, and keeps the connection alive", async () => {
+    it("streams a session's history and then its events with log positions, its snapshots, and keeps the connection alive", async () => {
       const id = await newSession();
       const client = await sse(`/v1/sessions/${id}/stream`);
       await driveThroughEveryType(id);
       const log = await readEventLog(nc, `cobrowse.acme.session.${id}.*`);
       await eventually(async () =>
         expect(client.messages.filter((m) => m.event !== 'session-updated').map((m) => m.id)).toEqual(
-          log.slice(1).map((e) => String(e.seq)),
+          log.map((e) => String(e.seq)),
         ),
       );
       const events = client.messages.filter((m) => m.event !== 'session-updated');
       expect(events.map((m) => m.event)).toEqual([
+        'created',
         'activated',
         'page-entered',
         'metadata-updated',
         'deactivated',
       ]);
-      expect(JSON.parse(events[0].data)).toEqual(log[1].envelope);
+      expect(events.map((m) => JSON.parse(m.data))).toEqual(log.map((e) => e.envelope));
       await eventually(async () => {
         const last = client.events('session-updated').map((m) => JSON.parse(m.data));
         expect(last[last.length - 1]).toMatchObject({ id, state: 'ended', version: 5, end_reason: 'agent' });
       });
       expect(client.events('session-updated').every((m) => m.id === undefined)).toBe(true);
       await eventually(async () => expect(client.comments).toContain('keep-alive'));
+    });
+
+    it('opened without Last-Event-ID after the session ended, replays its whole history once; with it, nothing already seen', async () => {
+      const id = await newSession();
+      await driveThroughEveryType(id);
+      const log = await readEventLog(nc, `cobrowse.acme.session.${id}.*`);
+      expect(log).toHaveLength(5);
+      const late = await sse(`/v1/sessions/${id}/stream`);
+      await eventually(async () =>
+        expect(late.messages.filter((m) => m.id !== undefined).map((m) => m.id)).toEqual(
+          log.map((e) => String(e.seq)),
+        ),
+      );
+      const resumed = await sse(`/v1/sessions/${id}/stream`, {
+        ...bearer('read'),
+        'last-event-id': String(log[log.length - 1].seq),
+      });
+      const next = log[log.length - 1].seq + 1;
+      await eventually(async () => expect(resumed.comments).toContain(`streaming from log position ${next}`));
+      await eventually(async () => expect(resumed.comments).toContain('keep-alive'));
+      expect(late.messages.filter((m) => m.id !== undefined)).toHaveLength(5);
+      expect(resumed.messages.filter((m) => m.id !== undefined)).toEqual([]);
     });
 
     it('resumes after a dropped connection with exactly the missed events, then live ones', async () => {

@@ -25,6 +25,8 @@ export interface LiveFeedScope {
   snapshotSubject: string | null;
   query: LiveQuery;
   keepAliveMs: number;
+  /** Where the stream starts without a resume position: a log position, or the end of the log when absent. */
+  startWithoutResume?: number;
 }
 
 /**
@@ -53,7 +55,9 @@ export class LiveFeed {
 
   async start(): Promise<void> {
     const startAt =
-      this.scope.query.after !== null ? this.scope.query.after + 1 : await this.source.nextPosition();
+      this.scope.query.after !== null
+        ? this.scope.query.after + 1
+        : (this.scope.startWithoutResume ?? (await this.source.nextPosition()));
     if (this.closed) return; // the client left already: set nothing up
     if (this.scope.snapshotSubject) {
       this.snapshots = this.source.nc.subscribe(this.scope.snapshotSubject, {

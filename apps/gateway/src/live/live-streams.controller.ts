@@ -31,7 +31,8 @@ const SSE_DESCRIPTION =
   'Server-sent events. Each session event is sent as `event: <type without "session.">`, `id: <log position>`, ' +
   '`data: <envelope>`; after the projector applies an event, `event: session-updated` carries the new session ' +
   'resource (no id: it does not move the resume position). Reconnect with `Last-Event-ID` (or `last_event_id`) ' +
-  'to receive everything after that position first, then live events, with no gap and no duplicate. A comment ' +
+  'to receive everything after that position first, then live events, with no gap and no duplicate. Without it, ' +
+  "a session's stream starts with the session's first event and the tenant stream at the present. A comment " +
   'line is sent every SSE_KEEPALIVE_MS (10 s).';
 
 @ApiTags('live')
@@ -104,6 +105,8 @@ export class LiveStreamsController {
       eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, sessionId, event)),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,
       query,
+      // Without a resume position the session's whole history comes first (SPEC section 5).
+      startWithoutResume: events[0].seq,
     });
   }
 }

@@ -35,12 +35,14 @@ describe('leadership and shutdown', () => {
     return { id, version: ended.body.version as number };
   };
 
+  // Reads are answered by any projector replica, a frozen one included: until it thaws, the
+  // reads it is handed wait out their 10 s deadline (503), so this waits long enough for several.
   const projected = (id: string, version: number) =>
     eventually(async () => {
-      const { body } = await api.as('read').get(`/v1/sessions/${id}`);
-      expect([body.state, body.version]).toEqual(['ended', version]);
+      const { status, body } = await api.as('read').get(`/v1/sessions/${id}`);
+      expect([status, body.state, body.version]).toEqual([200, 'ended', version]);
       return body;
-    }, 60_000);
+    }, 120_000);
 
   it('has exactly one leader per stateful service', async () => {
     await eventually(async () => {

@@ -99,7 +99,7 @@ export const natsRequestDuration = new Histogram({
 
 export const databaseOperationDuration = new Histogram({
   name: 'cobrowse_database_operation_duration_seconds',
-  help: 'Database commands as the driver saw them, by command name.',
+  help: 'Database round trips: the connection watchdog\'s ping every 2 s (command="ping").',
   labelNames: ['command', 'outcome'] as const,
   buckets: LATENCY_BUCKETS,
   registers: [registry],

@@ -70,9 +70,14 @@ describe('logs without secrets or data', () => {
       await http(TEST_KEYS.read).post('/v1/sessions', { device_id: 'x' }, ip),
     ];
     expect(refused.map((r) => r.status >= 400 && r.status < 500)).toEqual(refused.map(() => true));
-    expect((await http(TEST_KEYS.read).get(`/v1/sessions/${id}`, ip)).status).toBe(200);
+    // The read models follow the log: the reads wait for the projection.
+    await eventually(async () =>
+      expect((await http(TEST_KEYS.read).get(`/v1/sessions/${id}`, ip)).status).toBe(200),
+    );
     expect((await http(TEST_KEYS.read).get('/v1/sessions/export.csv', ip)).status).toBe(200);
-    expect((await http(TEST_KEYS.admin).get(`/v1/devices/${P}device`, ip)).status).toBe(200);
+    await eventually(async () =>
+      expect((await http(TEST_KEYS.admin).get(`/v1/devices/${P}device`, ip)).status).toBe(200),
+    );
 
     // cobrowse.ingest with a bad key and with a good one.
     for (const key of [BAD_KEY, TEST_KEYS.ingest]) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canConnect, freePort, repoRoot } from '@cobrowse/local-runtime';
+import { bindable, canConnect, repoRoot } from '@cobrowse/local-runtime';
 import { eventually } from '@cobrowse/testing';
 
 /** The local start command (`npm start` after its build): the whole system, supervised. */
@@ -15,11 +15,13 @@ describe('local start', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cobrowse-start-'));
-    // The gateway's port and the three after it (the services' probe ports) must be free.
+    // The gateway's port and the three after it (the services' probe ports) must be free to bind.
+    // Below the ephemeral range: there a port can be free of listeners yet bound by an outgoing
+    // connection (one of the services' own), and the service that wants it cannot start.
     for (;;) {
-      gatewayPort = await freePort();
-      const taken = await Promise.all([1, 2, 3].map((i) => canConnect(gatewayPort + i)));
-      if (!taken.some(Boolean)) break;
+      gatewayPort = 20_000 + Math.floor(Math.random() * 12_000);
+      const free = await Promise.all([0, 1, 2, 3].map((i) => bindable(gatewayPort + i)));
+      if (free.every(Boolean)) break;
     }
     start = spawn(process.execPath, [join(repoRoot(), 'dist/deploy/local/start.js')], {
       env: { ...process.env, COBROWSE_LOCAL_DIR: dir, GATEWAY_PORT: String(gatewayPort), LOG_LEVEL: 'warn' },

@@ -43,25 +43,26 @@ export async function waitFor(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** `count` distinct free ports, held together while they are picked so none repeats. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolveServer, reject) => {
-          const server = createServer();
-          server.unref();
-          server.on('error', reject);
-          server.listen(0, '127.0.0.1', () => resolveServer(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (typeof address !== 'object' || !address) throw new Error('no port');
-    return address.port;
+/** Whether a listener could bind 127.0.0.1:`port` right now. */
+export function bindable(port: number): Promise<boolean> {
+  return new Promise((resolveBind) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveBind(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveBind(true)));
   });
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+}
+
+/**
+ * `count` distinct free ports for processes that start again on the same port later (a NATS
+ * node, a service's probe listener). They are drawn below Linux's ephemeral range (32768+): a
+ * port there can be taken meanwhile by any outgoing connection, and the restart would fail.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.has(port) && (await bindable(port))) ports.add(port);
+  }
+  return [...ports];
 }

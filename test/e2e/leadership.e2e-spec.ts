@@ -75,7 +75,7 @@ describe('leadership and shutdown', () => {
     ).toEqual([]);
     const after = await endedSession(2);
     await projected(after.id, after.version);
-  });
+  }, 400_000);
 
   it('SIGTERM stops every service cleanly, with events in flight and the database down', async () => {
     const stream = await SseClient.open(`${system.gatewayUrl}/v1/stream`, {

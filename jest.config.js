@@ -2,6 +2,8 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+/** The client's sources import with `.js` suffixes (its ES module build needs them); tests load the `.ts`. */
+const jsSuffix = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** Two tiers: pure-logic unit tests beside the code, and end-to-end tests against real NATS, FerretDB and services. */
@@ -15,7 +17,7 @@ module.exports = {
       // deploy: the Kubernetes manifests' checks (deploy/kubernetes/manifests.spec.ts).
       roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/deploy'],
       testMatch: ['**/*.spec.ts'],
-      moduleNameMapper,
+      moduleNameMapper: { ...jsSuffix, ...moduleNameMapper },
       transform,
     },
     {
@@ -25,6 +27,19 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       moduleNameMapper,
+      transform,
+    },
+    {
+      // @cobrowse/client as its users get it: the tarball npm pack made (libs/client/pack.sh), not the sources.
+      displayName: 'client',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/client'],
+      testMatch: ['**/*.client-spec.ts'],
+      moduleNameMapper: {
+        ...moduleNameMapper,
+        '^@cobrowse/client$': '<rootDir>/.data/client-pack/node_modules/@cobrowse/client/dist/cjs/index.js',
+      },
       transform,
     },
     {

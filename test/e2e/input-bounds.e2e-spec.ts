@@ -374,7 +374,12 @@ describe('input bounds', () => {
         return r.body;
       }, 600_000);
       expect(session.pages).toEqual(last.body.pages);
-      expect((await read.get(`/v1/sessions/${id}/events`)).body.data).toHaveLength(241);
+      // Version and id of every logged event, so a failure names the event that is extra or missing.
+      const logged = (await read.get(`/v1/sessions/${id}/events`)).body.data.map(
+        (e: { version: number; event_id: string }) => `${e.version} ${e.event_id}`,
+      );
+      expect(logged.slice(1, 240)).toEqual(events.map((e, i) => `${i + 2} ${e.event_id}`));
+      expect(logged).toHaveLength(241);
       expect((await read.get(`/v1/sessions?device_id=${session.device_id}`)).body.data[0].pages).toHaveLength(
         240,
       );

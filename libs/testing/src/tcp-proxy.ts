@@ -33,6 +33,11 @@ export class TcpProxy {
     for (const { to, data } of this.held.splice(0)) if (!to.destroyed) to.write(data);
   }
 
+  /** Cuts every open connection (each side sees it closed) and goes on accepting new ones. */
+  drop(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise((resolve) => this.server.close(resolve));

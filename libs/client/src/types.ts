@@ -1,0 +1,231 @@
+/*
+ * The service's resources and request bodies as the client sees them. A test compares every
+ * interface here with the OpenAPI document the gateway serves (`GET /docs-json`), so these
+ * cannot drift from the server unnoticed.
+ */
+
+export type SessionState = 'pending' | 'active' | 'ended';
+export type EndReason = 'agent' | 'device' | 'timeout' | 'api';
+export type CustomData = Record<string, string | number | boolean>;
+export type JsonObject = { [key: string]: unknown };
+
+export interface DeviceInfo {
+  device_locale?: string;
+  os_version?: string;
+  os_api_level?: string;
+  app_id?: string;
+  app_name?: string;
+  app_version?: string;
+  app_build?: string;
+  sdk_version?: string;
+  platform?: string;
+}
+
+export interface Agent {
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+export interface SessionAgent extends Agent {
+  joined_at: string;
+}
+
+export interface SessionPage {
+  url: string;
+  title: string | null;
+  entered_at: string;
+  duration_seconds: number;
+}
+
+/** `GET /v1/sessions/{id}`. */
+export interface SessionResource {
+  id: string;
+  token: string;
+  state: SessionState;
+  end_reason: EndReason | null;
+  created_at: string;
+  activated_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+  expires_at: string | null;
+  length_seconds: number;
+  formatted_length: string;
+  went_live: boolean;
+  device_id: string;
+  device: DeviceInfo;
+  source: string | null;
+  start_url: string | null;
+  custom_data: CustomData;
+  metadata: JsonObject;
+  tags: string[];
+  agents: SessionAgent[];
+  pages: SessionPage[];
+  version: number;
+}
+
+export type SessionEventType =
+  | 'session.created'
+  | 'session.activated'
+  | 'session.page-entered'
+  | 'session.deactivated'
+  | 'session.metadata-updated';
+
+/** One event of the log, as `GET /v1/sessions/{id}/events` and the live streams carry it. */
+export interface EventEnvelope {
+  event_id: string;
+  type: SessionEventType;
+  tenant: string;
+  session_id: string;
+  occurred_at: number;
+  recorded_at: number;
+  version: number;
+  data: JsonObject;
+}
+
+export interface GenesysPage {
+  url: string;
+  enteredTimestamp: number;
+  duration: number;
+}
+
+/** `GET /history/sessions/{id}`: the Genesys Co-browse history shape. */
+export interface GenesysHistory {
+  id: string;
+  sessionToken: string;
+  creationTime: number;
+  activationTime: number | null;
+  deactivationTime: number | null;
+  pages: GenesysPage[];
+}
+
+export interface ExpectedDisconnect {
+  return_time_seconds: number | null;
+  message: string | null;
+  title: string | null;
+  ts: string;
+}
+
+export interface Connection {
+  unique_connection_id: string;
+  current_url: string | null;
+  active_since: string;
+  status: 'active' | 'disconnected';
+  has_focus: boolean;
+  last_focus_at: string | null;
+  screen_width: number | null;
+  screen_height: number | null;
+  expected_disconnect: ExpectedDisconnect | null;
+}
+
+/** `GET /v1/devices/{id}`. */
+export interface DeviceResource {
+  id: string;
+  added_at: string;
+  last_seen_at: string;
+  is_online: boolean;
+  is_in_session: boolean;
+  current_session_id: string | null;
+  last_url: string | null;
+  device: JsonObject;
+  custom_data: JsonObject;
+  connections: Connection[];
+  expires_at: string;
+}
+
+/** A time bound: an ISO 8601 string, epoch ms or a Date. */
+export type Instant = string | number | Date;
+
+/** `GET /v1/sessions` (and count, export) filters; `filter_<key>` is custom-data equality. */
+export interface SessionFilters {
+  state?: SessionState | SessionState[];
+  device_id?: string;
+  agent_id?: string;
+  token?: string;
+  tags?: string;
+  created_after?: Instant;
+  created_before?: Instant;
+  activated_after?: Instant;
+  activated_before?: Instant;
+  ended_after?: Instant;
+  ended_before?: Instant;
+  [customDataFilter: `filter_${string}`]: string | number | boolean | undefined;
+}
+
+export interface DeviceFilters {
+  online?: boolean;
+  seen_after?: Instant;
+  seen_before?: Instant;
+  [customDataFilter: `filter_${string}`]: string | number | boolean | undefined;
+}
+
+export interface Paging {
+  /** Page size, 1..1000 (the service's default is 50). */
+  limit?: number;
+  cursor?: string;
+}
+
+export type IngestStatus = 'accepted' | 'duplicate' | 'rejected';
+
+/** One item of `POST /v1/events`' answer. */
+export interface BatchResult {
+  event_id: string;
+  session_id?: string;
+  status: IngestStatus;
+  version?: number;
+  error?: { code: string; message: string; details?: unknown[] };
+}
+
+/** `session.created` data. */
+export interface SessionCreatedData {
+  device_id: string;
+  device?: DeviceInfo;
+  custom_data?: CustomData;
+  metadata?: JsonObject;
+  tags?: string[];
+  source?: string;
+  start_url?: string;
+}
+
+export interface SessionActivatedData {
+  agent: Agent;
+}
+
+export interface PageEnteredData {
+  url: string;
+  title?: string;
+  connection_id?: string;
+}
+
+export interface SessionDeactivatedData {
+  reason?: EndReason;
+}
+
+/** `session.metadata-updated` data: shallow merges of either or both. */
+export interface MetadataUpdatedData {
+  metadata?: JsonObject;
+  custom_data?: Record<string, string | number | boolean | null>;
+}
+
+export interface ConnectionOpenedData {
+  device_id: string;
+  connection_id: string;
+  current_url?: string;
+  has_focus?: boolean;
+  screen_width?: number;
+  screen_height?: number;
+  session_id?: string;
+}
+
+export interface ConnectionHeartbeatData {
+  device_id: string;
+  connection_id: string;
+  current_url?: string;
+  has_focus?: boolean;
+}
+
+export interface ConnectionClosedData {
+  device_id: string;
+  connection_id: string;
+  expected_disconnect?: { return_time_seconds?: number; message?: string; title?: string };
+}

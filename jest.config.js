@@ -43,6 +43,16 @@ module.exports = {
       transform,
     },
     {
+      // The dashboard in Debian's Chromium (playwright-core), against the real system.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/browser'],
+      testMatch: ['**/*.browser-spec.ts'],
+      moduleNameMapper,
+      transform,
+    },
+    {
       displayName: 'faults',
       testEnvironment: 'node',
       rootDir: __dirname,

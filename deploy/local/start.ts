@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     '',
     'Co-browse session service is up.',
     `  gateway:  ${gatewayUrl}   (API docs: ${gatewayUrl}/docs)`,
+    `  dashboard: ${gatewayUrl}/dashboard   (sign in with the API key below)`,
     '  probes and metrics (GET /livez, /readyz, /metrics):',
     ...SERVICE_NAMES.map(
       (s) =>

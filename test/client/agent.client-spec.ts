@@ -64,6 +64,7 @@ describe('@cobrowse/client, agent side', () => {
         ['DeviceInfo', 'DeviceInfoDto'],
         ['Agent', 'AgentDto'],
         ['ErrorBody', 'ErrorResponseDto'],
+        ['RetentionPolicy', 'RetentionPolicyDto'],
       ];
       const shapes = clientShapes();
       for (const [type, schema] of pairs) {

@@ -50,6 +50,17 @@ describe('local start', () => {
     }
   });
 
+  it('serves the dashboard, with a strict Content-Security-Policy', async () => {
+    expect(stdout).toContain(`dashboard: http://127.0.0.1:${gatewayPort}/dashboard`);
+    const page = await fetch(`http://127.0.0.1:${gatewayPort}/dashboard`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<script type="module" src="/dashboard/app.js">');
+    const script = await fetch(`http://127.0.0.1:${gatewayPort}/dashboard/app.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`http://127.0.0.1:${gatewayPort}/dashboard/nope.js`)).status).toBe(404);
+  });
+
   it('restarts a service that dies, logs the restart, and the service serves again', async () => {
     const before = pidOf('session-lifecycle');
     process.kill(before, 'SIGKILL');

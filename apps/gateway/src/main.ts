@@ -20,6 +20,7 @@ import { answerClientError, requestBounds } from './errors/request-bounds';
 import { GatewayModule } from './gateway.module';
 import { requestMetrics } from './http/request-metrics';
 import { parseApiKeys } from './auth/api-keys';
+import { serveDashboard } from './dashboard/serve-dashboard';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('gateway', ['NATS_URL', 'COBROWSE_API_KEYS']);
@@ -45,6 +46,8 @@ async function bootstrap(): Promise<void> {
   // Probes and metrics first: no body parsing, no API key (docs/deploy.md).
   app.use((req: Request, res: Response, next: NextFunction) => (answerProbe(req, res) ? undefined : next()));
   app.use(requestMetrics);
+  // The dashboard's files need no key: the page asks for one and sends it to the API.
+  app.use(serveDashboard());
   app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(requestBounds);
   const edgeLogger = new Logger('RequestBounds');

@@ -2,6 +2,7 @@ export { CobrowseClient, type CobrowseClientOptions } from './agent/cobrowse-cli
 export { SessionsApi } from './agent/sessions.js';
 export { Session, type SessionEventMap } from './agent/session.js';
 export { Device, DevicesApi, type DeviceEventMap } from './agent/devices.js';
+export { RetentionApi } from './agent/retention.js';
 export { PageQuery, type Page } from './agent/page-query.js';
 export { TenantSubscription, type SubscribeOptions } from './agent/subscription.js';
 export {

@@ -229,3 +229,9 @@ export interface ConnectionClosedData {
   connection_id: string;
   expected_disconnect?: { return_time_seconds?: number; message?: string; title?: string };
 }
+
+/** `GET /v1/retention`: how long ended sessions and silent devices are kept. */
+export interface RetentionPolicy {
+  ended_session_ttl_seconds: number;
+  device_ttl_seconds: number;
+}

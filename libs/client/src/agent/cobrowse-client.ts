@@ -1,5 +1,6 @@
 import { HttpTransport, type HttpOptions } from '../transport/http.js';
 import { DevicesApi } from './devices.js';
+import { RetentionApi } from './retention.js';
 import { SessionsApi } from './sessions.js';
 
 export interface CobrowseClientOptions extends HttpOptions {
@@ -11,10 +12,12 @@ export interface CobrowseClientOptions extends HttpOptions {
 export class CobrowseClient {
   readonly sessions: SessionsApi;
   readonly devices: DevicesApi;
+  readonly retention: RetentionApi;
 
   constructor(options: CobrowseClientOptions) {
     const http = new HttpTransport(options);
     this.sessions = new SessionsApi(http);
     this.devices = new DevicesApi(http, options.devicePollMs);
+    this.retention = new RetentionApi(http);
   }
 }

@@ -44,9 +44,8 @@ export class HttpTransport {
     return withRetry(
       policy,
       async () => {
-        const response = await this.send(method, path, options);
-        const text = await response.text();
-        return { body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
+        const { text, headers } = await this.send(method, path, options, true);
+        return { body: (text ? JSON.parse(text) : undefined) as T, headers };
       },
       options.signal,
     );
@@ -63,16 +62,21 @@ export class HttpTransport {
     return `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
   }
 
+  /** One attempt. With `read` the body is read within the deadline (JSON calls); else the open response is returned (streams). */
+  private send(method: string, path: string, options: RequestOptions, read: true): Promise<JsonAnswer>;
+  private send(method: string, path: string, options: RequestOptions, read: false): Promise<Response>;
   private async send(
     method: string,
     path: string,
     options: RequestOptions,
-    bounded = true,
-  ): Promise<Response> {
+    read: boolean,
+  ): Promise<Response | JsonAnswer> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = bounded ? setTimeout(() => controller.abort(), this.timeoutMs) : undefined;
+    // A stream's deadline covers its opening; a JSON call's covers reading the body too.
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let streaming = false;
     try {
       const response = await this.fetchImpl(this.url(path, options.query), {
         method,
@@ -84,13 +88,11 @@ export class HttpTransport {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: controller.signal,
       });
-      if (response.ok) {
-        // A body read as a stream outlives this call: keep the caller's abort, drop the deadline.
-        if (!bounded) return response;
-        const copy = new Response(await response.arrayBuffer(), response);
-        return copy;
-      }
-      throw await errorOf(response);
+      if (!response.ok) throw await errorOf(response);
+      if (read) return { text: await response.text(), headers: response.headers };
+      // The caller's signal goes on cancelling the body it reads.
+      streaming = true;
+      return response;
     } catch (error) {
       if (error instanceof CobrowseError) throw error;
       if (controller.signal.aborted && !options.signal?.aborted)
@@ -98,10 +100,15 @@ export class HttpTransport {
       if (options.signal?.aborted) throw new CobrowseError(0, 'ABORTED', `${method} ${path} was cancelled`);
       throw new CobrowseError(0, 'NETWORK_ERROR', `${method} ${path} failed: ${(error as Error).message}`);
     } finally {
-      if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
+      if (!streaming) options.signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+interface JsonAnswer {
+  text: string;
+  headers: Headers;
 }
 
 async function errorOf(response: Response): Promise<CobrowseError> {

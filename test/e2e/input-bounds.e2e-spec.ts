@@ -16,7 +16,9 @@ describe('input bounds', () => {
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    // The 240-page session takes FerretDB minutes to project: longer than the default inactivity
+    // timeout, which would end it meanwhile (a 242nd event) and is not what these tests are about.
+    system = await TestSystem.start({ env: { SESSION_INACTIVITY_TIMEOUT_MS: String(3_600_000) } });
     ingest = new ApiClient(system.gatewayUrl).as('ingest');
     admin = new ApiClient(system.gatewayUrl).as('admin');
     nc = await connect(system.natsAs('services'));

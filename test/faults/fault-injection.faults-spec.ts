@@ -38,7 +38,13 @@ describe('fault injection', () => {
   beforeAll(async () => {
     system = await TestSystem.start({
       replicas: { 'session-lifecycle': 2, 'history-projector': 2, 'connection-tracker': 2 },
-      env: { LEADERSHIP_STALL_MS: '10000', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info' },
+      env: {
+        LEADERSHIP_STALL_MS: '10000',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+        // A visit retried through many faults must not be ended by the inactivity timeout
+        // meanwhile: the check below expects exactly the reported facts.
+        SESSION_INACTIVITY_TIMEOUT_MS: String(3_600_000),
+      },
     });
   });
 

@@ -236,15 +236,25 @@ describe('@cobrowse/client, agent side', () => {
         connection_id: 'tab-1',
         current_url: 'https://a.test/d',
       });
-      await relay.close();
+      const polling = new CobrowseClient({
+        url: system.gatewayUrl,
+        apiKey: TEST_KEYS.read,
+        devicePollMs: 200,
+      });
       const device = await eventually(async () => {
-        const d = await cobrowse.devices.get(`dev-${run}-0`);
+        const d = await polling.devices.get(`dev-${run}-0`);
         expect(d.is_online).toBe(true);
         return d;
       });
       expect(device.toJSON()).toEqual(
         expect.objectContaining({ id: `dev-${run}-0`, last_url: 'https://a.test/d' }),
       );
+      const presence: boolean[] = [];
+      device.on('updated', (d) => presence.push(d.is_online));
+      await relay.connectionClosed({ device_id: `dev-${run}-0`, connection_id: 'tab-1' });
+      await relay.close();
+      await eventually(async () => expect(presence).toContain(false));
+      device.close();
       const listed: string[] = [];
       for await (const d of cobrowse.devices.list({ online: true, limit: 10 })) listed.push(d.id);
       expect(listed).toContain(`dev-${run}-0`);

@@ -249,15 +249,15 @@ describe('@cobrowse/client, agent side', () => {
       expect(device.toJSON()).toEqual(
         expect.objectContaining({ id: `dev-${run}-0`, last_url: 'https://a.test/d' }),
       );
+      const listed: string[] = [];
+      for await (const d of cobrowse.devices.list({ online: true, limit: 10 })) listed.push(d.id);
+      expect(listed).toContain(`dev-${run}-0`);
       const presence: boolean[] = [];
       device.on('updated', (d) => presence.push(d.is_online));
       await relay.connectionClosed({ device_id: `dev-${run}-0`, connection_id: 'tab-1' });
       await relay.close();
       await eventually(async () => expect(presence).toContain(false));
       device.close();
-      const listed: string[] = [];
-      for await (const d of cobrowse.devices.list({ online: true, limit: 10 })) listed.push(d.id);
-      expect(listed).toContain(`dev-${run}-0`);
     });
   });
 

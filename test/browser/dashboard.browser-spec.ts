@@ -21,7 +21,8 @@ describe('dashboard', () => {
 
   const waitForText = (locator: Locator, text: string) =>
     eventually(async () => expect(await locator.textContent()).toContain(text), 60_000);
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, fullPage = true) =>
+    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
   const sessionRow = (id: string) => page.locator(`tr[data-session-id="${id}"]`);
   const shownIds = () =>
     page
@@ -78,7 +79,7 @@ describe('dashboard', () => {
     await shot('sign-in');
     await page.getByLabel('API key').fill(TEST_KEYS.admin);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    await page.getByRole('heading', { name: 'Sessions', exact: true }).waitFor();
     await expect(page.getByText('Admin key').isVisible()).resolves.toBe(true);
   });
 
@@ -99,6 +100,11 @@ describe('dashboard', () => {
     await eventually(async () => expect(await restIds(`filter_run=${run}`)).toHaveLength(3));
     await applyFilters({ 'Custom data (key=value, …)': `run=${run}`, 'Tag expression': '' });
     await eventually(async () => expect(await shownIds()).toEqual(await restIds(`filter_run=${run}`)));
+
+    // Custom-data keys as optional columns (the README's screenshot is this view).
+    await page.getByRole('checkbox', { name: 'kind' }).check();
+    await waitForText(page.locator('thead'), 'kind');
+    await shot('overview', false);
 
     await applyFilters({ 'Tag expression': 'vip AND (' });
     const error = page.locator('#filter-tags-error');
@@ -204,10 +210,12 @@ describe('dashboard', () => {
     await page.getByLabel('Metadata (JSON; null deletes a key)').fill('{"note": "from the dashboard"}');
     await page.getByRole('button', { name: 'Save metadata' }).click();
     await page.getByText('Metadata saved.').waitFor();
-    expect((await rest.get(`/v1/sessions/${id}`)).body.metadata).toEqual({
-      other: 1,
-      note: 'from the dashboard',
-    });
+    await eventually(async () =>
+      expect((await rest.get(`/v1/sessions/${id}`)).body.metadata).toEqual({
+        other: 1,
+        note: 'from the dashboard',
+      }),
+    );
 
     await page.getByRole('button', { name: 'End session' }).click();
     await waitForText(page.getByTestId('session-state'), 'ended');
@@ -217,7 +225,7 @@ describe('dashboard', () => {
   it('shows devices with their presence, live', async () => {
     const device = `dev-${run}-presence`;
     await page.goto(`${system.gatewayUrl}/dashboard#/devices`);
-    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    await page.getByRole('heading', { name: 'Devices', exact: true }).waitFor();
     await ingest.post(`/v1/devices/${device}/connections`, {
       connection_id: 'tab-1',
       current_url: 'https://shop.test/p',

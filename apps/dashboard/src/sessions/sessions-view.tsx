@@ -133,6 +133,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
       <SessionFiltersForm
         errors={fieldErrors}
         onApply={(next) => {
+          setPage(null);
           setFilters(next);
           setCursors([undefined]);
         }}
@@ -161,6 +162,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
           ))}
         </fieldset>
       )}
+      {!page && !error && !fieldErrors.tags && <p aria-busy="true">Loading sessions…</p>}
       {page && (
         <SessionsTable
           sessions={page.data}
@@ -172,8 +174,11 @@ export function SessionsView({ auth }: { auth: Auth }) {
         <button
           type="button"
           class="secondary"
-          disabled={pageIndex === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
+          disabled={pageIndex === 0 || !page}
+          onClick={() => {
+            setPage(null);
+            setCursors((c) => c.slice(0, -1));
+          }}
         >
           Previous page
         </button>
@@ -182,7 +187,13 @@ export function SessionsView({ auth }: { auth: Auth }) {
           type="button"
           class="secondary"
           disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors((c) => [...c, page.nextCursor!])}
+          onClick={() => {
+            const next = page?.nextCursor;
+            if (!next) return;
+            // No rows of the page left behind under the next page's number while it loads.
+            setPage(null);
+            setCursors((c) => [...c, next]);
+          }}
         >
           Next page
         </button>

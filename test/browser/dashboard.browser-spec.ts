@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ApiClient, eventually, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+import { ApiClient, eventually, listedSessionIds, TEST_KEYS, TestSystem } from '@cobrowse/testing';
 import { launchChromium } from './chromium';
 
 jest.setTimeout(600_000);
@@ -33,17 +33,7 @@ describe('dashboard', () => {
       await page.getByLabel(label, { exact: true }).fill(value);
     await page.getByRole('button', { name: 'Apply filters' }).click();
   };
-  const restIds = async (query: string) => {
-    const ids: string[] = [];
-    for (let cursor: string | null = ''; cursor !== null;) {
-      const r: { body: { data: Array<{ id: string }>; next_cursor: string | null } } = await rest.get(
-        `/v1/sessions?${query}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      ids.push(...r.body.data.map((s) => s.id));
-      cursor = r.body.next_cursor;
-    }
-    return ids;
-  };
+  const restIds = (query: string) => listedSessionIds(rest, query);
   const createSession = async (custom_data: Record<string, string>, tags: string[] = []) => {
     const r = await ingest.post('/v1/sessions', { device_id: `dev-${run}`, custom_data, tags });
     expect(r.status).toBe(201);

@@ -10,7 +10,7 @@ import {
   type EventEnvelope,
   type Session,
 } from '@cobrowse/client';
-import { ApiClient, eventually, TcpProxy, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+import { ApiClient, eventually, listedSessionIds, TcpProxy, TEST_KEYS, TestSystem } from '@cobrowse/testing';
 import { clientShapes, interfaceKeys, queryParameters, schemaShape } from './openapi-contract';
 
 jest.setTimeout(600_000);
@@ -33,20 +33,7 @@ describe('@cobrowse/client, agent side', () => {
     await system?.stop();
   });
 
-  /** Every page of a REST list, by hand: what the client's iteration must equal. */
-  const restIds = async (query: string): Promise<string[]> => {
-    const ids: string[] = [];
-    for (let cursor: string | null = ''; cursor !== null;) {
-      const r: { status: number; body: { data: Array<{ id: string }>; next_cursor: string | null } } =
-        await rest.get(
-          `/v1/sessions?${query}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-      expect(r.status).toBe(200);
-      ids.push(...r.body.data.map((s) => s.id));
-      cursor = r.body.next_cursor;
-    }
-    return ids;
-  };
+  const restIds = (query: string) => listedSessionIds(rest, query);
 
   describe('types', () => {
     it('match the OpenAPI document the gateway serves', async () => {

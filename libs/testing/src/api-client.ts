@@ -54,3 +54,17 @@ export class ApiClient {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 }
+
+/** The ids of every session a `GET /v1/sessions?<query>` lists, page by page, by hand: what clients' paging must equal. */
+export async function listedSessionIds(api: ApiClient, query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const r: ApiResponse<{ data: Array<{ id: string }>; next_cursor: string | null }> = await api.get(
+      `/v1/sessions?${query}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (r.status !== 200) throw new Error(`GET /v1/sessions?${query}: ${r.status} ${JSON.stringify(r.body)}`);
+    ids.push(...r.body.data.map((s) => s.id));
+    cursor = r.body.next_cursor;
+  }
+  return ids;
+}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Device, Page } from '@cobrowse/client';
 import type { Auth } from '../auth';
 import { describeError, when } from '../format';
+import { Pager, useCursorPages } from '../paging';
 
 const REFRESH_MS = 3_000;
 
@@ -10,10 +11,9 @@ type Presence = 'all' | 'online' | 'offline';
 /** Devices and their presence, read again every few seconds (the service has no device stream). */
 export function DevicesView({ auth }: { auth: Auth }) {
   const [presence, setPresence] = useState<Presence>('all');
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pages = useCursorPages();
   const [page, setPage] = useState<Page<Device> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const pageIndex = cursors.length - 1;
 
   useEffect(() => {
     let stopped = false;
@@ -21,7 +21,7 @@ export function DevicesView({ auth }: { auth: Auth }) {
       auth.client.devices
         .list({
           limit: 50,
-          cursor: cursors[pageIndex],
+          cursor: pages.cursor,
           ...(presence === 'all' ? {} : { online: presence === 'online' }),
         })
         .then(
@@ -38,7 +38,7 @@ export function DevicesView({ auth }: { auth: Auth }) {
       stopped = true;
       clearInterval(timer);
     };
-  }, [auth, presence, cursors]);
+  }, [auth, presence, pages.cursor]);
 
   return (
     <section aria-labelledby="devices-title">
@@ -50,8 +50,9 @@ export function DevicesView({ auth }: { auth: Auth }) {
           id="presence"
           value={presence}
           onChange={(e) => {
+            setPage(null);
             setPresence((e.target as HTMLSelectElement).value as Presence);
-            setCursors([undefined]);
+            pages.reset();
           }}
         >
           <option value="all">All</option>
@@ -105,25 +106,18 @@ export function DevicesView({ auth }: { auth: Auth }) {
           </table>
         </div>
       )}
-      <nav class="toolbar" aria-label="Pages">
-        <button
-          type="button"
-          class="secondary"
-          disabled={pageIndex === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous page
-        </button>
-        <span>Page {pageIndex + 1}</span>
-        <button
-          type="button"
-          class="secondary"
-          disabled={!page?.nextCursor}
-          onClick={() => page?.nextCursor && setCursors((c) => [...c, page.nextCursor!])}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager
+        index={pages.index}
+        nextCursor={page?.nextCursor}
+        onPrevious={() => {
+          setPage(null);
+          pages.previous();
+        }}
+        onNext={(cursor) => {
+          setPage(null);
+          pages.next(cursor);
+        }}
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { describeError } from '../format';
 import { SessionFiltersForm, type FilterErrors } from './filters';
 import { SessionsTable } from './sessions-table';
 import { useActiveCount } from './use-active-count';
+import { Pager, useCursorPages } from '../paging';
 
 const PAGE_SIZE = 50;
 
@@ -15,7 +16,7 @@ const PAGE_SIZE = 50;
  */
 export function SessionsView({ auth }: { auth: Auth }) {
   const [filters, setFilters] = useState<SessionFilters>({});
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pages = useCursorPages();
   const [page, setPage] = useState<Page<Session> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FilterErrors>({});
@@ -23,7 +24,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
   const [shownKeys, setShownKeys] = useState<string[]>([]);
   const [downloading, setDownloading] = useState(false);
   const active = useActiveCount(auth, live);
-  const pageIndex = cursors.length - 1;
+  const pageIndex = pages.index;
   const reloads = useRef(0);
 
   const load = useCallback(async () => {
@@ -32,7 +33,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
       const next = await auth.client.sessions.list({
         ...filters,
         limit: PAGE_SIZE,
-        cursor: cursors[pageIndex],
+        cursor: pages.cursor,
       });
       if (ticket !== reloads.current) return;
       setPage(next);
@@ -46,7 +47,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
         setFieldErrors({ tags: `${e.message}${position !== undefined ? ` (at position ${position})` : ''}` });
       else setError(describeError(e));
     }
-  }, [auth, filters, cursors]);
+  }, [auth, filters, pages.cursor]);
 
   useEffect(() => void load(), [load]);
 
@@ -135,7 +136,7 @@ export function SessionsView({ auth }: { auth: Auth }) {
         onApply={(next) => {
           setPage(null);
           setFilters(next);
-          setCursors([undefined]);
+          pages.reset();
         }}
       />
       {error && (
@@ -170,34 +171,19 @@ export function SessionsView({ auth }: { auth: Auth }) {
           caption={`Page ${pageIndex + 1}: ${page.data.length} sessions, newest first`}
         />
       )}
-      <nav class="toolbar" aria-label="Pages">
-        <button
-          type="button"
-          class="secondary"
-          disabled={pageIndex === 0 || !page}
-          onClick={() => {
-            setPage(null);
-            setCursors((c) => c.slice(0, -1));
-          }}
-        >
-          Previous page
-        </button>
-        <span>Page {pageIndex + 1}</span>
-        <button
-          type="button"
-          class="secondary"
-          disabled={!page?.nextCursor}
-          onClick={() => {
-            const next = page?.nextCursor;
-            if (!next) return;
-            // No rows of the page left behind under the next page's number while it loads.
-            setPage(null);
-            setCursors((c) => [...c, next]);
-          }}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager
+        index={pageIndex}
+        nextCursor={page?.nextCursor}
+        onPrevious={() => {
+          setPage(null);
+          pages.previous();
+        }}
+        onNext={(cursor) => {
+          // No rows of this page left under the next page's number while it loads.
+          setPage(null);
+          pages.next(cursor);
+        }}
+      />
     </section>
   );
 }

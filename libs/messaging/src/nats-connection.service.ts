@@ -8,6 +8,7 @@ import {
 } from 'nats';
 import type { DependencyHealth } from '@cobrowse/contracts';
 import { probes } from '@cobrowse/observability';
+import { retryWhileUnavailable } from './startup-retry';
 
 const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
   maxReconnectAttempts: -1,
@@ -41,7 +42,14 @@ export class NatsConnectionService implements OnApplicationShutdown {
   async connect(options: ConnectionOptions): Promise<void> {
     this.connection = await connect(options);
     this.jetstream = this.connection.jetstream();
-    this.manager = await this.connection.jetstreamManager({ timeout: 10_000 });
+    // A cluster still electing its meta leader does not answer the JetStream API yet: wait for
+    // it (a server without JetStream was refused earlier, by the start-up check).
+    const connection = this.connection;
+    this.manager = await retryWhileUnavailable(
+      'JetStream API',
+      () => connection.jetstreamManager({ timeout: 10_000 }),
+      this.logger,
+    );
     void this.watchStatus(this.connection);
     // A closed client never comes back (it reconnects for ever until closed): only a restart helps.
     probes.liveness('nats', () => (this.connection?.isClosed() ? 'the NATS connection is closed' : null));

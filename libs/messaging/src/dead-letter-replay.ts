@@ -13,7 +13,7 @@ import type { NatsConnectionService } from './nats-connection.service';
 /** The consumer whose parked messages are replayed: only its leader answers. */
 export interface ReplayTarget {
   readonly consuming: boolean;
-  keyOf(m: JsMsg): string;
+  keyOf(m: JsMsg): string | Promise<string>;
   runKeyed<T>(key: string, work: () => Promise<T>): Promise<T>;
 }
 
@@ -77,7 +77,7 @@ export class DeadLetterReplay {
       term: () => undefined,
       working: () => undefined,
     } as unknown as JsMsg;
-    await this.leased.runKeyed(this.leased.keyOf(message), () =>
+    await this.leased.runKeyed(await this.leased.keyOf(message), () =>
       this.apply(message, async (reason) => void (result.reason = reason)),
     );
     if (!result.applied) return { status: 'still-failing', reason: result.reason ?? 'not applied' };

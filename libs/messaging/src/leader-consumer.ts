@@ -26,6 +26,10 @@ const PULL_BATCH = 256;
  * messages (together with the ack wait, this bounds how long they stay with it).
  */
 const PULL_EXPIRES_MS = 5_000;
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5_000;
+const nextDelay = (delay: number) => Math.min(delay * 2, RETRY_MAX_MS);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface LeaderConsumerOptions {
   stream: string;
@@ -33,7 +37,8 @@ export interface LeaderConsumerOptions {
   config: Partial<ConsumerConfig> & { durable_name: string };
   /** Messages applied at once; those with the same key one after another, in log order. */
   inFlight: number;
-  keyOf: (m: JsMsg) => string;
+  /** May look something up; messages are keyed one after another, in log order. */
+  keyOf: (m: JsMsg) => string | Promise<string>;
   /** Applies one message; throws PoisonMessageError for one that can never apply. */
   apply: (m: JsMsg) => Promise<void>;
   /** Failures that say the database is down: waited out, never counted against the message. */
@@ -105,7 +110,7 @@ export class LeaderConsumer {
   }
 
   /** The key a message is applied under (its session, its device). */
-  keyOf(m: JsMsg): string {
+  keyOf(m: JsMsg): string | Promise<string> {
     return this.options.keyOf(m);
   }
 
@@ -142,13 +147,27 @@ export class LeaderConsumer {
     await this.stopConsuming();
   }
 
+  /**
+   * Retried while this replica leads: a leader that gave up here (the database or JetStream
+   * not answering yet, right after an outage) would hold the lease without ever consuming.
+   */
   private async startConsuming(): Promise<void> {
-    if (this.messages) return;
-    await this.options.onLead?.();
-    const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
-    this.messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
-    this.running = this.run(this.messages);
-    this.options.logger.log({ msg: 'consuming', consumer: this.name });
+    for (let delay = RETRY_FIRST_MS; !this.messages && this.leadership.isLeader; delay = nextDelay(delay)) {
+      try {
+        await this.options.onLead?.();
+        const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
+        this.messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
+        this.running = this.run(this.messages);
+        this.options.logger.log({ msg: 'consuming', consumer: this.name });
+      } catch (e) {
+        this.options.logger.warn({
+          msg: 'could not start consuming; will retry',
+          consumer: this.name,
+          error: (e as Error).message,
+        });
+        await sleep(delay);
+      }
+    }
   }
 
   /** Stops fetching; messages in hand see the consumer inactive and go back (nak) for the next leader. */
@@ -176,18 +195,39 @@ export class LeaderConsumer {
     for await (const m of messages) {
       if (this.inFlight >= this.options.inFlight)
         await new Promise<void>((resolve) => this.waiters.push(resolve));
+      const key = await this.keyWhileConsuming(m);
+      if (key === undefined) {
+        m.nak();
+        continue;
+      }
       if (this.inFlight === 0) this.lastProgressAt = Date.now();
       this.inFlight++;
       void this.mutex
-        .run(this.options.keyOf(m), () =>
-          this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts)),
-        )
+        .run(key, () => this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts)))
         .catch((e: Error) => this.options.logger.error({ msg: 'handler failed', error: e.message }))
         .finally(() => {
           this.inFlight--;
           this.lastProgressAt = Date.now();
           this.waiters.shift()?.();
         });
+    }
+  }
+
+  /** The message's key, retried while its lookup fails; undefined once this replica stopped consuming. */
+  private async keyWhileConsuming(m: JsMsg): Promise<string | undefined> {
+    for (let delay = RETRY_FIRST_MS; ; delay = nextDelay(delay)) {
+      try {
+        return await this.options.keyOf(m);
+      } catch (e) {
+        if (!this.consuming) return undefined;
+        this.options.logger.warn({
+          msg: 'could not key a message; will retry',
+          consumer: this.name,
+          seq: m.seq,
+          error: (e as Error).name,
+        });
+        await sleep(delay);
+      }
     }
   }
 

@@ -20,12 +20,13 @@ function scheduleWithStore() {
       stored.set(d._id, d);
     },
     remove: async (_t: string, s: string) => void stored.delete(`acme/${s}`),
+    findById: async (_t: string, s: string) => stored.get(`acme/${s}`) ?? null,
     all: async function* () {
       yield* stored.values();
     },
   } as unknown as SessionDeadlinesRepository;
   const config = { SESSION_INACTIVITY_TIMEOUT_MS: TIMEOUT_MS } as AppConfig;
-  return { schedule: new DeadlineSchedule(repository, config), writes, repository, config };
+  return { schedule: new DeadlineSchedule(repository, config), writes, stored, repository, config };
 }
 
 const deadline = (at: number): SessionDeadline => ({
@@ -73,5 +74,28 @@ describe('DeadlineSchedule', () => {
     await schedule.remove('acme', 's1');
     expect(schedule.find('acme', 's1')).toBeUndefined();
     expect(schedule.due(Number.MAX_SAFE_INTEGER)).toHaveLength(0);
+  });
+
+  describe('a deadline written after this replica loaded (a previous leader finishing its last facts)', () => {
+    it('is found in the database on a miss, and remembered', async () => {
+      const { schedule, stored } = scheduleWithStore();
+      await schedule.load();
+      stored.set('acme/s1', deadline(1_000_000));
+      expect(schedule.find('acme', 's1')).toBeUndefined();
+      expect((await schedule.lookup('acme', 's1'))?.device_id).toBe('d1');
+      stored.clear();
+      expect(schedule.find('acme', 's1')?.deadline_at).toBe(1_000_000);
+      expect(await schedule.deviceOf('acme', 's1')).toBe('d1');
+    });
+
+    it('is merged in by a refresh, which keeps what memory knows better', async () => {
+      const { schedule, stored } = scheduleWithStore();
+      await schedule.save(deadline(2_000_000));
+      stored.set('acme/s1', deadline(1_000_000));
+      stored.set('acme/s2', { ...deadline(1_500_000), _id: 'acme/s2', session_id: 's2' });
+      expect(await schedule.refresh()).toBe(1);
+      expect(schedule.due(1_600_000).map((d) => d.session_id)).toEqual(['s2']);
+      expect(schedule.find('acme', 's1')?.deadline_at).toBe(2_000_000);
+    });
   });
 });

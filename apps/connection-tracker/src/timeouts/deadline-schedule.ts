@@ -18,6 +18,11 @@ interface Scheduled {
  * seconds). The database therefore holds the deadline plus a slack of a tenth of the timeout
  * and is written again only when the exact deadline passes it. After a restart a session may
  * end up to that slack late, never early.
+ *
+ * Memory can miss a deadline the database holds: a previous leader still finishing its last
+ * facts writes after this replica loaded, and nothing fences a write already under way. Such a
+ * session must still end, so a miss is looked up in the database (`lookup`), and the sweeper
+ * merges the database in again now and then (`refresh`) for sessions that report nothing more.
  */
 @Injectable()
 export class DeadlineSchedule {
@@ -39,8 +44,33 @@ export class DeadlineSchedule {
       this.deadlines.set(deadline._id, { deadline, storedAt: deadline.deadline_at });
   }
 
+  /** Adds the deadlines the database holds and memory does not (see the class comment). */
+  async refresh(): Promise<number> {
+    let added = 0;
+    for await (const deadline of this.repository.all()) {
+      if (this.deadlines.has(deadline._id)) continue;
+      this.deadlines.set(deadline._id, { deadline, storedAt: deadline.deadline_at });
+      added++;
+    }
+    return added;
+  }
+
+  /** What memory holds; `lookup` when a miss matters. */
   find(tenant: string, sessionId: string): SessionDeadline | undefined {
     return this.deadlines.get(SessionDeadlinesRepository.id(tenant, sessionId))?.deadline;
+  }
+
+  /** An open session's deadline: from memory, or else from the database (then remembered). */
+  async lookup(tenant: string, sessionId: string): Promise<SessionDeadline | undefined> {
+    const known = this.find(tenant, sessionId);
+    if (known) return known;
+    const stored = await this.repository.findById(tenant, sessionId);
+    if (!stored) return undefined;
+    // Whatever memory learnt meanwhile is newer than the database.
+    const current = this.deadlines.get(stored._id);
+    if (current) return current.deadline;
+    this.deadlines.set(stored._id, { deadline: stored, storedAt: stored.deadline_at });
+    return stored;
   }
 
   async save(deadline: SessionDeadline): Promise<void> {
@@ -55,9 +85,10 @@ export class DeadlineSchedule {
     this.deadlines.set(deadline._id, { deadline, storedAt });
   }
 
-  /** The device of an open session, if this replica knows it. */
-  deviceOf(tenant: string, sessionId: string): string | undefined {
-    return this.find(tenant, sessionId)?.device_id;
+  /** The device of an open session: at once from memory, else after a database lookup. */
+  deviceOf(tenant: string, sessionId: string): string | undefined | Promise<string | undefined> {
+    const known = this.find(tenant, sessionId);
+    return known ? known.device_id : this.lookup(tenant, sessionId).then((d) => d?.device_id);
   }
 
   async remove(tenant: string, sessionId: string): Promise<void> {

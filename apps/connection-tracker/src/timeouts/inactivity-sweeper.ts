@@ -13,6 +13,8 @@ import { AppliedWatermark } from './applied-watermark';
 import { DeadlineSchedule } from './deadline-schedule';
 
 const RETRY_MS = 10_000;
+/** How often the leader merges the stored deadlines into memory again (DeadlineSchedule.refresh). */
+const REFRESH_MS = 60_000;
 
 /**
  * Ends sessions whose deadline passed, with reason `timeout`, through session-lifecycle.
@@ -27,6 +29,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   private readonly requested = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private refreshedAt = Date.now();
   private readonly watermark = new AppliedWatermark();
 
   constructor(
@@ -61,6 +64,11 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
     this.sweeping = true;
     try {
       const now = Date.now();
+      if (now - this.refreshedAt >= REFRESH_MS) {
+        const added = await this.deadlines.refresh();
+        this.refreshedAt = now;
+        if (added > 0) this.logger.warn({ msg: 'found deadlines missing from memory', added });
+      }
       const appliedSeq = await this.sampleLog(now);
       for (const deadline of this.deadlines.due(now)) {
         // Activity logged before the deadline may not be applied yet: wait for the consumer.

@@ -37,6 +37,10 @@ export class SessionDeadlinesRepository implements OnModuleInit {
     await this.collection.replaceOne({ _id: deadline._id }, deadline, { upsert: true });
   }
 
+  findById(tenant: string, sessionId: string): Promise<SessionDeadline | null> {
+    return this.collection.findOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
+  }
+
   async remove(tenant: string, sessionId: string): Promise<void> {
     await this.collection.deleteOne({ _id: SessionDeadlinesRepository.id(tenant, sessionId) });
   }

@@ -50,7 +50,7 @@ export class ApplyTrackedEventUseCase {
       await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event), device);
       return;
     }
-    const deadline = this.deadlines.find(tenant, sessionId);
+    const deadline = await this.deadlines.lookup(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
     if (event.type === 'session.deactivated') {
       // The deadline last: it is how the session's device is found, so a crash between the two
@@ -78,7 +78,7 @@ export class ApplyTrackedEventUseCase {
       applyConnection(d, event),
     );
     if (!device.current_session_id) return;
-    const deadline = this.deadlines.find(event.tenant, device.current_session_id);
+    const deadline = await this.deadlines.lookup(event.tenant, device.current_session_id);
     if (!deadline) return;
     const set = deadlineSetBy(event, this.timeoutMs);
     if (set === null) return;

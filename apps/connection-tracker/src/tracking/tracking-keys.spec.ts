@@ -20,6 +20,18 @@ describe('TrackingKeys', () => {
     expect(keys.keyOf(msg('cobrowse.acme.session.gone.metadata-updated'))).toBe('acme/session/gone');
   });
 
+  it('waits for a lookup of a session it has not seen created, and remembers the answer', async () => {
+    const lookups: string[] = [];
+    const keys = new TrackingKeys(async (_tenant, session) => {
+      lookups.push(session);
+      return session === 'late' ? 'd7' : undefined;
+    });
+    expect(await keys.keyOf(msg('cobrowse.acme.session.late.deactivated'))).toBe('acme/device/d7');
+    expect(keys.keyOf(msg('cobrowse.acme.session.late.metadata-updated'))).toBe('acme/device/d7');
+    expect(await keys.keyOf(msg('cobrowse.acme.session.none.activated'))).toBe('acme/session/none');
+    expect(lookups).toEqual(['late', 'none']);
+  });
+
   it('forgets ended sessions', () => {
     const keys = new TrackingKeys(() => undefined);
     keys.keyOf(msg('cobrowse.acme.session.s1.created', { data: { device_id: 'd1' } }));

@@ -1,28 +1,42 @@
 import type { JsMsg } from 'nats';
 import { parseLogSubject } from '@cobrowse/contracts';
 
+/** The device of an open session, at once when known in memory, else after a database lookup. */
+export type SessionDeviceLookup = (
+  tenant: string,
+  sessionId: string,
+) => string | undefined | Promise<string | undefined>;
+
 /**
  * Which facts must be applied one after another: everything that touches one device (its
  * document and its session's deadline). Connection facts name their device; a session
  * event names it on creation, and the mapping is remembered at dispatch time, in log
- * order, so the session's later events queue behind it on the same device.
+ * order, so the session's later events queue behind it on the same device. A session this
+ * replica has not seen created (a handover) is looked up before its event is dispatched:
+ * keyed by the session alone, it could overtake its device's facts, and a device skips a
+ * fact older than one it has applied.
  */
 export class TrackingKeys {
   private readonly sessionDevices = new Map<string, string>();
 
-  constructor(private readonly knownDevice: (tenant: string, sessionId: string) => string | undefined) {}
+  constructor(private readonly knownDevice: SessionDeviceLookup) {}
 
-  keyOf(m: JsMsg): string {
+  keyOf(m: JsMsg): string | Promise<string> {
     const subject = parseLogSubject(m.subject);
     if (!subject) return m.subject;
     const { tenant, kind, id } = subject;
-    if (kind === 'device') return `${tenant}/device/${id}`;
+    if (kind === 'device') return deviceKey(tenant, id);
     const session = `${tenant}/${id}`;
-    let device = this.sessionDevices.get(session) ?? this.knownDevice(tenant, id);
-    if (!device && m.subject.endsWith('.created')) device = this.deviceIdOf(m);
-    if (!device) return `${tenant}/session/${id}`;
-    this.sessionDevices.set(session, device);
-    return `${tenant}/device/${device}`;
+    const keyFor = (device: string | undefined): string => {
+      if (!device) return `${tenant}/session/${id}`;
+      this.sessionDevices.set(session, device);
+      return deviceKey(tenant, device);
+    };
+    const device =
+      this.sessionDevices.get(session) ?? (m.subject.endsWith('.created') ? this.deviceIdOf(m) : undefined);
+    if (device) return keyFor(device);
+    const known = this.knownDevice(tenant, id);
+    return typeof known === 'object' ? known.then(keyFor) : keyFor(known);
   }
 
   /** Ended sessions no longer need their mapping. */
@@ -41,3 +55,5 @@ export class TrackingKeys {
     }
   }
 }
+
+const deviceKey = (tenant: string, deviceId: string) => `${tenant}/device/${deviceId}`;

@@ -61,27 +61,37 @@ export class IngestBatchUseCase {
         };
       });
     }
-    // In request order, one after another: facts of one device must reach the log in order.
+    // In request order, one after another: facts of one device must reach the log in order, so
+    // once one could not be logged, the device's later facts are not tried (retried in order).
+    const blockedDevices = new Set<string>();
     for (const { index, event } of connections) {
+      if (blockedDevices.has(event.device_id)) {
+        results[index] = unavailable(event, EARLIER_FACT_UNAVAILABLE);
+        continue;
+      }
       try {
         const status = await this.connections.publish(tenant, event);
         results[index] = { event_id: event.event_id, status };
       } catch {
-        eventsRejected.inc({ type: event.type, code: RequestErrorCode.ServiceUnavailable });
-        results[index] = {
-          event_id: event.event_id,
-          status: 'rejected',
-          error: errorOf(
-            new RequestException(
-              RequestErrorCode.ServiceUnavailable,
-              'event log unavailable; retry',
-            ).toBody(),
-          ),
-        };
+        blockedDevices.add(event.device_id);
+        results[index] = unavailable(event, 'event log unavailable; retry');
       }
     }
     return { results };
   }
+}
+
+const EARLIER_FACT_UNAVAILABLE =
+  'not tried: an earlier fact of this device in the batch could not be logged; retry them in order';
+
+/** A connection fact the log could not take now: the relay retries it. */
+function unavailable(event: ReportedConnectionEvent, message: string): BatchResultDto {
+  eventsRejected.inc({ type: event.type, code: RequestErrorCode.ServiceUnavailable });
+  return {
+    event_id: event.event_id,
+    status: 'rejected',
+    error: errorOf(new RequestException(RequestErrorCode.ServiceUnavailable, message).toBody()),
+  };
 }
 
 /** A batch item's error as the result carries it: the body without its HTTP status. */

@@ -48,9 +48,20 @@ function validData(event: ReportedSessionEvent) {
   return validateEventData(event.type, event.data).data!;
 }
 
+/** Given to a session's later events once one could not be logged, so that a retry keeps their order. */
+const EARLIER_EVENT_UNAVAILABLE = new RequestException(
+  RequestErrorCode.ServiceUnavailable,
+  'not tried: an earlier event of this session in the batch could not be logged; retry them in order',
+).toBody();
+
+const isUnavailable = (result: AppendEventResult) =>
+  result.status === 'rejected' && result.error?.code === RequestErrorCode.ServiceUnavailable;
+
 /**
  * A batch of reported facts: events of one session are decided in request order,
- * sessions independently; one bad event rejects only itself.
+ * sessions independently; one bad event rejects only itself. Once an event of a session
+ * could not be logged (retry), its later events are not tried: logged without it, they would
+ * be out of order, or refused for good as transitions that would have been valid after it.
  */
 @Injectable()
 export class AppendSessionEventsUseCase {
@@ -70,12 +81,22 @@ export class AppendSessionEventsUseCase {
     const queues = [...bySession.values()];
     const worker = async () => {
       for (let positions = queues.shift(); positions; positions = queues.shift()) {
+        let blocked = false;
         for (const index of positions) {
           const event = request.events[index];
           const refused = refusal(request.tenant, event);
           if (refused) {
             results[index] = { event_id: String(event?.event_id ?? ''), status: 'rejected', error: refused };
             countAppendOutcome(event?.type, results[index]);
+            continue;
+          }
+          if (blocked) {
+            results[index] = {
+              event_id: event.event_id,
+              status: 'rejected',
+              error: EARLIER_EVENT_UNAVAILABLE,
+            };
+            countAppendOutcome(event.type, results[index]);
             continue;
           }
           try {
@@ -87,6 +108,7 @@ export class AppendSessionEventsUseCase {
             results[index] = { event_id: event.event_id, status: 'rejected', error: EVENT_LOG_UNAVAILABLE };
             countAppendOutcome(event.type, results[index]);
           }
+          blocked = isUnavailable(results[index]);
         }
       }
     };

@@ -1,0 +1,45 @@
+import { RequestErrorCode, type AppendEventResult, type ReportedSessionEvent } from '@cobrowse/contracts';
+import type { LifecycleClient } from '../services/lifecycle.client';
+import type { ReportedConnectionEvent } from './batch-item.parser';
+import type { ConnectionEventPublisher } from './connection-event.publisher';
+import { IngestBatchUseCase } from './ingest-batch.usecase';
+
+const fact = (id: string, device: string, type = 'connection.heartbeat') => ({
+  event_id: id,
+  type,
+  occurred_at: 1_700_000_000_000,
+  data: { device_id: device, connection_id: 'tab-1' },
+});
+
+describe('IngestBatchUseCase', () => {
+  it('does not try a device’s later facts once one could not be logged, and goes on with other devices', async () => {
+    const published: string[] = [];
+    const connections = {
+      publish: async (_tenant: string, e: ReportedConnectionEvent) => {
+        if (e.event_id === 'a2') throw new Error('no answer from the log');
+        published.push(e.event_id);
+        return 'accepted' as const;
+      },
+    } as unknown as ConnectionEventPublisher;
+    const lifecycle = {
+      append: async (_t: string, events: ReportedSessionEvent[]): Promise<AppendEventResult[]> =>
+        events.map((e) => ({ event_id: e.event_id, status: 'accepted' })),
+    } as unknown as LifecycleClient;
+    const { results } = await new IngestBatchUseCase(lifecycle, connections).execute('acme', [
+      fact('a1', 'd1', 'connection.opened'),
+      fact('a2', 'd1'),
+      fact('b1', 'd2', 'connection.opened'),
+      fact('a3', 'd1', 'connection.closed'),
+      fact('b2', 'd2'),
+    ]);
+    expect(published).toEqual(['a1', 'b1', 'b2']);
+    expect(results.map((r) => [r.event_id, r.status, r.error?.code ?? null])).toEqual([
+      ['a1', 'accepted', null],
+      ['a2', 'rejected', RequestErrorCode.ServiceUnavailable],
+      ['b1', 'accepted', null],
+      ['a3', 'rejected', RequestErrorCode.ServiceUnavailable],
+      ['b2', 'accepted', null],
+    ]);
+    expect(results[3].error?.message).toMatch(/not tried: an earlier fact of this device/);
+  });
+});

@@ -34,8 +34,19 @@ export class DevicesRepository implements OnModuleInit {
     return this.inserts.insert(this.collection, device);
   }
 
-  async save(device: DeviceState): Promise<void> {
-    await this.collection.replaceOne({ _id: device._id }, device, { upsert: true });
+  /**
+   * Writes `next` over `previous` unless the document changed since it was read (another
+   * writer applied a later fact, or it was erased): false then. A write of a replica that
+   * stopped leading, landing after its successor's, so cannot take the device back. On
+   * FerretDB v1 the check and the write are not one atomic step, which narrows the window to
+   * that gap rather than closing it.
+   */
+  async replaceIfUnchanged(previous: DeviceState, next: DeviceState): Promise<boolean> {
+    const unchanged: Filter<DeviceState> = {
+      _id: previous._id,
+      applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
+    };
+    return (await this.collection.replaceOne(unchanged, next)).matchedCount === 1;
   }
 
   /** Matching devices, newest added first, read as they are consumed (at most `limit`). */

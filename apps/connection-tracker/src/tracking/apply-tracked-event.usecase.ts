@@ -89,7 +89,9 @@ export class ApplyTrackedEventUseCase {
 
   /**
    * Read, change, write; a device seen for the first time is inserted (batched with others).
-   * A device that has already applied the log up to `seq` is returned as it is, unwritten.
+   * A device that has already applied the log up to `seq` is returned as it is, unwritten. A
+   * device that changed between the read and the write (a write of the previous leader landing
+   * late, an erasure) is read again and the fact applied to what is there now.
    */
   private async updateDevice(
     tenant: string,
@@ -99,18 +101,19 @@ export class ApplyTrackedEventUseCase {
     /** The device as just read, when the caller has it (saves a read). */
     known?: DeviceState | null,
   ): Promise<DeviceState> {
-    const existing = known !== undefined ? known : await this.devices.findById(tenant, deviceId);
-    if (existing && alreadyApplied(existing, seq)) return existing;
-    let next: DeviceState = { ...change(existing), applied_seq: seq };
-    if (existing) await this.devices.save(next);
-    else if (!(await this.devices.insert(next))) {
-      const inserted = await this.devices.findById(tenant, deviceId);
-      if (inserted && alreadyApplied(inserted, seq)) return inserted;
-      next = { ...change(inserted), applied_seq: seq };
-      await this.devices.save(next);
+    let existing = known !== undefined ? known : await this.devices.findById(tenant, deviceId);
+    for (;;) {
+      if (existing && alreadyApplied(existing, seq)) return existing;
+      const next: DeviceState = { ...change(existing), applied_seq: seq };
+      const written = existing
+        ? await this.devices.replaceIfUnchanged(existing, next)
+        : await this.devices.insert(next);
+      if (written) {
+        if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
+        return next;
+      }
+      existing = await this.devices.findById(tenant, deviceId);
     }
-    if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
-    return next;
   }
 }
 

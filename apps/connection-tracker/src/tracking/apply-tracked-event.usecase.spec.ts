@@ -1,0 +1,64 @@
+import type { AppConfig } from '@cobrowse/config';
+import type { ConnectionEnvelope } from '@cobrowse/contracts';
+import { applyConnection, type DeviceState } from '../devices/device-state';
+import type { DevicesRepository } from '../devices/devices.repository';
+import type { DeviceExpiryWatch } from '../retention/device-expiry.watch';
+import type { DeadlineSchedule } from '../timeouts/deadline-schedule';
+import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
+
+const fact = (type: ConnectionEnvelope['type'], url?: string): ConnectionEnvelope => ({
+  event_id: `${type}-${url ?? ''}`,
+  type,
+  tenant: 'acme',
+  device_id: 'd1',
+  occurred_at: 1_000,
+  recorded_at: 1_000,
+  data: { device_id: 'd1', connection_id: 'tab-1', ...(url ? { current_url: url } : {}) },
+});
+
+/** One device document, with a write of someone else landing between the use case's read and write. */
+function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => DeviceState) {
+  let stored = initial;
+  let lateWritten = false;
+  const repository = {
+    findById: async () => stored,
+    insert: async () => false,
+    replaceIfUnchanged: async (previous: DeviceState, next: DeviceState) => {
+      if (!lateWritten) {
+        lateWritten = true;
+        stored = late(stored);
+      }
+      if (stored.applied_seq !== previous.applied_seq) return false;
+      stored = next;
+      return true;
+    },
+  } as unknown as DevicesRepository;
+  const useCase = new ApplyTrackedEventUseCase(
+    repository,
+    { lookup: async () => undefined } as unknown as DeadlineSchedule,
+    { note: () => undefined } as unknown as DeviceExpiryWatch,
+    { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
+  );
+  return { useCase, stored: () => stored };
+}
+
+describe('ApplyTrackedEventUseCase', () => {
+  const opened = { ...applyConnection(null, fact('connection.opened', 'https://a.test/')), applied_seq: 5 };
+
+  it('applies a fact over a write that landed after its read, never under it', async () => {
+    const { useCase, stored } = devicesWithLateWrite(opened, (d) => ({
+      ...applyConnection(d, fact('connection.heartbeat', 'https://a.test/late')),
+      applied_seq: 6,
+    }));
+    await useCase.connection(fact('connection.closed'), 7);
+    expect(stored()).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/late' });
+    expect(stored().connections[0].status).toBe('disconnected');
+  });
+
+  it('skips the fact when the late write had already applied it', async () => {
+    const closedLater = { ...applyConnection(opened, fact('connection.closed')), applied_seq: 9 };
+    const { useCase, stored } = devicesWithLateWrite(opened, () => closedLater);
+    await useCase.connection(fact('connection.heartbeat', 'https://a.test/stale'), 7);
+    expect(stored()).toBe(closedLater);
+  });
+});

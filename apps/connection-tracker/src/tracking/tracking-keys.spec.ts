@@ -32,10 +32,12 @@ describe('TrackingKeys', () => {
     expect(lookups).toEqual(['late', 'none']);
   });
 
-  it('forgets ended sessions', () => {
-    const keys = new TrackingKeys(() => undefined);
+  it('forgets ended sessions, and looks nothing up for what follows their end', () => {
+    const lookups: string[] = [];
+    const keys = new TrackingKeys(async (_tenant, session) => void lookups.push(session));
     keys.keyOf(msg('cobrowse.acme.session.s1.created', { data: { device_id: 'd1' } }));
     keys.forget('acme', 's1');
     expect(keys.keyOf(msg('cobrowse.acme.session.s1.metadata-updated'))).toBe('acme/session/s1');
+    expect(lookups).toEqual([]);
   });
 });

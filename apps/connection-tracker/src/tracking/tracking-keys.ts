@@ -18,6 +18,8 @@ export type SessionDeviceLookup = (
  */
 export class TrackingKeys {
   private readonly sessionDevices = new Map<string, string>();
+  /** Sessions seen ending: their later events (metadata after the end) need no lookup. */
+  private readonly endedSessions = new Set<string>();
 
   constructor(private readonly knownDevice: SessionDeviceLookup) {}
 
@@ -35,13 +37,18 @@ export class TrackingKeys {
     const device =
       this.sessionDevices.get(session) ?? (m.subject.endsWith('.created') ? this.deviceIdOf(m) : undefined);
     if (device) return keyFor(device);
+    if (this.endedSessions.has(session)) return keyFor(undefined);
     const known = this.knownDevice(tenant, id);
     return typeof known === 'object' ? known.then(keyFor) : keyFor(known);
   }
 
-  /** Ended sessions no longer need their mapping. */
+  /** An ended session no longer needs its mapping: nothing after its end touches the device. */
   forget(tenant: string, sessionId: string): void {
-    this.sessionDevices.delete(`${tenant}/${sessionId}`);
+    const session = `${tenant}/${sessionId}`;
+    this.sessionDevices.delete(session);
+    this.endedSessions.add(session);
+    if (this.endedSessions.size > MAX_ENDED_REMEMBERED)
+      this.endedSessions.delete(this.endedSessions.values().next().value!);
   }
 
   private deviceIdOf(m: JsMsg): string | undefined {
@@ -55,5 +62,7 @@ export class TrackingKeys {
     }
   }
 }
+
+const MAX_ENDED_REMEMBERED = 10_000;
 
 const deviceKey = (tenant: string, deviceId: string) => `${tenant}/device/${deviceId}`;

@@ -95,7 +95,7 @@ export class LeaderConsumer {
       nats,
       this.name,
       this,
-      (m, park) => this.settle(m, park, 1),
+      (m, park) => this.settle(m, park, () => this.consuming, 1),
       options.logger,
     );
   }
@@ -191,11 +191,19 @@ export class LeaderConsumer {
     this.options.logger.log({ msg: 'stopped consuming', consumer: this.name });
   }
 
+  /**
+   * Dispatches one term's messages. A message applies only within the term it was delivered
+   * in: once this replica stopped consuming it is handed back even if the replica leads again
+   * by the time its turn comes, since an earlier message of its key may have been handed back
+   * already, and applying a later one first would make the device (or session) skip the
+   * earlier one as already applied when it is delivered again.
+   */
   private async run(messages: ConsumerMessages): Promise<void> {
+    const inTerm = () => this.messages === messages && this.leadership.isLeader;
     for await (const m of messages) {
       if (this.inFlight >= this.options.inFlight)
         await new Promise<void>((resolve) => this.waiters.push(resolve));
-      const key = await this.keyWhileConsuming(m);
+      const key = await this.keyWhileConsuming(m, inTerm);
       if (key === undefined) {
         m.nak();
         continue;
@@ -203,7 +211,9 @@ export class LeaderConsumer {
       if (this.inFlight === 0) this.lastProgressAt = Date.now();
       this.inFlight++;
       void this.mutex
-        .run(key, () => this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts)))
+        .run(key, () =>
+          this.settle(m, (reason, attempts) => this.deadLetters.park(m, reason, attempts), inTerm),
+        )
         .catch((e: Error) => this.options.logger.error({ msg: 'handler failed', error: e.message }))
         .finally(() => {
           this.inFlight--;
@@ -214,12 +224,12 @@ export class LeaderConsumer {
   }
 
   /** The message's key, retried while its lookup fails; undefined once this replica stopped consuming. */
-  private async keyWhileConsuming(m: JsMsg): Promise<string | undefined> {
+  private async keyWhileConsuming(m: JsMsg, inTerm: () => boolean): Promise<string | undefined> {
     for (let delay = RETRY_FIRST_MS; ; delay = nextDelay(delay)) {
       try {
         return await this.options.keyOf(m);
       } catch (e) {
-        if (!this.consuming) return undefined;
+        if (!inTerm()) return undefined;
         this.options.logger.warn({
           msg: 'could not key a message; will retry',
           consumer: this.name,
@@ -248,6 +258,7 @@ export class LeaderConsumer {
   private settle(
     m: JsMsg,
     park: (reason: string, attempts: number) => Promise<void>,
+    active: () => boolean,
     maxAttempts = this.options.maxAttempts,
   ): Promise<void> {
     const apply = async () => {
@@ -263,7 +274,7 @@ export class LeaderConsumer {
     return settleMessage(m, apply, {
       maxAttempts,
       isOutage: this.options.isOutage,
-      active: () => this.consuming,
+      active,
       park,
       logger: this.options.logger,
       context: { consumer: this.name, seq: m.seq },

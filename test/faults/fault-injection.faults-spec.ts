@@ -124,7 +124,7 @@ describe('fault injection', () => {
           throw new Error(mismatch);
         }
       }
-    }, 240_000).catch(async (e) => {
+    }, 480_000).catch(async (e) => {
       const health = await new ApiClient(system.gatewayUrl).get('/health').catch(() => null);
       console.log(`health after the faults: ${JSON.stringify(health?.body)}`);
       throw new Error(

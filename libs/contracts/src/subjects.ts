@@ -33,6 +33,8 @@ export function deadLetterSubject(consumer: string): string {
 export const INTERNAL_SUBJECTS = {
   /** A rebuild asks the projector's leader to step down (payload: how long to stay away, ms). */
   projectorStepDown: `${INTERNAL_PREFIX}.projector.step-down`,
+  /** Rows of erased sessions for the projector's leader to remove from the list (it alone writes the list). */
+  projectorListRemove: `${INTERNAL_PREFIX}.projector.list-remove`,
   /** A rebuild switched the sessions read model (payload: the new collection). */
   readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
 } as const;

@@ -6,6 +6,7 @@ export * from './rpc-exception.filter';
 export * from './rpc-client';
 export * from './messaging.module';
 export * from './keyed-mutex';
+export * from './keyed-batches';
 export * from './read-subject';
 export * from './leader-lease';
 export * from './leader-consumer';

@@ -11,6 +11,7 @@ import {
 } from '@cobrowse/observability';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { DeadLetters } from './dead-letters';
+import { KeyedBatches, type ApplyBatch } from './keyed-batches';
 import { KeyedMutex } from './keyed-mutex';
 import type { Leadership, ProgressCheck } from './leadership/leadership';
 import type { NatsConnectionService } from './nats-connection.service';
@@ -35,12 +36,15 @@ export interface LeaderConsumerOptions {
   stream: string;
   /** The durable consumer; created or brought up to date at start, from every replica. */
   config: Partial<ConsumerConfig> & { durable_name: string };
-  /** Messages applied at once; those with the same key one after another, in log order. */
-  inFlight: number;
   /** May look something up; messages are keyed one after another, in log order. */
   keyOf: (m: JsMsg) => string | Promise<string>;
-  /** Applies one message; throws PoisonMessageError for one that can never apply. */
-  apply: (m: JsMsg) => Promise<void>;
+  /**
+   * Applies messages, one at a time or in batches. `one` applies a message (throws
+   * PoisonMessageError for one that can never apply), `inFlight` of them at once, those with
+   * the same key one after another in log order; `batch` applies groups of messages by key
+   * and says per group how far it got (KeyedBatches).
+   */
+  apply: { one: (m: JsMsg) => Promise<void>; inFlight: number } | { batch: ApplyBatch; maxBatch: number };
   /** Failures that say the database is down: waited out, never counted against the message. */
   isOutage: (error: unknown) => boolean;
   /** Refusals before a message is parked. */
@@ -83,6 +87,8 @@ export class LeaderConsumer {
   private inFlight = 0;
   private lastProgressAt = Date.now();
   private readonly waiters: Array<() => void> = [];
+  /** The current term's batches, when the consumer applies in batches. */
+  private batches?: KeyedBatches;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -122,7 +128,10 @@ export class LeaderConsumer {
   /** Stuck when messages are in hand and none has settled for a while: the lease then goes to a standby. */
   readonly progress: ProgressCheck = {
     name: 'consumer',
-    stalledFor: (now) => (this.inFlight === 0 ? 0 : now - this.lastProgressAt),
+    stalledFor: (now) => {
+      if (this.batches) return this.batches.pending === 0 ? 0 : now - this.batches.lastProgressAt;
+      return this.inFlight === 0 ? 0 : now - this.lastProgressAt;
+    },
   };
 
   async start(): Promise<void> {
@@ -181,8 +190,9 @@ export class LeaderConsumer {
       new Promise((r) => setTimeout(r, 1_000)),
     ]);
     const until = Date.now() + STOP_WAIT_MS;
-    while (this.inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    if (this.inFlight > 0)
+    const busy = () => this.inFlight > 0 || (this.batches?.pending ?? 0) > 0;
+    while (busy() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    if (busy())
       this.options.logger.warn({
         msg: 'stopped with messages in flight',
         consumer: this.name,
@@ -200,9 +210,10 @@ export class LeaderConsumer {
    */
   private async run(messages: ConsumerMessages): Promise<void> {
     const inTerm = () => this.messages === messages && this.leadership.isLeader;
+    const apply = this.options.apply;
+    if ('batch' in apply) return this.runBatches(messages, inTerm, apply);
     for await (const m of messages) {
-      if (this.inFlight >= this.options.inFlight)
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      if (this.inFlight >= apply.inFlight) await new Promise<void>((resolve) => this.waiters.push(resolve));
       const key = await this.keyWhileConsuming(m, inTerm);
       if (key === undefined) {
         m.nak();
@@ -223,6 +234,41 @@ export class LeaderConsumer {
     }
   }
 
+  /** Takes the term's messages in, keyed in log order, while KeyedBatches applies them. */
+  private async runBatches(
+    messages: ConsumerMessages,
+    inTerm: () => boolean,
+    apply: { batch: ApplyBatch; maxBatch: number },
+  ): Promise<void> {
+    const batches = new KeyedBatches({
+      applyBatch: apply.batch,
+      maxBatch: apply.maxBatch,
+      isOutage: this.options.isOutage,
+      maxAttempts: this.options.maxAttempts,
+      park: (m, reason, attempts) => this.deadLetters.park(m, reason, attempts),
+      logger: this.options.logger,
+      context: { consumer: this.name },
+    });
+    this.batches = batches;
+    let taking = true;
+    const applying = batches
+      .run(() => taking && inTerm())
+      .catch((e: Error) =>
+        this.options.logger.error({ msg: 'batches failed', consumer: this.name, error: e.message }),
+      );
+    try {
+      for await (const m of messages) {
+        const key = await this.keyWhileConsuming(m, inTerm);
+        if (key === undefined) m.nak();
+        else batches.add(key, m);
+      }
+    } finally {
+      taking = false;
+      batches.interrupt();
+      await applying;
+    }
+  }
+
   /** The message's key, retried while its lookup fails; undefined once this replica stopped consuming. */
   private async keyWhileConsuming(m: JsMsg, inTerm: () => boolean): Promise<string | undefined> {
     for (let delay = RETRY_FIRST_MS; ; delay = nextDelay(delay)) {
@@ -239,6 +285,14 @@ export class LeaderConsumer {
         await sleep(delay);
       }
     }
+  }
+
+  /** One message on its own: a dead letter replayed, or each message of a consumer that does not batch. */
+  private async applyOne(m: JsMsg): Promise<void> {
+    const apply = this.options.apply;
+    if ('one' in apply) return apply.one(m);
+    const [outcome] = await apply.batch([{ key: await this.options.keyOf(m), messages: [m] }]);
+    if (outcome?.failure !== undefined) throw outcome.failure;
   }
 
   /** The consumer's state on the server, for the metrics (every replica reports the same numbers). */
@@ -262,7 +316,7 @@ export class LeaderConsumer {
     maxAttempts = this.options.maxAttempts,
   ): Promise<void> {
     const apply = async () => {
-      await this.options.apply(m);
+      await this.applyOne(m);
       // A replayed dead letter carries no delivery info: it is no measure of the projection's delay.
       const recordedAtNanos = (m.info as JsMsg['info'] | undefined)?.timestampNanos;
       if (recordedAtNanos !== undefined)

@@ -69,7 +69,7 @@ export async function settleMessage(
           ...options.context,
           attempts: refusals,
           // Our own reasons for poison are safe to log; a database's text may quote the document.
-          ...(poison ? { reason } : describe(failure)),
+          ...(poison ? { reason } : describeFailure(failure)),
         });
         return;
       } catch (e) {
@@ -80,7 +80,11 @@ export async function settleMessage(
         });
       }
     } else {
-      options.logger.warn({ msg: 'apply failed; will retry', ...options.context, ...describe(failure) });
+      options.logger.warn({
+        msg: 'apply failed; will retry',
+        ...options.context,
+        ...describeFailure(failure),
+      });
     }
     m.working();
     await new Promise((resolve) => setTimeout(resolve, delay));
@@ -89,7 +93,7 @@ export async function settleMessage(
 }
 
 /** What a log line may say of a failure: its kind, never its text (a database error can quote the document). */
-function describe(error: unknown): { error: string; code?: unknown } {
+export function describeFailure(error: unknown): { error: string; code?: unknown } {
   const e = error as { name?: string; code?: unknown };
   return { error: e?.name ?? typeof error, ...(e?.code !== undefined ? { code: e.code } : {}) };
 }

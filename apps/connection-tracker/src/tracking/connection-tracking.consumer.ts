@@ -57,9 +57,8 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
         ack_wait: 10_000_000_000,
         max_ack_pending: 1_000,
       },
-      inFlight: 64,
       keyOf: (m) => this.keys.keyOf(m),
-      apply: (m) => this.track(m),
+      apply: { one: (m) => this.track(m), inFlight: 64 },
       isOutage: isDatabaseUnreachable,
       maxAttempts: MAX_ATTEMPTS,
       onLead: async () => {

@@ -6,19 +6,22 @@ import {
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionListReader } from '../session-list/session-list.reader';
 import { EraseSessionsUseCase } from './erase-sessions.usecase';
 
 @Controller()
 export class ErasureController {
   constructor(
     private readonly eraseSessions: EraseSessionsUseCase,
-    private readonly sessions: SessionsRepository,
+    private readonly list: SessionListReader,
   ) {}
 
   @MessagePattern(RPC.projectorSessionIdsOfDevice)
   async idsOfDevice(@Payload() request: GetDeviceRequest): Promise<SessionIdsOfDeviceReply> {
-    return { session_ids: await this.sessions.idsOfDevice(request.tenant, request.device_id) };
+    const ids: string[] = [];
+    for await (const row of this.list.rows(request.tenant, { device_id: request.device_id }))
+      ids.push(row.id);
+    return { session_ids: ids };
   }
 
   @MessagePattern(RPC.projectorEraseSessions)

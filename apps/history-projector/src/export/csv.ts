@@ -1,4 +1,4 @@
-import type { SessionSnapshot } from '@cobrowse/contracts';
+import type { SessionRow } from '../sessions/session-document';
 
 /** The fixed columns of the export, in SPEC order; custom data keys follow, sorted. */
 export const FIXED_COLUMNS = [
@@ -49,7 +49,7 @@ export function csvHeader(customKeys: string[]): string {
   return csvLine([...FIXED_COLUMNS, ...customKeys]);
 }
 
-export function csvRow(session: Omit<SessionSnapshot, 'metadata'>, customKeys: string[]): string {
+export function csvRow(session: SessionRow, customKeys: string[]): string {
   const device = session.device as Record<string, unknown>;
   const agent = session.agents[0];
   return csvLine([

@@ -12,12 +12,14 @@ import {
   type OpenExportRequest,
 } from '@cobrowse/contracts';
 import { NatsConnectionService } from '@cobrowse/messaging';
+import { SessionListReader } from '../session-list/session-list.reader';
 import type { SessionRow } from '../sessions/session-document';
-import { selectSessions } from '../sessions/session-filter';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { csvHeader, csvRow } from './csv';
 
 const ROWS_PER_CHUNK = 500;
+/** Sessions read by `_id` at once. */
+const READ_AT_ONCE = 50;
 /**
  * A chunk ends once its CSV reaches this many characters: a row is at most ~25k characters,
  * and even if every character needed a six-byte JSON escape the reply stays under NATS's 1 MB.
@@ -33,13 +35,12 @@ interface OpenExport {
   /** A read that outlived the previous chunk's patience; the next chunk starts by awaiting it. */
   pending?: Promise<IteratorResult<SessionRow>>;
   keys: string[];
-  residual?: (session: SessionRow) => boolean;
   idle: NodeJS.Timeout;
 }
 
 /**
- * CSV export with constant memory: a first pass collects the custom data keys (the
- * columns), a second streams rows. The gateway pulls chunks one at a time, so neither side
+ * CSV export with constant memory: a first pass over the index pages collects the custom
+ * data keys (the columns), a second streams rows in list order, each session read by `_id`. The gateway pulls chunks one at a time, so neither side
  * holds more than a chunk however many rows there are.
  */
 @Injectable()
@@ -51,6 +52,7 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly list: SessionListReader,
     private readonly nats: NatsConnectionService,
   ) {}
 
@@ -66,15 +68,13 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
   }
 
   async open(request: OpenExportRequest): Promise<OpenExportReply> {
-    const { filter, residual } = selectSessions(request.tenant, request.query);
     const keys = new Set<string>();
-    for await (const s of this.sessions.columnsOf(filter)) {
-      if (!residual || residual(s)) for (const key of Object.keys(s.custom_data ?? {})) keys.add(key);
-    }
+    for await (const row of this.list.rows(request.tenant, request.query))
+      for (const key of Object.keys(row.custom_data)) keys.add(key);
     const sorted = [...keys].sort();
     const exportId = randomUUID();
-    const rows = this.sessions.stream(filter)[Symbol.asyncIterator]();
-    this.exports.set(exportId, { rows, keys: sorted, residual, idle: this.idleTimer(exportId) });
+    const rows = this.exportRows(request)[Symbol.asyncIterator]();
+    this.exports.set(exportId, { rows, keys: sorted, idle: this.idleTimer(exportId) });
     return {
       export_id: exportId,
       header: csvHeader(sorted),
@@ -104,7 +104,6 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
           await this.close(exportId);
           return { csv, done: true };
         }
-        if (open.residual && !open.residual(read.value)) continue;
         csv += csvRow(read.value, open.keys);
         n++;
       }
@@ -113,6 +112,19 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
     }
     open.idle = this.idleTimer(exportId);
     return { csv, done: false };
+  }
+
+  /** The matching sessions in list order, read by `_id` a few at a time (one erased meanwhile is left out). */
+  private async *exportRows(request: OpenExportRequest): AsyncIterable<SessionRow> {
+    let ids: string[] = [];
+    const read = () => Promise.all(ids.map((id) => this.sessions.exportRow(request.tenant, id)));
+    for await (const row of this.list.rows(request.tenant, request.query)) {
+      ids.push(row.id);
+      if (ids.length < READ_AT_ONCE) continue;
+      for (const session of await read()) if (session) yield session;
+      ids = [];
+    }
+    for (const session of await read()) if (session) yield session;
   }
 
   async close(exportId: string): Promise<void> {

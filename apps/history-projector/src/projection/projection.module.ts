@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../sessions/sessions.module';
-import { ApplySessionEventUseCase } from './apply-session-event.usecase';
+import { ProjectBatchUseCase } from './project-batch.usecase';
 import { SessionLogReader } from './session-log.reader';
 import { SessionProjectionConsumer } from './session-projection.consumer';
 
 @Module({
   imports: [SessionsModule],
-  providers: [ApplySessionEventUseCase, SessionLogReader, SessionProjectionConsumer],
+  providers: [ProjectBatchUseCase, SessionLogReader, SessionProjectionConsumer],
 })
 export class ProjectionModule {}

@@ -19,17 +19,20 @@ import {
   NATS_MAX_MESSAGE_BYTES,
   NatsConnectionService,
   PoisonMessageError,
+  type GroupOutcome,
+  type MessageGroup,
 } from '@cobrowse/messaging';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
-import { ApplySessionEventUseCase } from './apply-session-event.usecase';
 import { parseLoggedEvent } from './parse-event';
+import { ProjectBatchUseCase } from './project-batch.usecase';
 
 export const PROJECTOR_CONSUMER = CONSUMERS.projector;
 /** Who may write the sessions read model right now: one live projector replica, or a rebuild. */
 export const PROJECTOR_LEASE_KEY = CONSUMERS.projector;
-const IN_FLIGHT = 64;
+/** Messages folded into one batch of writes at most. */
+const MAX_BATCH = 500;
 /** Refusals by the database before an event is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;
 /** Messages left with a replica that stopped leading come back after this. */
@@ -37,8 +40,9 @@ const ACK_WAIT_NS = 10_000_000_000;
 
 /**
  * Folds the event log into the sessions read model. Every replica runs this; the leader
- * consumes (LeaderConsumer), events of one session in log order. A message is acked only
- * after its write, so a crash redelivers it.
+ * consumes (LeaderConsumer) in batches: whatever arrived while the previous batch was being
+ * written, each session's events in log order (ProjectBatchUseCase). A message is acked only
+ * after its batch's writes, so a crash redelivers it.
  */
 @Injectable()
 export class SessionProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,7 +52,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
   constructor(
     private readonly nats: NatsConnectionService,
     leadership: Leadership,
-    private readonly apply: ApplySessionEventUseCase,
+    private readonly project: ProjectBatchUseCase,
     private readonly retention: RetentionPolicyRepository,
     private readonly expiry: SessionExpiryWatch,
     private readonly config: AppConfig,
@@ -63,9 +67,8 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
         ack_wait: ACK_WAIT_NS,
         max_ack_pending: 1_000,
       },
-      inFlight: IN_FLIGHT,
       keyOf: sessionKeyOf,
-      apply: (m) => this.project(m),
+      apply: { batch: (groups) => this.projectBatch(groups), maxBatch: MAX_BATCH },
       isOutage: isDatabaseUnreachable,
       maxAttempts: MAX_ATTEMPTS,
       logger: this.logger,
@@ -82,17 +85,20 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
     await this.consumer.stop();
   }
 
-  private async project(m: JsMsg): Promise<void> {
-    const parsed = parseLoggedEvent(m.data);
-    if ('reason' in parsed) throw new PoisonMessageError(parsed.reason);
-    const result = await this.apply.execute(parsed.event);
-    // An earlier version could not be applied even from the log: it was parked, so this one never can be.
-    if (result.outcome === 'gap')
-      throw new PoisonMessageError(`version ${result.have + 1} of the session cannot be applied`);
-    if (result.outcome === 'applied') this.announce(result.snapshot);
+  private async projectBatch(groups: MessageGroup[]): Promise<GroupOutcome[]> {
+    const { outcomes, changed } = await this.project.execute(
+      groups.map((g) =>
+        g.messages.map((m) => {
+          const parsed = parseLoggedEvent(m.data);
+          return 'reason' in parsed ? new PoisonMessageError(parsed.reason) : parsed.event;
+        }),
+      ),
+    );
+    for (const session of changed) this.announce(session);
+    return outcomes;
   }
 
-  /** Side effects of an applied event; a failure here never counts against the event. */
+  /** Side effects of a session's applied events; a failure here never counts against them. */
   private announce(session: SessionSnapshot): void {
     if (session.ended_recorded_at !== null) this.expiry.note(session.tenant, session.ended_recorded_at);
     this.publishUpdate(session).catch((e: Error) =>

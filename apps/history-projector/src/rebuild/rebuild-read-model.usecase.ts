@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EVENTS_STREAM, INTERNAL_SUBJECTS, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
-import { LeaderLease, NatsConnectionService, readBatch } from '@cobrowse/messaging';
+import { LeaderLease, NatsConnectionService, PoisonMessageError, readBatch } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { parseLoggedEvent } from '../projection/parse-event';
+import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
+import { SessionLogReader } from '../projection/session-log.reader';
 import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
+import { ListPagesRepository } from '../session-list/list-pages.repository';
+import { SessionListWriter } from '../session-list/session-list.writer';
 import { readPointer, switchPointer, type ReadModelLocator } from '../sessions/read-model-locator';
+import { readModelCollections } from '../sessions/session-document';
 import { SessionsRepository } from '../sessions/sessions.repository';
-import { RebuildWriter } from './rebuild-writer';
 
 /** The live projectors stay away from the lease this long when asked (renewed while the rebuild needs it). */
 const HOLD_OFF_MS = 60_000;
@@ -49,11 +53,15 @@ export class RebuildReadModelUseCase {
     const previous = await readPointer(this.mongo);
     const target = `sessions_${Date.now()}`;
     await this.dropLeftovers(previous);
-    const repository = new SessionsRepository(this.mongo, {
-      sessionsCollection: () => target,
-    } as ReadModelLocator);
+    const locator = { sessionsCollection: () => target } as ReadModelLocator;
+    const repository = new SessionsRepository(this.mongo, locator);
     await repository.ensureIndexes();
-    const writer = new RebuildWriter(repository);
+    // The same projection as the live one, into the new collections (it alone writes them).
+    const writer = new ProjectBatchUseCase(
+      repository,
+      new SessionListWriter(new ListPagesRepository(this.mongo, locator)),
+      new SessionLogReader(this.nats),
+    );
 
     const progress: RebuildProgress = { seq: 0, lastSeq: 0, applied: 0, skipped: 0, phase: 'replaying' };
     const lease = new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS);
@@ -103,7 +111,7 @@ export class RebuildReadModelUseCase {
   }
 
   /** Applies up to one batch from the log; true when nothing is left to replay. */
-  private async replayBatch(writer: RebuildWriter, progress: RebuildProgress): Promise<boolean> {
+  private async replayBatch(writer: ProjectBatchUseCase, progress: RebuildProgress): Promise<boolean> {
     progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
     const { events, pending } = await readBatch(
       this.nats.nc,
@@ -112,6 +120,7 @@ export class RebuildReadModelUseCase {
       progress.seq + 1,
       500,
     );
+    const bySession = new Map<string, SessionEvents>();
     for (const m of events) {
       progress.seq = m.seq;
       const parsed = parseLoggedEvent(m.data);
@@ -119,26 +128,36 @@ export class RebuildReadModelUseCase {
         progress.skipped++;
         continue;
       }
-      if (await writer.apply(parsed.event)) progress.applied++;
-      else progress.skipped++;
+      const key = `${parsed.event.tenant}/${parsed.event.session_id}`;
+      bySession.set(key, [...(bySession.get(key) ?? []), parsed.event]);
     }
-    await writer.flush();
+    const groups = [...bySession.values()];
+    const { outcomes } = await writer.execute(groups);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.failure !== undefined && !(outcome.failure instanceof PoisonMessageError))
+        throw outcome.failure;
+      progress.applied += outcome.applied;
+      progress.skipped += groups[i].length - outcome.applied;
+    });
     if (!events.length) progress.seq = Math.max(progress.seq, progress.lastSeq);
     return pending === 0;
   }
 
-  private async dropCollection(name: string): Promise<void> {
-    await this.mongo.db
-      .collection(name)
-      .drop()
-      .catch(() => undefined);
+  /** Drops a generation of the read model: its sessions, page chunks and list pages. */
+  private async dropCollection(base: string): Promise<void> {
+    for (const name of Object.values(readModelCollections(base)))
+      await this.mongo.db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
   }
 
   /** Collections of earlier rebuilds that never switched over. */
   private async dropLeftovers(live: string): Promise<void> {
     const collections = await this.mongo.db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of collections) {
-      if (/^sessions_\d+$/.test(name) && name !== live) {
+      const base = /^(sessions_\d+)(_pages|_list)?$/.exec(name)?.[1];
+      if (base && base !== live) {
         this.logger.warn({ msg: 'dropping an unfinished rebuild', collection: name });
         await this.mongo.db.collection(name).drop();
       }

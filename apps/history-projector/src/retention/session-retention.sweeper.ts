@@ -2,7 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
 import { RetentionSweep } from '@cobrowse/platform';
+import { SessionListWriter } from '../session-list/session-list.writer';
 import { ReadModelLocator } from '../sessions/read-model-locator';
+import { splitDocumentId } from '../sessions/session-document';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { RetentionPolicyRepository } from './retention-policy.repository';
 import { SessionExpiryWatch } from './session-expiry.watch';
@@ -22,6 +24,7 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
 
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly list: SessionListWriter,
     private readonly policies: RetentionPolicyRepository,
     private readonly leadership: Leadership,
     private readonly locator: ReadModelLocator,
@@ -57,7 +60,23 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
             yield { _id: s._id, tenant: s.tenant, at: s.ended_recorded_at };
       },
       ttlSeconds: async (tenant) => (await this.policies.forTenant(tenant)).ended_session_ttl_seconds,
-      remove: (ids) => sessions.deleteDocuments(ids),
+      remove: (ids) => this.remove(ids),
     });
+  }
+
+  /** Deletes expired sessions (by document id), their list rows and counts. */
+  private async remove(documentIds: string[]): Promise<number> {
+    const byTenant = new Map<string, string[]>();
+    for (const documentId of documentIds) {
+      const [tenant, sessionId] = splitDocumentId(documentId);
+      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), sessionId]);
+    }
+    let removed = 0;
+    for (const [tenant, ids] of byTenant) {
+      const gone = await this.sessions.delete(tenant, ids);
+      await this.list.apply(tenant, { remove: gone.map((s) => [s.created_at, s.id] as const) });
+      removed += gone.length;
+    }
+    return removed;
   }
 }

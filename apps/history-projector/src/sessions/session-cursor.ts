@@ -26,13 +26,3 @@ export function decodeCursor(cursor: string): SessionCursor {
   }
   throw new QueryException(QueryErrorCode.InvalidCursor, 'cursor is not one this service gave out');
 }
-
-/** Everything strictly after the cursor: older, or as old with a smaller id. */
-export function afterCursor(cursor: SessionCursor) {
-  return {
-    $or: [
-      { created_at: { $lt: cursor.created_at } },
-      { created_at: cursor.created_at, id: { $lt: cursor.id } },
-    ],
-  };
-}

@@ -10,15 +10,20 @@ import {
 } from '@cobrowse/contracts';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
-import { afterCursor, decodeCursor, encodeCursor } from './session-cursor';
-import { selectSessions } from './session-filter';
+import { keyOfRow } from '../session-list/list-row';
+import { SessionListReader } from '../session-list/session-list.reader';
+import { decodeCursor, encodeCursor } from './session-cursor';
 import { SessionsRepository } from './sessions.repository';
+
+/** Sessions read by `_id` at once for a list page. */
+const FETCH_AHEAD = 50;
 
 /** Answers the session queries of SPEC section 5 from the read model (events from the log). */
 @Injectable()
 export class SessionQueriesService {
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly listed: SessionListReader,
     private readonly retention: RetentionPolicyRepository,
   ) {}
 
@@ -31,20 +36,17 @@ export class SessionQueriesService {
 
   /** A page of at most `limit` sessions and MAX_PAGE_BYTES of JSON (as the gateway will answer it). */
   async list(request: ListSessionsRequest): Promise<ListSessionsReply> {
-    const { filter, residual } = selectSessions(request.tenant, request.query);
-    const paged = request.cursor ? { $and: [filter, afterCursor(decodeCursor(request.cursor))] } : filter;
+    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
     const policy = await this.retention.forTenant(request.tenant);
     const now = Date.now();
-    const view = (session: SessionSnapshot): SessionView => ({
-      session,
-      expires_at: sessionExpiresAt(session.ended_recorded_at, policy),
-    });
+    const rows = this.listed.rows(request.tenant, request.query, after && [after.created_at, after.id]);
+    const views = this.sessionsOf(request.tenant, rows, Math.min(request.limit + 1, FETCH_AHEAD));
     const { page, more } = await collectPage(
-      this.views(this.sessions.list(paged, request.limit + 1, residual), view),
-      {
-        limit: request.limit,
-        sizeOf: (v) => jsonBytes(toSessionResource(v.session, now, v.expires_at)),
-      },
+      (async function* () {
+        for await (const session of views)
+          yield { session, expires_at: sessionExpiresAt(session.ended_recorded_at, policy) } as SessionView;
+      })(),
+      { limit: request.limit, sizeOf: (v) => jsonBytes(toSessionResource(v.session, now, v.expires_at)) },
     );
     return {
       data: page,
@@ -53,14 +55,26 @@ export class SessionQueriesService {
   }
 
   count(request: CountSessionsRequest): Promise<number> {
-    const { filter, residual } = selectSessions(request.tenant, request.query);
-    return this.sessions.count(filter, residual);
+    return this.listed.count(request.tenant, request.query);
   }
 
-  private async *views(
-    sessions: AsyncIterable<SessionSnapshot>,
-    view: (session: SessionSnapshot) => SessionView,
-  ): AsyncIterable<SessionView> {
-    for await (const session of sessions) yield view(session);
+  /**
+   * The sessions of listed rows, in list order, read `ahead` at a time by `_id`. A row whose
+   * session is gone (erased a moment ago) is skipped.
+   */
+  private async *sessionsOf(
+    tenant: string,
+    rows: AsyncIterable<{ id: string; created_at: number }>,
+    ahead: number,
+  ): AsyncIterable<SessionSnapshot> {
+    let group: string[] = [];
+    const flush = () => Promise.all(group.map((id) => this.sessions.findById(tenant, id)));
+    for await (const row of rows) {
+      group.push(keyOfRow(row)[1]);
+      if (group.length < ahead) continue;
+      for (const session of await flush()) if (session) yield session;
+      group = [];
+    }
+    for (const session of await flush()) if (session) yield session;
   }
 }

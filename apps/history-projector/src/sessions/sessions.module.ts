@@ -5,16 +5,29 @@ import { SessionQueriesController } from './session-queries.controller';
 import { SessionQueriesService } from './session-queries.service';
 import { ReadModelLocator } from './read-model-locator';
 import { SessionsRepository } from './sessions.repository';
+import { ListPagesRepository } from '../session-list/list-pages.repository';
+import { SessionListReader } from '../session-list/session-list.reader';
+import { SessionListWriter } from '../session-list/session-list.writer';
 
 @Module({
   controllers: [SessionQueriesController],
   providers: [
     ReadModelLocator,
     SessionsRepository,
+    ListPagesRepository,
+    SessionListReader,
+    SessionListWriter,
     SessionQueriesService,
     RetentionPolicyRepository,
     SessionExpiryWatch,
   ],
-  exports: [ReadModelLocator, SessionsRepository, RetentionPolicyRepository, SessionExpiryWatch],
+  exports: [
+    ReadModelLocator,
+    SessionsRepository,
+    SessionListReader,
+    SessionListWriter,
+    RetentionPolicyRepository,
+    SessionExpiryWatch,
+  ],
 })
 export class SessionsModule {}

@@ -1,35 +1,52 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Collection, Filter, IndexDescription } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type IndexDescription,
+} from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
+import { MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import {
+  chunkIdsOf,
+  INLINE_PAGES,
+  pagesStored,
+  readModelCollections,
   sessionDocumentId,
-  toDocument,
+  toDocuments,
   toSnapshot,
+  type PageChunkDocument,
   type SessionDocument,
   type SessionRow,
 } from './session-document';
 
 /**
- * Indexes for the list, count and retention queries on MongoDB. FerretDB v1 answers every
- * filter but `_id` equality by scanning, so there they would only slow writes down.
+ * Indexes for the retention sweep on MongoDB. Lists, counts and exports read the index pages
+ * (session-list), never a filter on this collection.
  */
 export const SESSION_INDEXES: IndexDescription[] = [
-  { key: { tenant: 1, created_at: -1, id: -1 }, name: 'tenant_created' },
-  { key: { tenant: 1, state: 1, created_at: -1, id: -1 }, name: 'tenant_state_created' },
-  { key: { tenant: 1, device_id: 1, created_at: -1 }, name: 'tenant_device_created' },
-  { key: { tenant: 1, 'agents.id': 1, created_at: -1 }, name: 'tenant_agent_created' },
-  { key: { tenant: 1, token: 1 }, name: 'tenant_token' },
-  { key: { tenant: 1, tags: 1, created_at: -1 }, name: 'tenant_tags_created' },
   { key: { state: 1, ended_recorded_at: 1 }, name: 'state_ended_recorded' },
 ];
 
-/** The sessions read model. Writes are guarded by version so redelivery never applies twice. */
+/** A session as read for writing: the snapshot, and what of it is stored. */
+export interface StoredSession {
+  snapshot: SessionSnapshot;
+  version: number;
+  /** Pages already in chunk documents (or inline): later ones are written with the next change. */
+  pagesStored: number;
+}
+
+/** A session to write over what was read (`stored` null: a new session). */
+export interface SessionWrite {
+  snapshot: SessionSnapshot;
+  stored: StoredSession | null;
+}
+
+/** The sessions read model: session documents and their page chunks, written by `_id` only. */
 @Injectable()
 export class SessionsRepository implements OnModuleInit {
   private readonly logger = new Logger(SessionsRepository.name);
-  private readonly inserts = new InsertBatcher();
 
   constructor(
     private readonly mongo: MongoService,
@@ -40,125 +57,163 @@ export class SessionsRepository implements OnModuleInit {
     await this.ensureIndexes();
   }
 
-  /** The live collection, or the one a rebuild is filling. */
-  private get collection(): Collection<SessionDocument> {
+  /** The live collections, or the ones a rebuild is filling. */
+  private get sessions(): Collection<SessionDocument> {
     return this.mongo.db.collection<SessionDocument>(this.locator.sessionsCollection());
+  }
+
+  private get chunks(): Collection<PageChunkDocument> {
+    return this.mongo.db.collection<PageChunkDocument>(
+      readModelCollections(this.locator.sessionsCollection()).pageChunks,
+    );
   }
 
   async ensureIndexes(): Promise<void> {
     if (await this.mongo.isFerretDb()) {
       this.logger.log({ msg: 'FerretDB: secondary indexes skipped (it scans for every filter but _id)' });
     } else {
-      await this.collection.createIndexes(SESSION_INDEXES);
+      await this.sessions.createIndexes(SESSION_INDEXES);
     }
-  }
-
-  /** Matching sessions in (created_at desc, id desc) order, read as they are consumed (at most `limit`). */
-  async *list(
-    filter: Filter<SessionDocument>,
-    limit: number,
-    residual?: (session: SessionSnapshot) => boolean,
-  ): AsyncIterable<SessionSnapshot> {
-    const cursor = this.collection.find(filter, {
-      sort: { created_at: -1, id: -1 },
-      projection: { _id: 0 },
-      batchSize: Math.min(Math.max(limit, 10), 100),
-      ...(residual ? {} : { limit }),
-    });
-    try {
-      for await (const document of cursor) {
-        const session = toSnapshot(document);
-        if (!residual || residual(session)) yield session;
-      }
-    } finally {
-      await cursor.close();
-    }
-  }
-
-  /**
-   * Every match in storage order, without sorting (constant memory in the database as well),
-   * as stored and without metadata: what an export row needs.
-   */
-  stream(filter: Filter<SessionDocument>): AsyncIterable<SessionRow> {
-    return this.collection.find(filter, {
-      projection: { _id: 0, metadata_json: 0, metadata: 0 },
-      batchSize: 500,
-    }) as unknown as AsyncIterable<SessionRow>;
-  }
-
-  /** The custom data keys and tags of every match, for an export's columns. */
-  columnsOf(filter: Filter<SessionDocument>): AsyncIterable<Pick<SessionSnapshot, 'custom_data' | 'tags'>> {
-    return this.collection.find(filter, {
-      projection: { _id: 0, custom_data: 1, tags: 1 },
-      batchSize: 500,
-    }) as unknown as AsyncIterable<Pick<SessionSnapshot, 'custom_data' | 'tags'>>;
-  }
-
-  async count(
-    filter: Filter<SessionDocument>,
-    residual?: (session: Pick<SessionSnapshot, 'tags'>) => boolean,
-  ): Promise<number> {
-    if (!residual) return this.collection.countDocuments(filter);
-    let count = 0;
-    for await (const document of this.collection.find(filter, { projection: { tags: 1 } })) {
-      if (residual(document)) count++;
-    }
-    return count;
   }
 
   async findById(tenant: string, sessionId: string): Promise<SessionSnapshot | null> {
-    const document = await this.collection.findOne({ _id: sessionDocumentId(tenant, sessionId) });
-    return document ? toSnapshot(document) : null;
+    return (await this.findStored(tenant, sessionId))?.snapshot ?? null;
   }
 
-  /** Inserts a new session (batched with concurrent inserts); false when it is already there. */
-  insert(snapshot: SessionSnapshot): Promise<boolean> {
-    return this.inserts.insert(this.collection, toDocument(snapshot));
+  /** The session with what of it is stored: what a writer folds events into. */
+  async findStored(tenant: string, sessionId: string): Promise<StoredSession | null> {
+    const document = await this.sessions.findOne({ _id: sessionDocumentId(tenant, sessionId) });
+    if (!document) return null;
+    const chunks =
+      (document.page_count ?? 0) > INLINE_PAGES
+        ? await Promise.all(
+            chunkIdsOf(document._id, document.page_count!).map((_id) => this.chunks.findOne({ _id })),
+          )
+        : [];
+    return {
+      snapshot: toSnapshot(
+        document,
+        chunks.filter((c): c is PageChunkDocument => c !== null),
+      ),
+      version: document.version,
+      pagesStored: pagesStored(document),
+    };
+  }
+
+  /** A session without metadata and pages (an export's row), or null. */
+  exportRow(tenant: string, sessionId: string): Promise<SessionRow | null> {
+    return this.sessions.findOne(
+      { _id: sessionDocumentId(tenant, sessionId) },
+      { projection: { _id: 0, metadata_json: 0, metadata: 0, pages: 0, page_count: 0 } },
+    ) as Promise<SessionRow | null>;
   }
 
   /**
-   * Replaces the session only if it is still at `expectedVersion`; false otherwise. On
-   * MongoDB the version is part of the filter (an atomic compare-and-set). FerretDB v1
-   * evaluates any filter but a lone `_id` by scanning the collection, and its updates are not
-   * atomic anyway, so there the single writer (the projection lease) and the per-session
-   * queue do the guarding and the write is by `_id` alone.
+   * Writes sessions, each over the version it was read at: new page chunks first (one bulk
+   * write), then the session documents (one bulk write), so a session's version never
+   * claims pages that are not stored. Resolves with the sessions that were not written (a
+   * write of a late former leader got there first, on MongoDB; refused documents), each with
+   * its reason. On MongoDB the version is part of the filter (an atomic compare-and-set);
+   * FerretDB v1 evaluates any filter but a lone `_id` by scanning the collection, so there the
+   * single writer (the projection lease, fenced by term) does the guarding.
    */
-  async replaceIfVersion(snapshot: SessionSnapshot, expectedVersion: number): Promise<boolean> {
-    const _id = sessionDocumentId(snapshot.tenant, snapshot.id);
-    const filter = (await this.mongo.isFerretDb()) ? { _id } : { _id, version: expectedVersion };
-    const result = await this.collection.replaceOne(filter, toDocument(snapshot));
-    return result.matchedCount === 1;
+  async write(writes: SessionWrite[]): Promise<Map<string, unknown>> {
+    const failed = new Map<string, unknown>();
+    if (writes.length === 0) return failed;
+    const ferret = await this.mongo.isFerretDb();
+    const documents = writes.map((w) => toDocuments(w.snapshot, w.stored?.pagesStored ?? 0));
+    const chunkOps: AnyBulkWriteOperation<PageChunkDocument>[] = documents.flatMap((d) =>
+      d.chunks.map((chunk) => ({
+        replaceOne: { filter: { _id: chunk._id }, replacement: chunk, upsert: true },
+      })),
+    );
+    const owner = documents.flatMap((d) => d.chunks.map(() => d.session._id));
+    await bulk(this.chunks, chunkOps, (index, error) => failed.set(owner[index], error));
+
+    const sessionOps: AnyBulkWriteOperation<SessionDocument>[] = [];
+    const written: string[] = [];
+    writes.forEach((w, i) => {
+      const { session } = documents[i];
+      if (failed.has(session._id)) return;
+      const filter =
+        w.stored && !ferret ? { _id: session._id, version: w.stored.version } : { _id: session._id };
+      sessionOps.push({ replaceOne: { filter, replacement: session, upsert: !w.stored } });
+      written.push(session._id);
+    });
+    const result = await bulk(this.sessions, sessionOps, (index, error) => failed.set(written[index], error));
+    const expected = sessionOps.length - [...failed.keys()].filter((id) => written.includes(id)).length;
+    if (result && result.matched + result.upserted < expected) await this.findUnwritten(writes, failed);
+    return failed;
   }
 
-  /** Every ended session's tenant and recorded end: what a retention sweep looks at (one pass). */
-  endedSessions(): AsyncIterable<{ _id: string; tenant: string; ended_recorded_at: number }> {
-    return this.collection.find(
+  /** After a compare-and-set matched fewer sessions than written: which ones are not at their new version. */
+  private async findUnwritten(writes: SessionWrite[], failed: Map<string, unknown>): Promise<void> {
+    for (const w of writes) {
+      const _id = sessionDocumentId(w.snapshot.tenant, w.snapshot.id);
+      if (failed.has(_id)) continue;
+      const stored = await this.sessions.findOne({ _id }, { projection: { version: 1 } });
+      if (stored?.version !== w.snapshot.version)
+        failed.set(_id, new Error('the session changed since it was read'));
+    }
+  }
+
+  /** Every ended session's tenant, list position and recorded end: what a retention sweep looks at (one pass). */
+  endedSessions(): AsyncIterable<{
+    _id: string;
+    tenant: string;
+    id: string;
+    created_at: number;
+    ended_recorded_at: number;
+  }> {
+    return this.sessions.find(
       { state: 'ended' },
-      { projection: { _id: 1, tenant: 1, ended_recorded_at: 1 }, batchSize: 5_000 },
-    ) as unknown as AsyncIterable<{ _id: string; tenant: string; ended_recorded_at: number }>;
+      { projection: { _id: 1, tenant: 1, id: 1, created_at: 1, ended_recorded_at: 1 }, batchSize: 5_000 },
+    ) as unknown as AsyncIterable<{
+      _id: string;
+      tenant: string;
+      id: string;
+      created_at: number;
+      ended_recorded_at: number;
+    }>;
   }
 
-  /** Deletes sessions by document id (see deleteByIds for why FerretDB gets them one by one). */
-  async deleteDocuments(ids: string[]): Promise<number> {
-    return deleteByIds(this.collection, ids, { oneByOne: await this.mongo.isFerretDb() });
+  /**
+   * Deletes sessions and their page chunks by id, one `_id` at a time (the only delete FerretDB
+   * v1 does without a scan). Resolves with the removed sessions' list positions.
+   */
+  async delete(tenant: string, sessionIds: string[]): Promise<Array<{ id: string; created_at: number }>> {
+    const removed: Array<{ id: string; created_at: number }> = [];
+    for (const id of sessionIds) {
+      const _id = sessionDocumentId(tenant, id);
+      const document = await this.sessions.findOne({ _id }, { projection: { created_at: 1, page_count: 1 } });
+      if (!document) continue;
+      for (const chunk of chunkIdsOf(_id, document.page_count ?? 0))
+        await this.chunks.deleteOne({ _id: chunk });
+      if ((await this.sessions.deleteOne({ _id })).deletedCount)
+        removed.push({ id, created_at: document.created_at });
+    }
+    return removed;
   }
+}
 
-  /** Ids of a tenant's sessions with this device, whatever their state. */
-  async idsOfDevice(tenant: string, deviceId: string): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const document of this.collection.find(
-      { tenant, device_id: deviceId },
-      { projection: { id: 1 }, batchSize: 1000 },
-    ))
-      ids.push(document.id);
-    return ids;
-  }
-
-  /** Deletes sessions by id, one `_id` at a time (the only delete FerretDB v1 does without a scan). */
-  async deleteByIds(tenant: string, sessionIds: string[]): Promise<number> {
-    let deleted = 0;
-    for (const id of sessionIds)
-      deleted += (await this.collection.deleteOne({ _id: sessionDocumentId(tenant, id) })).deletedCount;
-    return deleted;
+/**
+ * One unordered bulk write; reports each refused operation by index and rethrows anything
+ * else (an unreachable database is waited out by the consumer). Resolves with what matched.
+ */
+async function bulk<T extends { _id: string }>(
+  collection: Collection<T>,
+  operations: AnyBulkWriteOperation<T>[],
+  refused: (index: number, error: unknown) => void,
+): Promise<{ matched: number; upserted: number } | null> {
+  if (operations.length === 0) return null;
+  try {
+    const result = await collection.bulkWrite(operations, { ordered: false });
+    return { matched: result.matchedCount, upserted: result.upsertedCount };
+  } catch (e) {
+    if (!(e instanceof MongoBulkWriteError) || e.writeErrors === undefined) throw e;
+    const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+    if (errors.length === 0) throw e;
+    for (const error of errors) refused(error.index, error);
+    return { matched: e.result.matchedCount, upserted: e.result.upsertedCount };
   }
 }

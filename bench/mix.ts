@@ -303,12 +303,17 @@ export function population(
   });
 }
 
-/** Devices that keep coming (ids `<prefix><n>`), two sessions each, for a steady load of any length. */
-export function endlessPopulation(prefix: string, lanes: number, seed: number): Lane[] {
+/**
+ * Devices that keep coming (ids `<prefix><n>`), two sessions each, for a steady load of any
+ * length. `window` devices are active per relay at once: with small batches, few devices, so
+ * each one's session moves on by a few facts per batch rather than one fact per device per
+ * round of the whole window.
+ */
+export function endlessPopulation(prefix: string, lanes: number, seed: number, window: number): Lane[] {
   return Array.from({ length: lanes }, (_, lane) => {
     function* source(): Generator<Iterator<Step>> {
       for (let d = lane; ; d += lanes) yield deviceSteps(deviceProfile(prefix, d), 2, seed * 7919 + d, 1);
     }
-    return new Lane(source(), 50);
+    return new Lane(source(), Math.max(1, window));
   });
 }

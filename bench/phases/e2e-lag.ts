@@ -53,14 +53,17 @@ export async function e2eLag(
     },
   });
   await nc.flush();
-  const lanes = endlessPopulation('lag-device-', 4, 17);
+  const relays = 4;
+  const perBatch = Math.max(1, Math.round(loadEps / 10 / relays));
+  // About two facts of each active device per batch.
+  const lanes = endlessPopulation('lag-device-', relays, 17, Math.ceil(perBatch / 2));
   const until = performance.now() + seconds * 1000;
-  const perBatch = Math.max(1, Math.round(loadEps / 10 / lanes.length));
   const load = sendMix({
     gatewayUrl,
     lanes,
     batchSize: perBatch,
-    intervalMs: 100,
+    // Every 100 ms, or less often when even one fact per relay per 100 ms is more than the load.
+    intervalMs: Math.max(100, Math.round((1000 * relays * perBatch) / loadEps)),
     stop: () => performance.now() >= until,
     onAnswer: (events, results, at) => {
       results.forEach((r, i) => {

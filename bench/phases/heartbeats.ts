@@ -132,6 +132,8 @@ export async function heartbeats(options: {
       progress(`  ${sent} beats sent, ${inFlight.size} requests in flight, ${failed} failed`);
     }
   }
+  // The phase lasts its whole length (the last round of beats is due then).
+  await sleep(Math.max(0, started + options.seconds * 1000 - performance.now()));
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   const coresByProcess = cpu.cores();

@@ -49,6 +49,10 @@ export const CONFIG = {
   heartbeatSeconds: num('BENCH_HEARTBEAT_SECONDS', 120, 10),
   heartbeatIntervalSeconds: num('BENCH_HEARTBEAT_INTERVAL_S', 5, 5),
   heartbeatBatch: num('BENCH_HEARTBEAT_BATCH', 100, 100),
+  /** How long a consumer may take to drain a backlog before the run goes on without it (and says so). */
+  drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_S', 1_800, 600),
+  /** The same for the tracker after the heartbeats (on a tracker that logs every beat, a long wait). */
+  heartbeatCatchUpSeconds: num('BENCH_HEARTBEAT_CATCH_UP_S', 300, 120),
   /** The second system at NATS's default fsync (skipped in a smoke run unless set to 1). */
   lazyFsync: num('BENCH_LAZY_FSYNC', 1, 0) > 0,
 };

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { EVENTS_STREAM } from '@cobrowse/contracts';
+import { CONSUMERS, EVENTS_STREAM } from '@cobrowse/contracts';
 import { BenchSystem } from './bench-system';
 import { CONFIG } from './config';
 import { CpuUsage } from './cpu-usage';
@@ -115,10 +115,10 @@ async function main(): Promise<void> {
 
     progress('projection_eps: history-projector started again, draining the slice alone');
     system.startService('history-projector');
-    const projection = await phase('projection_drain', () => drain(nc, 'history-projector'));
+    const projection = await phase('projection_drain', () => drain(nc, CONSUMERS.projector));
     progress('tracker_eps: connection-tracker started again, draining the slice alone');
     system.startService('connection-tracker');
-    const tracker = await phase('tracker_drain', () => drain(nc, 'connection-tracker'));
+    const tracker = await phase('tracker_drain', () => drain(nc, CONSUMERS.tracker));
 
     progress('db_write_ceiling_eps: raw driver insertMany / insertOne of a session document');
     const sampleResponse = await fetch(
@@ -146,8 +146,8 @@ async function main(): Promise<void> {
       `e2e lag: ${CONFIG.e2eSeconds} s of the mix at ${lagLoad} events/s (half the slower consumer) plus 10 probes/s`,
     );
     const lag = await phase('e2e_lag', () => e2eLag(nc, system.gatewayUrl, lagLoad, CONFIG.e2eSeconds));
-    await drain(nc, 'history-projector');
-    await drain(nc, 'connection-tracker');
+    await drain(nc, CONSUMERS.projector);
+    await drain(nc, CONSUMERS.tracker);
 
     progress(`get_by_id: GET /v1/sessions/{id} over ${sampleIds.length} stored ids, 8 connections`);
     const get = await phase('get_by_id', () =>
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const long = await phase('long_session', () =>
       longSession(nc, system.gatewayUrl, CONFIG.longSessionPages),
     );
-    await drain(nc, 'history-projector');
+    await drain(nc, CONSUMERS.projector);
 
     progress(
       `heartbeat_cores: ${CONFIG.heartbeatDevices} devices beating every ${CONFIG.heartbeatIntervalSeconds} s for ${CONFIG.heartbeatSeconds} s, ${CONFIG.heartbeatBatch} beats per request`,
@@ -248,6 +248,7 @@ async function main(): Promise<void> {
       projection_eps: round(projection.eps),
       projection_backlog: projection.events,
       projection_catch_up_s: round(projection.catchUpSeconds),
+      projection_caught_up: projection.caughtUp,
       projection_ceiling_eps: round(projectionCeilingResult.eps),
       projection_ceiling: {
         ...projectionCeilingResult,
@@ -257,6 +258,7 @@ async function main(): Promise<void> {
       tracker_eps: round(tracker.eps),
       tracker_backlog: tracker.events,
       tracker_catch_up_s: round(tracker.catchUpSeconds),
+      tracker_caught_up: tracker.caughtUp,
       db_write_ceiling_eps: round(dbCeiling.batched),
       db_single_write_ceiling_eps: round(dbCeiling.single),
       e2e_lag_p50_ms: round(lag.p50),

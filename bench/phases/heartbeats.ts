@@ -1,5 +1,6 @@
 import type { NatsConnection } from 'nats';
-import { EVENTS_STREAM } from '@cobrowse/contracts';
+import { CONSUMERS, EVENTS_STREAM } from '@cobrowse/contracts';
+import { CONFIG } from '../config';
 import { CpuUsage } from '../cpu-usage';
 import { percentile, progress, round, sleep } from '../stats';
 import { BENCH_KEY } from '../workload';
@@ -26,6 +27,9 @@ export interface HeartbeatResult {
   /** What the tracker still had to apply when the beats stopped, and how long it took. */
   tracker_backlog_at_end: number;
   tracker_catch_up_s: number;
+  /** False when the tracker still had beats to apply after BENCH_HEARTBEAT_CATCH_UP_S (`tracker_left`). */
+  tracker_caught_up: boolean;
+  tracker_left: number;
   /** Devices sampled with GET /v1/devices/{id} after the phase: online with their connection active. */
   presence_sampled: number;
   presence_online: number;
@@ -87,7 +91,7 @@ export async function heartbeats(options: {
     const r = await post(events);
     if (!r.ok || r.rejected) throw new Error('opening the heartbeat devices failed');
   }
-  await drain(nc, 'connection-tracker');
+  await drain(nc, CONSUMERS.tracker);
 
   const groups = Math.ceil(devices / batch);
   const spacingMs = (options.intervalSeconds * 1000) / groups;
@@ -143,9 +147,9 @@ export async function heartbeats(options: {
 
   const endedAt = Date.now();
   const jsm = await nc.jetstreamManager();
-  const trackerInfo = await jsm.consumers.info(EVENTS_STREAM, 'connection-tracker');
+  const trackerInfo = await jsm.consumers.info(EVENTS_STREAM, CONSUMERS.tracker);
   const trackerBacklog = trackerInfo.num_pending + trackerInfo.num_ack_pending;
-  const catchUp = await drain(nc, 'connection-tracker');
+  const catchUp = await drain(nc, CONSUMERS.tracker, CONFIG.heartbeatCatchUpSeconds * 1000);
   const cpuThroughCatchUp = cpu.cpuSeconds();
 
   const sampled = Array.from({ length: Math.min(50, devices) }, (_, k) =>
@@ -189,6 +193,8 @@ export async function heartbeats(options: {
     jetstream_growth: jetstreamGrowth,
     tracker_backlog_at_end: trackerBacklog,
     tracker_catch_up_s: round(catchUp.catchUpSeconds),
+    tracker_caught_up: catchUp.caughtUp,
+    tracker_left: catchUp.left,
     presence_sampled: sampled.length,
     presence_online: online,
     presence_max_last_seen_age_s: round(maxAge),

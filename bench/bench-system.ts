@@ -99,6 +99,17 @@ export class BenchSystem {
     return pids;
   }
 
+  /** Stops one service (SIGTERM), e.g. to let a backlog build up for it. */
+  async stopService(service: ServiceName): Promise<void> {
+    await this.services.get(service)?.stop();
+  }
+
+  /** Starts a stopped service again, the same process as before with a new pid. */
+  startService(service: ServiceName): void {
+    const p = this.services.get(service);
+    if (p && !p.isRunning) p.start();
+  }
+
   pid(service: ServiceName): number {
     const pid = this.services.get(service)?.pid;
     if (!pid) throw new Error(`${service} is not running`);

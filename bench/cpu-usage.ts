@@ -21,6 +21,13 @@ export class CpuUsage {
     this.start = new Map(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
   }
 
+  /** CPU seconds each process has used since the start. */
+  cpuSeconds(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.pids)) out[name] = cpuSeconds(pid) - this.start.get(name)!;
+    return out;
+  }
+
   /** Cores used by each process on average (2.0 = both cores of a 2-core machine), plus this bench. */
   cores(): Record<string, number> {
     const seconds = (performance.now() - this.startedAt) / 1000;

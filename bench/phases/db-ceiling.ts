@@ -1,13 +1,15 @@
 import { MongoClient } from 'mongodb';
 
 /**
- * Raw driver writes of the projector's document shape to the same database: unordered
+ * Raw driver writes of a session document (as `GET /v1/sessions/{id}` shows one) to the same
+ * database: unordered
  * `insertMany` in batches (what the projector's insert batching sends), and single
  * `insertOne` calls from 64 concurrent writers (what one write per event would cost).
  */
 export async function dbWriteCeilings(
   mongoUrl: string,
   sample: Record<string, unknown>,
+  batchedCount = 20_000,
 ): Promise<{ batched: number; single: number }> {
   const client = await MongoClient.connect(mongoUrl);
   try {
@@ -15,7 +17,6 @@ export async function dbWriteCeilings(
     await collection.drop().catch(() => undefined);
     const doc = (i: number) => ({ ...sample, _id: `bench/ceiling-${i}`, id: `ceiling-${i}` });
 
-    const batchedCount = 20_000;
     let started = performance.now();
     for (let i = 0; i < batchedCount; i += 500)
       await collection.insertMany(
@@ -24,7 +25,7 @@ export async function dbWriteCeilings(
       );
     const batched = batchedCount / ((performance.now() - started) / 1000);
 
-    const singleCount = 3_000;
+    const singleCount = Math.max(300, Math.round(batchedCount * 0.15));
     let next = batchedCount;
     started = performance.now();
     await Promise.all(

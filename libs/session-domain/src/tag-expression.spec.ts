@@ -1,8 +1,6 @@
 import {
-  hasSubset,
   matchesTagExpression,
   parseTagExpression,
-  tagExpressionToFilter,
   TagExpressionError,
 } from './tag-expression';
 
@@ -101,16 +99,5 @@ describe('tag expressions', () => {
     }
     expect(error).toBeInstanceOf(TagExpressionError);
     expect((error as TagExpressionError).position).toBe(position);
-  });
-
-  it('compiles to a MongoDB filter that lets untagged sessions through', () => {
-    expect(tagExpressionToFilter(parseTagExpression('a+b@c'))).toEqual({
-      $or: [{ tags: { $size: 0 } }, { $and: [{ tags: 'a' }, { tags: { $in: ['b', 'c'] } }] }],
-    });
-  });
-
-  it('says when the filter needs an exact check afterwards (a SUBSET is in it)', () => {
-    expect(hasSubset(parseTagExpression('a+(b,c)'))).toBe(false);
-    expect(hasSubset(parseTagExpression('a+(b,c@d)'))).toBe(true);
   });
 });

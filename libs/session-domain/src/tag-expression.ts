@@ -172,31 +172,3 @@ export function matchesTagExpression(expression: TagExpression, tags: readonly s
   };
   return evaluate(expression);
 }
-
-export function hasSubset(expression: TagExpression): boolean {
-  if (expression.kind === 'subset') return true;
-  return expression.kind !== 'tag' && expression.operands.some(hasSubset);
-}
-
-/**
- * A MongoDB filter on `tags` that MongoDB and FerretDB both run. It is exact unless the
- * expression has a SUBSET: FerretDB v1 evaluates `$elemMatch: {$nin}` against the whole
- * array, so a subset compiles to its necessary condition (some tag in the set) and the
- * caller checks the candidates with matchesTagExpression (see `hasSubset`). Expressions
- * have no negation, so a weaker operand only ever widens the filter.
- */
-export function tagExpressionToFilter(expression: TagExpression): Record<string, unknown> {
-  const compile = (e: TagExpression): Record<string, unknown> => {
-    switch (e.kind) {
-      case 'tag':
-        return { tags: e.tag };
-      case 'subset':
-        return { tags: { $in: e.tags } };
-      case 'and':
-        return { $and: e.operands.map(compile) };
-      case 'or':
-        return { $or: e.operands.map(compile) };
-    }
-  };
-  return { $or: [{ tags: { $size: 0 } }, compile(expression)] };
-}

@@ -6,7 +6,7 @@ import {
   type IndexDescription,
 } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { MongoService } from '@cobrowse/persistence';
+import { isDatabaseUnreachable, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import {
   chunkIdsOf,
@@ -197,8 +197,10 @@ export class SessionsRepository implements OnModuleInit {
 }
 
 /**
- * One unordered bulk write; reports each refused operation by index and rethrows anything
- * else (an unreachable database is waited out by the consumer). Resolves with what matched.
+ * One unordered bulk write; reports each refused operation by index and rethrows an
+ * unreachable database (the consumer waits it out). A server that refuses the whole command
+ * for one document (FerretDB does) is asked again one operation at a time, so one session the
+ * database cannot store never holds back the others of its batch. Resolves with what matched.
  */
 async function bulk<T extends { _id: string }>(
   collection: Collection<T>,
@@ -210,10 +212,26 @@ async function bulk<T extends { _id: string }>(
     const result = await collection.bulkWrite(operations, { ordered: false });
     return { matched: result.matchedCount, upserted: result.upsertedCount };
   } catch (e) {
-    if (!(e instanceof MongoBulkWriteError) || e.writeErrors === undefined) throw e;
-    const errors = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-    if (errors.length === 0) throw e;
-    for (const error of errors) refused(error.index, error);
-    return { matched: e.result.matchedCount, upserted: e.result.upsertedCount };
+    if (isDatabaseUnreachable(e)) throw e;
+    if (
+      e instanceof MongoBulkWriteError &&
+      e.writeErrors !== undefined &&
+      [e.writeErrors].flat().length > 0
+    ) {
+      const errors = [e.writeErrors].flat();
+      for (const error of errors) refused(error.index, error);
+      return { matched: e.result.matchedCount, upserted: e.result.upsertedCount };
+    }
+    if (operations.length === 1) {
+      refused(0, e);
+      return { matched: 0, upserted: 0 };
+    }
+    const total = { matched: 0, upserted: 0 };
+    for (const [index, operation] of operations.entries()) {
+      const one = await bulk(collection, [operation], (_i, error) => refused(index, error));
+      total.matched += one?.matched ?? 0;
+      total.upserted += one?.upserted ?? 0;
+    }
+    return total;
   }
 }

@@ -130,19 +130,26 @@ export class SessionsRepository implements OnModuleInit {
     const owner = documents.flatMap((d) => d.chunks.map(() => d.session._id));
     await bulk(this.chunks, chunkOps, (index, error) => failed.set(owner[index], error));
 
+    // New sessions are inserts: a bulk write sends consecutive inserts as one command, which
+    // FerretDB stores in one transaction (each update is a transaction of its own).
     const sessionOps: AnyBulkWriteOperation<SessionDocument>[] = [];
     const written: string[] = [];
-    writes.forEach((w, i) => {
-      const { session } = documents[i];
-      if (failed.has(session._id)) return;
-      const filter =
-        w.stored && !ferret ? { _id: session._id, version: w.stored.version } : { _id: session._id };
-      sessionOps.push({ replaceOne: { filter, replacement: session, upsert: !w.stored } });
+    const ordered = writes
+      .map((w, i) => ({ w, session: documents[i].session }))
+      .sort((a, b) => Number(!!a.w.stored) - Number(!!b.w.stored));
+    for (const { w, session } of ordered) {
+      if (failed.has(session._id)) continue;
+      if (!w.stored) sessionOps.push({ insertOne: { document: session } });
+      else {
+        const filter = ferret ? { _id: session._id } : { _id: session._id, version: w.stored.version };
+        sessionOps.push({ replaceOne: { filter, replacement: session } });
+      }
       written.push(session._id);
-    });
+    }
     const result = await bulk(this.sessions, sessionOps, (index, error) => failed.set(written[index], error));
-    const expected = sessionOps.length - [...failed.keys()].filter((id) => written.includes(id)).length;
-    if (result && result.matched + result.upserted < expected) await this.findUnwritten(writes, failed);
+    const refused = written.filter((id) => failed.has(id)).length;
+    if (result && result.matched + result.inserted < written.length - refused)
+      await this.findUnwritten(writes, failed);
     return failed;
   }
 
@@ -206,11 +213,11 @@ async function bulk<T extends { _id: string }>(
   collection: Collection<T>,
   operations: AnyBulkWriteOperation<T>[],
   refused: (index: number, error: unknown) => void,
-): Promise<{ matched: number; upserted: number } | null> {
+): Promise<{ matched: number; inserted: number } | null> {
   if (operations.length === 0) return null;
   try {
     const result = await collection.bulkWrite(operations, { ordered: false });
-    return { matched: result.matchedCount, upserted: result.upsertedCount };
+    return { matched: result.matchedCount, inserted: result.insertedCount + result.upsertedCount };
   } catch (e) {
     if (isDatabaseUnreachable(e)) throw e;
     if (
@@ -220,17 +227,17 @@ async function bulk<T extends { _id: string }>(
     ) {
       const errors = [e.writeErrors].flat();
       for (const error of errors) refused(error.index, error);
-      return { matched: e.result.matchedCount, upserted: e.result.upsertedCount };
+      return { matched: e.result.matchedCount, inserted: e.result.insertedCount + e.result.upsertedCount };
     }
     if (operations.length === 1) {
       refused(0, e);
-      return { matched: 0, upserted: 0 };
+      return { matched: 0, inserted: 0 };
     }
-    const total = { matched: 0, upserted: 0 };
+    const total = { matched: 0, inserted: 0 };
     for (const [index, operation] of operations.entries()) {
       const one = await bulk(collection, [operation], (_i, error) => refused(index, error));
       total.matched += one?.matched ?? 0;
-      total.upserted += one?.upserted ?? 0;
+      total.inserted += one?.inserted ?? 0;
     }
     return total;
   }

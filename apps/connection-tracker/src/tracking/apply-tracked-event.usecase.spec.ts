@@ -1,4 +1,5 @@
 import type { AppConfig } from '@cobrowse/config';
+import type { Leadership } from '@cobrowse/messaging';
 import type { ConnectionEnvelope } from '@cobrowse/contracts';
 import { applyConnection, type DeviceState } from '../devices/device-state';
 import type { DevicesRepository } from '../devices/devices.repository';
@@ -37,6 +38,7 @@ function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => De
     repository,
     { lookup: async () => undefined } as unknown as DeadlineSchedule,
     { note: () => undefined } as unknown as DeviceExpiryWatch,
+    { assertLeader: () => undefined } as unknown as Leadership,
     { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
   );
   return { useCase, stored: () => stored };

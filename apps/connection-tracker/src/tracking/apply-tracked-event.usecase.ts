@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
+import { Leadership } from '@cobrowse/messaging';
 import { applyConnection, applySession, type DeviceState } from '../devices/device-state';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DeviceExpiryWatch } from '../retention/device-expiry.watch';
@@ -24,6 +25,7 @@ export class ApplyTrackedEventUseCase {
     private readonly devices: DevicesRepository,
     private readonly deadlines: DeadlineSchedule,
     private readonly expiry: DeviceExpiryWatch,
+    private readonly leadership: Leadership,
     private readonly config: AppConfig,
   ) {}
 
@@ -105,6 +107,9 @@ export class ApplyTrackedEventUseCase {
     for (;;) {
       if (existing && alreadyApplied(existing, seq)) return existing;
       const next: DeviceState = { ...change(existing), applied_seq: seq };
+      // Checked again just before the write, however long the read took: on FerretDB this is
+      // what keeps a former leader from writing over its successor (docs/operations.md).
+      this.leadership.assertLeader();
       const written = existing
         ? await this.devices.replaceIfUnchanged(existing, next)
         : await this.devices.insert(next);

@@ -19,6 +19,7 @@ import {
   LeaderConsumer,
   Leadership,
   NatsConnectionService,
+  NotLeaderError,
   PoisonMessageError,
 } from '@cobrowse/messaging';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
@@ -60,7 +61,8 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
       inFlight: 64,
       keyOf: (m) => this.keys.keyOf(m),
       apply: (m) => this.track(m),
-      isOutage: isDatabaseUnreachable,
+      // A write refused because this replica stopped leading is handed back, never counted.
+      isOutage: (e) => isDatabaseUnreachable(e) || e instanceof NotLeaderError,
       maxAttempts: MAX_ATTEMPTS,
       onLead: async () => {
         this.keys = new TrackingKeys((tenant, session) => this.schedule.deviceOf(tenant, session));

@@ -58,19 +58,15 @@ export class DevicesRepository implements OnModuleInit {
     return (await this.collection.replaceOne({ _id: previous._id }, next)).matchedCount === 1;
   }
 
-  /** Matching devices, newest added first, read as they are consumed (at most `limit`). */
-  async *list(
-    filter: Filter<DeviceState>,
-    limit: number,
-    residual?: (d: DeviceState) => boolean,
-  ): AsyncIterable<DeviceState> {
+  /** Matching devices, newest added first, read as they are consumed (at most `limit` when given). */
+  async *list(filter: Filter<DeviceState>, limit?: number): AsyncIterable<DeviceState> {
     const cursor = this.collection.find(filter, {
       sort: { added_at: -1, id: -1 },
-      batchSize: Math.min(Math.max(limit, 10), 100),
-      ...(residual ? {} : { limit }),
+      batchSize: Math.min(Math.max(limit ?? 100, 10), 100),
+      ...(limit === undefined ? {} : { limit }),
     });
     try {
-      for await (const device of cursor) if (!residual || residual(device)) yield device;
+      for await (const device of cursor) yield device;
     } finally {
       await cursor.close();
     }

@@ -5,6 +5,8 @@ import { applyConnection, type DeviceState } from '../devices/device-state';
 import type { DevicesRepository } from '../devices/devices.repository';
 import type { DeviceExpiryWatch } from '../retention/device-expiry.watch';
 import type { DeadlineSchedule } from '../timeouts/deadline-schedule';
+import { DeviceLocks } from '../devices/device-locks';
+import { KnownDevices } from '../presence/known-devices';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
 
 const fact = (type: ConnectionEnvelope['type'], url?: string): ConnectionEnvelope => ({
@@ -39,6 +41,8 @@ function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => De
     { lookup: async () => undefined } as unknown as DeadlineSchedule,
     { note: () => undefined } as unknown as DeviceExpiryWatch,
     { assertLeader: () => undefined } as unknown as Leadership,
+    new KnownDevices(),
+    new DeviceLocks(),
     { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
   );
   return { useCase, stored: () => stored };

@@ -56,6 +56,10 @@ describe('beatVerdict', () => {
   it('logs while a change of the connection is on its way through the log', () => {
     expect(beatVerdict(device, beat(), true)).toBe('log');
   });
+
+  it('sends the retry of the last logged fact of the connection to the log, which knows it', () => {
+    expect(beatVerdict(device, beat({ event_id: 'o-1000' }), false)).toBe('log');
+  });
 });
 
 describe('withPresence', () => {

@@ -21,8 +21,9 @@ export interface HeartbeatReport {
   connection_id: string;
   /** Epoch ms on the device side: what `last_focus_at` shows. */
   occurred_at: number;
-  current_url?: string;
-  has_focus?: boolean;
+  /** As reported: null is a value too (it clears the URL), only an absent field changes nothing. */
+  current_url?: string | null;
+  has_focus?: boolean | null;
 }
 
 export interface PresenceBeatsRequest {

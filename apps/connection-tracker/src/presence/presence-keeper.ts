@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from 'nats';
-import { PRESENCE_SUBJECTS, type PresenceReadReply } from '@cobrowse/contracts';
+import { PRESENCE_SUBJECTS, type HeartbeatReport, type PresenceReadReply } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { Leadership, NatsConnectionService } from '@cobrowse/messaging';
 import type { DeviceState } from '../devices/device-state';
@@ -125,9 +125,12 @@ export class PresenceKeeper implements OnApplicationBootstrap, OnApplicationShut
     const request = parseBeatsRequest(m.data);
     if (!request) return void m.respond(JSON.stringify({ verdicts: [] }));
     // A replica that no longer leads sends every beat to the log rather than leave it unanswered.
-    const verdicts = this.serving
-      ? await this.absorb.execute(request.tenant, request.beats)
-      : request.beats.map(() => 'log' as const);
+    const wellFormed = request.beats.filter((b): b is HeartbeatReport => b !== null);
+    const judged = this.serving
+      ? await this.absorb.execute(request.tenant, wellFormed)
+      : wellFormed.map(() => 'log' as const);
+    let next = 0;
+    const verdicts = request.beats.map((b) => (b === null ? 'log' : judged[next++]));
     m.respond(JSON.stringify({ verdicts }));
   }
 

@@ -21,16 +21,22 @@ function isBeat(value: unknown): value is HeartbeatReport {
     isString(b.device_id) &&
     isString(b.connection_id) &&
     typeof b.occurred_at === 'number' &&
-    (b.current_url === undefined || typeof b.current_url === 'string') &&
-    (b.has_focus === undefined || typeof b.has_focus === 'boolean')
+    (b.current_url === undefined || b.current_url === null || typeof b.current_url === 'string') &&
+    (b.has_focus === undefined || b.has_focus === null || typeof b.has_focus === 'boolean')
   );
 }
 
-/** A well-formed batch of heartbeats, or null (a message on an internal subject is never trusted blindly). */
-export function parseBeatsRequest(data: Uint8Array): PresenceBeatsRequest | null {
-  const request = parse(data);
+/**
+ * A batch of heartbeats, each one null when it is not well-formed (it is then sent to the log,
+ * which has its own checks), or null for a message that is no batch at all: a message on an
+ * internal subject is never trusted blindly.
+ */
+export function parseBeatsRequest(
+  data: Uint8Array,
+): { tenant: string; beats: Array<HeartbeatReport | null> } | null {
+  const request = parse(data) as Partial<PresenceBeatsRequest> | null;
   if (!request || !isString(request.tenant) || !Array.isArray(request.beats)) return null;
-  return request.beats.every(isBeat) ? (request as unknown as PresenceBeatsRequest) : null;
+  return { tenant: request.tenant, beats: request.beats.map((b: unknown) => (isBeat(b) ? b : null)) };
 }
 
 export function parseReadRequest(data: Uint8Array): PresenceReadRequest | null {

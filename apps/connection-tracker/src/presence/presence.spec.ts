@@ -53,6 +53,13 @@ describe('beatVerdict', () => {
     expect(beatVerdict(closed, beat(), false)).toBe('log');
   });
 
+  it('takes a null URL as a value: it changes a URL, and repeats none', () => {
+    expect(beatVerdict(device, beat({ current_url: null }), false)).toBe('log');
+    expect(beatVerdict(opened(1_000, { current_url: undefined }), beat({ current_url: null }), false)).toBe(
+      'seen',
+    );
+  });
+
   it('logs while a change of the connection is on its way through the log', () => {
     expect(beatVerdict(device, beat(), true)).toBe('log');
   });

@@ -118,7 +118,7 @@ describe('presence', () => {
     expect(await onlineIds()).not.toContain(deviceId);
   });
 
-  it('never times a session out while its device beats, across a leader change, and does once it stops', async () => {
+  it('keeps a session and its device alive while it beats, across a leader change, and times it out once it stops', async () => {
     const deviceId = `session-${randomUUID()}`;
     const sessionId = (await api.post('/v1/sessions', { device_id: deviceId })).body.id as string;
     await open(deviceId);
@@ -134,6 +134,8 @@ describe('presence', () => {
         // A beat no leader could answer in time is refused (the relay retries): never lost.
         if (r.body.results[0].status === 'accepted') lastAccepted = sentAt;
         else expect(r.body.results[0].error.code).toBe('SERVICE_UNAVAILABLE');
+        // Online throughout, the takeover included (the new leader's grace, the stored shards).
+        expect((await device(deviceId)).is_online).toBe(true);
       }
     };
     await beatFor(2 * TIMEOUT_MS);

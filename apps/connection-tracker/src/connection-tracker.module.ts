@@ -7,7 +7,14 @@ import { PersistenceModule } from '@cobrowse/persistence';
 import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
 import { DeviceQueriesController } from './devices/device-queries.controller';
 import { DeviceQueriesService } from './devices/device-queries.service';
+import { DeviceLocks } from './devices/device-locks';
 import { DevicesRepository } from './devices/devices.repository';
+import { AbsorbBeatsUseCase } from './presence/absorb-beats.usecase';
+import { KnownDevices } from './presence/known-devices';
+import { Presence } from './presence/presence';
+import { PresenceKeeper } from './presence/presence-keeper';
+import { PresenceReader } from './presence/presence-reader';
+import { PresenceShardsRepository } from './presence/presence-shards.repository';
 import { EraseDeviceUseCase } from './erasure/erase-device.usecase';
 import { ErasureAuditRepository } from './erasure/erasure-audit.repository';
 import { ErasureController } from './erasure/erasure.controller';
@@ -51,6 +58,13 @@ export class ConnectionTrackerModule {
             ),
         },
         DevicesRepository,
+        DeviceLocks,
+        { provide: KnownDevices, useFactory: () => new KnownDevices() },
+        { provide: Presence, useFactory: () => new Presence() },
+        PresenceShardsRepository,
+        AbsorbBeatsUseCase,
+        PresenceKeeper,
+        PresenceReader,
         SessionDeadlinesRepository,
         DeadlineSchedule,
         ApplyTrackedEventUseCase,

@@ -7,6 +7,7 @@ export * from './rpc';
 export * from './tenancy';
 export * from './validation';
 export * from './connection-events';
+export * from './presence';
 export * from './paging';
 export * from './nats-permissions';
 export * from './event-type-label';

@@ -39,6 +39,12 @@ export const eventsAppended = new Counter({
   registers: [registry],
 });
 
+export const heartbeatsKept = new Counter({
+  name: 'cobrowse_heartbeats_kept_total',
+  help: 'Heartbeats that changed nothing but "seen now": kept as presence by the tracker, not logged.',
+  registers: [registry],
+});
+
 export const eventsRejected = new Counter({
   name: 'cobrowse_events_rejected_total',
   help: 'Facts refused before the log, by event type and error code.',

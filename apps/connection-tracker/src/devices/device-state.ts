@@ -24,6 +24,8 @@ export interface ConnectionState {
   last_seen_at: number;
   /** Service clock, when it was closed (or pushed out by newer connections); null while active. */
   disconnected_at?: number | null;
+  /** The `event_id` of the last logged fact applied to it: its retry is judged as logged (docs/presence.md). */
+  last_event_id?: string;
 }
 
 /**
@@ -119,6 +121,7 @@ export function applyConnection(device: DeviceState | null, event: ConnectionEnv
     if (d.screen_width !== undefined) connection.screen_width = d.screen_width;
     if (d.screen_height !== undefined) connection.screen_height = d.screen_height;
   }
+  connection.last_event_id = event.event_id;
   if (index >= 0) next.connections[index] = connection;
   else next.connections.push(connection);
   next.connections = boundConnections(next.connections, at);

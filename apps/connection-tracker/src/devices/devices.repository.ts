@@ -37,31 +37,36 @@ export class DevicesRepository implements OnModuleInit {
   /**
    * Writes `next` over `previous` unless the document changed since it was read (another
    * writer applied a later fact, or it was erased): false then. A write of a replica that
-   * stopped leading, landing after its successor's, so cannot take the device back. On
-   * FerretDB v1 the check and the write are not one atomic step, which narrows the window to
-   * that gap rather than closing it.
+   * stopped leading, landing after its successor's, so cannot take the device back.
+   *
+   * On MongoDB the version read (`applied_seq`) is part of the filter: one atomic
+   * compare-and-set, served by the `_id` index. FerretDB v1 evaluates any filter but a lone
+   * `_id` by reading the whole collection, so there the version is compared on a read by
+   * `_id` and the write is by `_id` alone: two steps, guarded by the lease (one writer) and
+   * the per-device queue. docs/operations.md says how much of the race that leaves.
    */
   async replaceIfUnchanged(previous: DeviceState, next: DeviceState): Promise<boolean> {
-    const unchanged: Filter<DeviceState> = {
-      _id: previous._id,
-      applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
-    };
-    return (await this.collection.replaceOne(unchanged, next)).matchedCount === 1;
+    if (!(await this.mongo.isFerretDb())) {
+      const unchanged: Filter<DeviceState> = {
+        _id: previous._id,
+        applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
+      };
+      return (await this.collection.replaceOne(unchanged, next)).matchedCount === 1;
+    }
+    const current = await this.collection.findOne({ _id: previous._id });
+    if (!current || !sameVersion(current, previous)) return false;
+    return (await this.collection.replaceOne({ _id: previous._id }, next)).matchedCount === 1;
   }
 
-  /** Matching devices, newest added first, read as they are consumed (at most `limit`). */
-  async *list(
-    filter: Filter<DeviceState>,
-    limit: number,
-    residual?: (d: DeviceState) => boolean,
-  ): AsyncIterable<DeviceState> {
+  /** Matching devices, newest added first, read as they are consumed (at most `limit` when given). */
+  async *list(filter: Filter<DeviceState>, limit?: number): AsyncIterable<DeviceState> {
     const cursor = this.collection.find(filter, {
       sort: { added_at: -1, id: -1 },
-      batchSize: Math.min(Math.max(limit, 10), 100),
-      ...(residual ? {} : { limit }),
+      batchSize: Math.min(Math.max(limit ?? 100, 10), 100),
+      ...(limit === undefined ? {} : { limit }),
     });
     try {
-      for await (const device of cursor) if (!residual || residual(device)) yield device;
+      for await (const device of cursor) yield device;
     } finally {
       await cursor.close();
     }
@@ -82,4 +87,12 @@ export class DevicesRepository implements OnModuleInit {
   async remove(tenant: string, deviceId: string): Promise<boolean> {
     return (await this.collection.deleteOne({ _id: deviceDocumentId(tenant, deviceId) })).deletedCount === 1;
   }
+}
+
+/** Whether two reads of a device saw the same applied version (an unversioned one counts as the same). */
+export function sameVersion(
+  a: Pick<DeviceState, 'applied_seq'>,
+  b: Pick<DeviceState, 'applied_seq'>,
+): boolean {
+  return (a.applied_seq ?? null) === (b.applied_seq ?? null);
 }

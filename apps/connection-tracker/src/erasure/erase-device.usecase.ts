@@ -16,6 +16,7 @@ import {
 } from '@cobrowse/contracts';
 import { NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
 import { DevicesRepository } from '../devices/devices.repository';
+import { PresenceReader } from '../presence/presence-reader';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ErasureAuditRepository } from './erasure-audit.repository';
 import { deviceSessionsInLog } from './device-sessions-in-log';
@@ -38,6 +39,7 @@ export class EraseDeviceUseCase {
     private readonly devices: DevicesRepository,
     private readonly deadlines: DeadlineSchedule,
     private readonly audit: ErasureAuditRepository,
+    private readonly presence: PresenceReader,
   ) {}
 
   async execute({ tenant, device_id: deviceId, requested_by }: EraseDeviceRequest): Promise<ErasureRecord> {
@@ -118,5 +120,6 @@ export class EraseDeviceUseCase {
     );
     for (const id of sessionIds) await this.deadlines.remove(tenant, id);
     await this.devices.remove(tenant, deviceId);
+    this.presence.forget(tenant, deviceId);
   }
 }

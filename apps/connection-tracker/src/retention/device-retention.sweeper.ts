@@ -3,6 +3,8 @@ import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
 import { RetentionSweep } from '@cobrowse/platform';
 import { DevicesRepository } from '../devices/devices.repository';
+import { Presence } from '../presence/presence';
+import { PresenceKeeper } from '../presence/presence-keeper';
 import { DeviceExpiryWatch } from './device-expiry.watch';
 import { RetentionPolicyClient } from './retention-policy.client';
 
@@ -22,6 +24,8 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
     private readonly policies: RetentionPolicyClient,
     private readonly leadership: Leadership,
     private readonly watch: DeviceExpiryWatch,
+    private readonly presence: Presence,
+    private readonly keeper: PresenceKeeper,
     private readonly config: AppConfig,
   ) {
     this.sweep = new RetentionSweep(watch, new Logger(DeviceRetentionSweeper.name), 'purged_devices');
@@ -41,14 +45,20 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
 
   async run(): Promise<void> {
     if (!this.leadership.isLeader) return this.watch.reset();
-    const devices = this.devices;
+    // Presence is what the leader holds: a sweep without it could expire a device still beating.
+    if (!this.keeper.serving) return;
+    const { devices, presence, keeper } = this;
     await this.sweep.run({
       candidates: async function* () {
         for await (const d of devices.idleDevices())
-          yield { _id: d._id, tenant: d.tenant, at: d.last_seen_at };
+          yield { _id: d._id, tenant: d.tenant, at: Math.max(d.last_seen_at, presence.latest(d._id) ?? 0) };
       },
       ttlSeconds: async (tenant) => (await this.policies.forTenant(tenant)).device_ttl_seconds,
-      remove: (ids) => devices.deleteDocuments(ids),
+      remove: async (ids) => {
+        const removed = await devices.deleteDocuments(ids);
+        for (const id of ids) keeper.forget(id);
+        return removed;
+      },
     });
   }
 }

@@ -1,9 +1,12 @@
 import type { AppConfig } from '@cobrowse/config';
+import type { Leadership } from '@cobrowse/messaging';
 import type { ConnectionEnvelope } from '@cobrowse/contracts';
 import { applyConnection, type DeviceState } from '../devices/device-state';
 import type { DevicesRepository } from '../devices/devices.repository';
 import type { DeviceExpiryWatch } from '../retention/device-expiry.watch';
 import type { DeadlineSchedule } from '../timeouts/deadline-schedule';
+import { DeviceLocks } from '../devices/device-locks';
+import { KnownDevices } from '../presence/known-devices';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
 
 const fact = (type: ConnectionEnvelope['type'], url?: string): ConnectionEnvelope => ({
@@ -37,6 +40,9 @@ function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => De
     repository,
     { lookup: async () => undefined } as unknown as DeadlineSchedule,
     { note: () => undefined } as unknown as DeviceExpiryWatch,
+    { assertLeader: () => undefined } as unknown as Leadership,
+    new KnownDevices(),
+    new DeviceLocks(),
     { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
   );
   return { useCase, stored: () => stored };

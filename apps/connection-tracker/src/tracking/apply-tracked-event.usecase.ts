@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { applyConnection, applySession, type DeviceState } from '../devices/device-state';
+import { Leadership } from '@cobrowse/messaging';
+import { applyConnection, applySession, deviceDocumentId, type DeviceState } from '../devices/device-state';
+import { DeviceLocks } from '../devices/device-locks';
 import { DevicesRepository } from '../devices/devices.repository';
+import { KnownDevices } from '../presence/known-devices';
 import { DeviceExpiryWatch } from '../retention/device-expiry.watch';
 import { deadlineSetBy } from '../timeouts/connection-deadline';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
@@ -24,8 +27,16 @@ export class ApplyTrackedEventUseCase {
     private readonly devices: DevicesRepository,
     private readonly deadlines: DeadlineSchedule,
     private readonly expiry: DeviceExpiryWatch,
+    private readonly leadership: Leadership,
+    private readonly known: KnownDevices,
+    private readonly locks: DeviceLocks,
     private readonly config: AppConfig,
   ) {}
+
+  /** One change to a device at a time, whether from the log or from a heartbeat kept out of it. */
+  private locked<T>(tenant: string, deviceId: string, task: () => Promise<T>): Promise<T> {
+    return this.locks.run(deviceDocumentId(tenant, deviceId), task);
+  }
 
   private get timeoutMs(): number {
     return this.config.SESSION_INACTIVITY_TIMEOUT_MS;
@@ -36,22 +47,34 @@ export class ApplyTrackedEventUseCase {
     const { tenant, session_id: sessionId } = event;
     if (event.type === 'session.created') {
       const deviceId = event.data.device_id;
-      // The device last: its applied position marks the fact done, so a deadline is never set
-      // again for a session that may have ended since, nor lost to a crash between the two.
-      const device = await this.devices.findById(tenant, deviceId);
-      if (device && alreadyApplied(device, seq)) return;
-      await this.deadlines.save({
-        _id: SessionDeadlinesRepository.id(tenant, sessionId),
-        tenant,
-        session_id: sessionId,
-        device_id: deviceId,
-        deadline_at: event.recorded_at + this.timeoutMs,
-      });
-      await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event), device);
-      return;
+      return this.locked(tenant, deviceId, () => this.created(event, deviceId, seq));
     }
     const deadline = await this.deadlines.lookup(tenant, sessionId);
     if (!deadline) return; // ended already, or created before this tracker existed
+    return this.locked(tenant, deadline.device_id, () => this.followed(event, seq));
+  }
+
+  private async created(event: AnySessionEvent, deviceId: string, seq: number): Promise<void> {
+    const { tenant, session_id: sessionId } = event;
+    // The device last: its applied position marks the fact done, so a deadline is never set
+    // again for a session that may have ended since, nor lost to a crash between the two.
+    const device = await this.devices.findById(tenant, deviceId);
+    if (device && alreadyApplied(device, seq)) return;
+    await this.deadlines.save({
+      _id: SessionDeadlinesRepository.id(tenant, sessionId),
+      tenant,
+      session_id: sessionId,
+      device_id: deviceId,
+      deadline_at: event.recorded_at + this.timeoutMs,
+    });
+    await this.updateDevice(tenant, deviceId, seq, (d) => applySession(d, deviceId, event), device);
+  }
+
+  /** A later event of a session this tracker follows (it has its deadline). */
+  private async followed(event: AnySessionEvent, seq: number): Promise<void> {
+    const { tenant, session_id: sessionId } = event;
+    const deadline = await this.deadlines.lookup(tenant, sessionId);
+    if (!deadline) return;
     if (event.type === 'session.deactivated') {
       // The deadline last: it is how the session's device is found, so a crash between the two
       // leaves it for the fact delivered again.
@@ -73,9 +96,18 @@ export class ApplyTrackedEventUseCase {
   }
 
   /** `seq` is the fact's position in the log. */
-  async connection(event: ConnectionEnvelope, seq: number): Promise<void> {
+  connection(event: ConnectionEnvelope, seq: number): Promise<void> {
+    return this.locked(event.tenant, event.device_id, () => this.connectionLocked(event, seq));
+  }
+
+  private async connectionLocked(event: ConnectionEnvelope, seq: number): Promise<void> {
     const device = await this.updateDevice(event.tenant, event.device_id, seq, (d) =>
       applyConnection(d, event),
+    );
+    this.known.applied(
+      deviceDocumentId(event.tenant, event.device_id),
+      event.data.connection_id,
+      event.event_id,
     );
     if (!device.current_session_id) return;
     const deadline = await this.deadlines.lookup(event.tenant, device.current_session_id);
@@ -102,13 +134,21 @@ export class ApplyTrackedEventUseCase {
     known?: DeviceState | null,
   ): Promise<DeviceState> {
     let existing = known !== undefined ? known : await this.devices.findById(tenant, deviceId);
+    const documentId = deviceDocumentId(tenant, deviceId);
     for (;;) {
-      if (existing && alreadyApplied(existing, seq)) return existing;
+      if (existing && alreadyApplied(existing, seq)) {
+        this.known.set(documentId, existing);
+        return existing;
+      }
       const next: DeviceState = { ...change(existing), applied_seq: seq };
+      // Checked again just before the write, however long the read took: on FerretDB this is
+      // what keeps a former leader from writing over its successor (docs/operations.md).
+      this.leadership.assertLeader();
       const written = existing
         ? await this.devices.replaceIfUnchanged(existing, next)
         : await this.devices.insert(next);
       if (written) {
+        this.known.set(documentId, next);
         if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
         return next;
       }

@@ -19,6 +19,7 @@ import {
   LeaderConsumer,
   Leadership,
   NatsConnectionService,
+  NotLeaderError,
   PoisonMessageError,
 } from '@cobrowse/messaging';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
@@ -59,7 +60,8 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
       },
       keyOf: (m) => this.keys.keyOf(m),
       apply: { one: (m) => this.track(m), inFlight: 64 },
-      isOutage: isDatabaseUnreachable,
+      // A write refused because this replica stopped leading is handed back, never counted.
+      isOutage: (e) => isDatabaseUnreachable(e) || e instanceof NotLeaderError,
       maxAttempts: MAX_ATTEMPTS,
       onLead: async () => {
         this.keys = new TrackingKeys((tenant, session) => this.schedule.deviceOf(tenant, session));

@@ -5,12 +5,15 @@ import {
   RequestErrorCode,
   RequestException,
   type ErrorBody,
+  type HeartbeatReport,
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
-import { eventsRejected } from '@cobrowse/observability';
+import { eventsRejected, heartbeatsKept } from '@cobrowse/observability';
 import type { BatchResultDto } from './dto/ingest-batch.dto';
 import { parseBatchItem, type ReportedConnectionEvent } from './batch-item.parser';
 import { ConnectionEventPublisher } from './connection-event.publisher';
+import { heartbeatsToJudge } from './heartbeats-to-judge';
+import { PresenceClient, type BeatOutcome } from './presence.client';
 
 /**
  * POST /v1/events and cobrowse.ingest: 1..500 facts of any sessions; every item gets a
@@ -21,6 +24,7 @@ export class IngestBatchUseCase {
   constructor(
     private readonly lifecycle: LifecycleClient,
     private readonly connections: ConnectionEventPublisher,
+    private readonly presence: PresenceClient,
   ) {}
 
   async execute(tenant: string, items: unknown[]): Promise<{ results: BatchResultDto[] }> {
@@ -61,12 +65,34 @@ export class IngestBatchUseCase {
         };
       });
     }
+    // Heartbeats that may change nothing are judged by the tracker first (one request per 100):
+    // those it keeps as presence are done, the rest are logged below with the other facts.
+    const judged = heartbeatsToJudge(connections.map((c) => c.event));
+    const outcomes = new Map<number, BeatOutcome>();
+    if (judged.length) {
+      const verdicts = await this.presence.judge(
+        tenant,
+        judged.map((i) => heartbeatReport(connections[i].event)),
+      );
+      judged.forEach((i, n) => outcomes.set(i, verdicts[n]));
+    }
     // In request order, one after another: facts of one device must reach the log in order, so
     // once one could not be logged, the device's later facts are not tried (retried in order).
     const blockedDevices = new Set<string>();
-    for (const { index, event } of connections) {
+    for (const [n, { index, event }] of connections.entries()) {
       if (blockedDevices.has(event.device_id)) {
         results[index] = unavailable(event, EARLIER_FACT_UNAVAILABLE);
+        continue;
+      }
+      const outcome = outcomes.get(n);
+      if (outcome === 'seen' || outcome === 'duplicate') {
+        results[index] = { event_id: event.event_id, status: outcome === 'seen' ? 'accepted' : 'duplicate' };
+        if (outcome === 'seen') heartbeatsKept.inc();
+        continue;
+      }
+      if (outcome === 'unavailable') {
+        blockedDevices.add(event.device_id);
+        results[index] = unavailable(event, 'presence unavailable; retry');
         continue;
       }
       try {
@@ -79,6 +105,18 @@ export class IngestBatchUseCase {
     }
     return { results };
   }
+}
+
+function heartbeatReport(event: ReportedConnectionEvent): HeartbeatReport {
+  const data = event.data as Partial<HeartbeatReport>;
+  return {
+    event_id: event.event_id,
+    device_id: event.device_id,
+    connection_id: data.connection_id!,
+    occurred_at: event.occurred_at,
+    ...(data.current_url !== undefined ? { current_url: data.current_url } : {}),
+    ...(data.has_focus !== undefined ? { has_focus: data.has_focus } : {}),
+  };
 }
 
 const EARLIER_FACT_UNAVAILABLE =

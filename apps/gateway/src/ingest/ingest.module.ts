@@ -3,12 +3,19 @@ import { ConnectionEventPublisher } from './connection-event.publisher';
 import { EventsController } from './events.controller';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
 import { NatsIngestListener } from './nats-ingest.listener';
+import { PresenceClient } from './presence.client';
 import { ReportSessionEventUseCase } from './report-session-event.usecase';
 import { SessionIngestController } from './session-ingest.controller';
 
 @Module({
   controllers: [SessionIngestController, EventsController],
-  providers: [ReportSessionEventUseCase, IngestBatchUseCase, NatsIngestListener, ConnectionEventPublisher],
+  providers: [
+    ReportSessionEventUseCase,
+    IngestBatchUseCase,
+    NatsIngestListener,
+    ConnectionEventPublisher,
+    PresenceClient,
+  ],
   exports: [ConnectionEventPublisher, IngestBatchUseCase],
 })
 export class IngestModule {}

@@ -1,8 +1,4 @@
-import {
-  matchesTagExpression,
-  parseTagExpression,
-  TagExpressionError,
-} from './tag-expression';
+import { matchesTagExpression, parseTagExpression, TagExpressionError } from './tag-expression';
 
 const matches = (expression: string, tags: string[]) =>
   matchesTagExpression(parseTagExpression(expression), tags);

@@ -33,8 +33,8 @@ export const CONFIG = {
   dbCeilingDocuments: num('BENCH_DB_CEILING_DOCUMENTS', 20_000, 2_000),
   /** Sessions of the drained slice whose events the projection ceiling replays. */
   projectionCeilingSessions: num('BENCH_PROJECTION_CEILING_SESSIONS', 3_000, 60),
-  /** Events per pulled batch, as the projector pulls them (256 on main). */
-  projectionBatch: num('BENCH_PROJECTION_BATCH', 256, 256),
+  /** Events per batch, as the projector folds them (up to 500: whatever arrived while it wrote the last). */
+  projectionBatch: num('BENCH_PROJECTION_BATCH', 500, 500),
   /** Relays sending the mix at once, each one request at a time. */
   lanes: num('BENCH_LANES', 8, 8),
   /** Events per `POST /v1/events` of the mix (at most 500). */

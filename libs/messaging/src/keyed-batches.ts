@@ -95,7 +95,6 @@ export class KeyedBatches {
       }
       for (let i = 0; i < batch.length; i++) await this.settle(batch[i], outcomes[i] ?? { applied: 0 });
       this.inBatch = 0;
-      this.lastProgressAt = Date.now();
     }
     this.handBack();
   }
@@ -125,6 +124,7 @@ export class KeyedBatches {
   private async settle(group: MessageGroup, outcome: GroupOutcome): Promise<void> {
     const applied = Math.min(outcome.applied, group.messages.length);
     for (const m of group.messages.slice(0, applied)) m.ack();
+    if (applied > 0) this.lastProgressAt = Date.now();
     const rest = group.messages.slice(applied);
     if (outcome.failure === undefined) this.retries.delete(group.key);
     if (rest.length === 0) return;
@@ -148,6 +148,7 @@ export class KeyedBatches {
         });
         held.messages.shift();
         this.count--;
+        this.lastProgressAt = Date.now();
         if (held.messages.length === 0) this.held.delete(group.key);
         this.retries.delete(group.key);
         return;

@@ -10,6 +10,19 @@ const CLIENT_OPTIONS: MongoClientOptions = {
   retryReads: true,
   appName: 'cobrowse',
 };
+/**
+ * Commands a service has at the database at once. FerretDB v1 (SQLite) runs an update while
+ * holding its query's SQL connection and takes a second one for the write, from a pool of 100:
+ * a hundred updates at once from all clients and each holds one connection and waits forever
+ * for another (found by the benchmark: the projector and the tracker stalled for good a minute
+ * into a fill). Ten per process keeps a deployment's writers far below that; the services'
+ * writes are batched, so they need no more. A `maxPoolSize` in MONGODB_URL wins.
+ */
+const MAX_POOL_SIZE = 10;
+
+function clientOptions(url: string): MongoClientOptions {
+  return /[?&]maxPoolSize=/i.test(url) ? CLIENT_OPTIONS : { ...CLIENT_OPTIONS, maxPoolSize: MAX_POOL_SIZE };
+}
 /** How often the watchdog makes a round trip to the database; `/health` waits this long for one. */
 const PING_EVERY_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
@@ -50,7 +63,7 @@ export class MongoService implements OnApplicationShutdown {
   async connect(url: string, dbName: string): Promise<void> {
     this.url = url;
     this.dbName = dbName;
-    this.client = this.watched(new MongoClient(url, CLIENT_OPTIONS));
+    this.client = this.watched(new MongoClient(url, clientOptions(url)));
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.connect();
@@ -117,7 +130,7 @@ export class MongoService implements OnApplicationShutdown {
       msg: 'no answer from the database; replacing the client',
       disconnected_ms: Date.now() - this.lastConnectedAt,
     });
-    const fresh = new MongoClient(this.url, CLIENT_OPTIONS);
+    const fresh = new MongoClient(this.url, clientOptions(this.url));
     try {
       await fresh.connect();
       const old = this.client;

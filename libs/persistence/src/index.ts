@@ -3,3 +3,4 @@ export * from './persistence.module';
 export * from './delete-by-ids';
 export * from './insert-batcher';
 export * from './database-unreachable';
+export * from './bulk-write';

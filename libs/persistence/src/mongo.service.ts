@@ -11,12 +11,14 @@ const CLIENT_OPTIONS: MongoClientOptions = {
   appName: 'cobrowse',
 };
 /**
- * Commands a service has at the database at once. FerretDB v1 (SQLite) runs an update while
- * holding its query's SQL connection and takes a second one for the write, from a pool of 100:
- * a hundred updates at once from all clients and each holds one connection and waits forever
- * for another (found by the benchmark: the projector and the tracker stalled for good a minute
- * into a fill). Ten per process keeps a deployment's writers far below that; the services'
- * writes are batched, so they need no more. A `maxPoolSize` in MONGODB_URL wins.
+ * Commands a service has at the database at once. FerretDB v1 (SQLite) runs each update
+ * statement while holding its query's SQL connection and takes a second one for the write,
+ * from a pool of 100, and keeps an update command's queries open until the command ends
+ * (bulk-write.ts): enough statements in flight from all clients and each waits forever for a
+ * connection (found by the benchmark: the projector and the tracker stalled for good a minute
+ * into a fill). Ten per process, with updates sent 25 to a command, keeps a deployment's
+ * writers far below that; the services' writes are batched, so they need no more. A
+ * `maxPoolSize` in MONGODB_URL wins.
  */
 const MAX_POOL_SIZE = 10;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { MongoService } from '@cobrowse/persistence';
+import { bulkWriteInCommands, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { readModelCollections } from '../sessions/session-document';
 import type { ListWrites } from './list-edit';
@@ -105,6 +105,12 @@ export class ListPagesRepository {
         upsert: true,
       },
     }));
-    await this.collection<PageDocument>().bulkWrite(operations, { ordered: false });
+    let failure: unknown;
+    await bulkWriteInCommands(
+      this.collection<PageDocument>(),
+      operations,
+      (_i, error) => (failure ??= error),
+    );
+    if (failure !== undefined) throw failure;
   }
 }

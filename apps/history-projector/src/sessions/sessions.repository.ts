@@ -1,12 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  MongoBulkWriteError,
-  type AnyBulkWriteOperation,
-  type Collection,
-  type IndexDescription,
-} from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
-import { isDatabaseUnreachable, MongoService } from '@cobrowse/persistence';
+import { bulkWriteInCommands, MongoService } from '@cobrowse/persistence';
 import { ReadModelLocator } from './read-model-locator';
 import {
   chunkIdsOf,
@@ -128,7 +123,7 @@ export class SessionsRepository implements OnModuleInit {
       })),
     );
     const owner = documents.flatMap((d) => d.chunks.map(() => d.session._id));
-    await bulk(this.chunks, chunkOps, (index, error) => failed.set(owner[index], error));
+    await bulkWriteInCommands(this.chunks, chunkOps, (index, error) => failed.set(owner[index], error));
 
     // New sessions are inserts: a bulk write sends consecutive inserts as one command, which
     // FerretDB stores in one transaction (each update is a transaction of its own).
@@ -146,10 +141,11 @@ export class SessionsRepository implements OnModuleInit {
       }
       written.push(session._id);
     }
-    const result = await bulk(this.sessions, sessionOps, (index, error) => failed.set(written[index], error));
+    const result = await bulkWriteInCommands(this.sessions, sessionOps, (index, error) =>
+      failed.set(written[index], error),
+    );
     const refused = written.filter((id) => failed.has(id)).length;
-    if (result && result.matched + result.inserted < written.length - refused)
-      await this.findUnwritten(writes, failed);
+    if (result.matched + result.inserted < written.length - refused) await this.findUnwritten(writes, failed);
     return failed;
   }
 
@@ -200,45 +196,5 @@ export class SessionsRepository implements OnModuleInit {
         removed.push({ id, created_at: document.created_at });
     }
     return removed;
-  }
-}
-
-/**
- * One unordered bulk write; reports each refused operation by index and rethrows an
- * unreachable database (the consumer waits it out). A server that refuses the whole command
- * for one document (FerretDB does) is asked again one operation at a time, so one session the
- * database cannot store never holds back the others of its batch. Resolves with what matched.
- */
-async function bulk<T extends { _id: string }>(
-  collection: Collection<T>,
-  operations: AnyBulkWriteOperation<T>[],
-  refused: (index: number, error: unknown) => void,
-): Promise<{ matched: number; inserted: number } | null> {
-  if (operations.length === 0) return null;
-  try {
-    const result = await collection.bulkWrite(operations, { ordered: false });
-    return { matched: result.matchedCount, inserted: result.insertedCount + result.upsertedCount };
-  } catch (e) {
-    if (isDatabaseUnreachable(e)) throw e;
-    if (
-      e instanceof MongoBulkWriteError &&
-      e.writeErrors !== undefined &&
-      [e.writeErrors].flat().length > 0
-    ) {
-      const errors = [e.writeErrors].flat();
-      for (const error of errors) refused(error.index, error);
-      return { matched: e.result.matchedCount, inserted: e.result.insertedCount + e.result.upsertedCount };
-    }
-    if (operations.length === 1) {
-      refused(0, e);
-      return { matched: 0, inserted: 0 };
-    }
-    const total = { matched: 0, inserted: 0 };
-    for (const [index, operation] of operations.entries()) {
-      const one = await bulk(collection, [operation], (_i, error) => refused(index, error));
-      total.matched += one?.matched ?? 0;
-      total.inserted += one?.inserted ?? 0;
-    }
-    return total;
   }
 }

@@ -1,4 +1,5 @@
 import type { SessionSnapshot } from '@cobrowse/contracts';
+import { rowOf } from '../session-list/list-row';
 import { csvCell, csvDate, csvHeader, csvRow } from './csv';
 
 describe('csvCell', () => {
@@ -51,7 +52,7 @@ describe('csv rows', () => {
       ended_at: null,
       custom_data: { tier: 'gold', plan: '=cmd' },
     } as unknown as SessionSnapshot;
-    expect(csvRow(session, ['plan', 'tier', 'absent'])).toBe(
+    expect(csvRow(rowOf(session), ['plan', 'tier', 'absent'])).toBe(
       "en-GB,,,,,,,,web,Ann,ann@x.test,id-1,2013-05-30 18-48-27,,'=cmd,gold,\r\n",
     );
   });

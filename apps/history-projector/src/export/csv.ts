@@ -1,4 +1,4 @@
-import type { SessionRow } from '../sessions/session-document';
+import type { ListRow } from '../session-list/list-row';
 
 /** The fixed columns of the export, in SPEC order; custom data keys follow, sorted. */
 export const FIXED_COLUMNS = [
@@ -49,13 +49,13 @@ export function csvHeader(customKeys: string[]): string {
   return csvLine([...FIXED_COLUMNS, ...customKeys]);
 }
 
-export function csvRow(session: SessionRow, customKeys: string[]): string {
+/** A session's line, from its list row (which carries every column). */
+export function csvRow(session: ListRow, customKeys: string[]): string {
   const device = session.device as Record<string, unknown>;
-  const agent = session.agents[0];
   return csvLine([
     ...DEVICE_COLUMNS.map((column) => device[column]),
-    agent?.name,
-    agent?.email,
+    session.first_agent?.name,
+    session.first_agent?.email,
     session.id,
     csvDate(session.created_at),
     csvDate(session.ended_at),

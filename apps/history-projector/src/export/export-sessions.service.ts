@@ -13,13 +13,10 @@ import {
 } from '@cobrowse/contracts';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { SessionListReader } from '../session-list/session-list.reader';
-import type { SessionRow } from '../sessions/session-document';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import type { ListRow } from '../session-list/list-row';
 import { csvHeader, csvRow } from './csv';
 
 const ROWS_PER_CHUNK = 500;
-/** Sessions read by `_id` at once. */
-const READ_AT_ONCE = 50;
 /**
  * A chunk ends once its CSV reaches this many characters: a row is at most ~25k characters,
  * and even if every character needed a six-byte JSON escape the reply stays under NATS's 1 MB.
@@ -31,16 +28,17 @@ const IDLE_CLOSE_MS = 60_000;
 const STILL_READING = Symbol('still reading');
 
 interface OpenExport {
-  rows: AsyncIterator<SessionRow>;
+  rows: AsyncIterator<ListRow>;
   /** A read that outlived the previous chunk's patience; the next chunk starts by awaiting it. */
-  pending?: Promise<IteratorResult<SessionRow>>;
+  pending?: Promise<IteratorResult<ListRow>>;
   keys: string[];
   idle: NodeJS.Timeout;
 }
 
 /**
  * CSV export with constant memory: a first pass over the index pages collects the custom
- * data keys (the columns), a second streams rows in list order, each session read by `_id`. The gateway pulls chunks one at a time, so neither side
+ * data keys (the columns), a second streams the rows in list order. The rows carry every
+ * column, so an export reads no session document. The gateway pulls chunks one at a time, so neither side
  * holds more than a chunk however many rows there are.
  */
 @Injectable()
@@ -51,7 +49,6 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
   private subscription?: Subscription;
 
   constructor(
-    private readonly sessions: SessionsRepository,
     private readonly list: SessionListReader,
     private readonly nats: NatsConnectionService,
   ) {}
@@ -73,7 +70,7 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
       for (const key of Object.keys(row.custom_data)) keys.add(key);
     const sorted = [...keys].sort();
     const exportId = randomUUID();
-    const rows = this.exportRows(request)[Symbol.asyncIterator]();
+    const rows = this.list.rows(request.tenant, request.query)[Symbol.asyncIterator]();
     this.exports.set(exportId, { rows, keys: sorted, idle: this.idleTimer(exportId) });
     return {
       export_id: exportId,
@@ -112,19 +109,6 @@ export class ExportSessionsService implements OnApplicationBootstrap, OnApplicat
     }
     open.idle = this.idleTimer(exportId);
     return { csv, done: false };
-  }
-
-  /** The matching sessions in list order, read by `_id` a few at a time (one erased meanwhile is left out). */
-  private async *exportRows(request: OpenExportRequest): AsyncIterable<SessionRow> {
-    let ids: string[] = [];
-    const read = () => Promise.all(ids.map((id) => this.sessions.exportRow(request.tenant, id)));
-    for await (const row of this.list.rows(request.tenant, request.query)) {
-      ids.push(row.id);
-      if (ids.length < READ_AT_ONCE) continue;
-      for (const session of await read()) if (session) yield session;
-      ids = [];
-    }
-    for (const session of await read()) if (session) yield session;
   }
 
   async close(exportId: string): Promise<void> {

@@ -13,6 +13,8 @@ const row = (created: number, id: string, state: ListRow['state'] = 'pending'): 
   token: '1',
   tags: [],
   custom_data: {},
+  device: {},
+  first_agent: null,
 });
 
 /** An in-memory store of one tenant's pages that applies writes as the repository does, optionally stopping half-way. */

@@ -1,8 +1,9 @@
-import type { CustomDataValue, SessionSnapshot, SessionState } from '@cobrowse/contracts';
+import type { CustomDataValue, DeviceInfo, SessionSnapshot, SessionState } from '@cobrowse/contracts';
 
 /**
- * A session as the list needs it: the fields every list filter reads and its list position,
- * nothing else (no pages, metadata or device details). Rows live in index pages.
+ * A session as the list and the CSV export need it: the fields every list filter reads, its
+ * list position, and the export's columns (device details, the first agent) — no pages or
+ * metadata. Rows live in index pages, so an export reads no session documents.
  */
 export interface ListRow {
   id: string;
@@ -15,6 +16,8 @@ export interface ListRow {
   token: string;
   tags: string[];
   custom_data: Record<string, CustomDataValue>;
+  device: DeviceInfo;
+  first_agent: { name: string | null; email: string | null } | null;
 }
 
 /** A position in list order: sessions are listed by (created_at, id), newest first. */
@@ -32,6 +35,10 @@ export function rowOf(session: SessionSnapshot): ListRow {
     token: session.token,
     tags: session.tags,
     custom_data: session.custom_data,
+    device: session.device,
+    first_agent: session.agents[0]
+      ? { name: session.agents[0].name ?? null, email: session.agents[0].email ?? null }
+      : null,
   };
 }
 

@@ -13,6 +13,8 @@ const row = (over: Partial<ListRow> = {}): ListRow => ({
   token: '123456789',
   tags: ['vip'],
   custom_data: { tier: 3, plan: 'gold', beta: true },
+  device: {},
+  first_agent: null,
   ...over,
 });
 

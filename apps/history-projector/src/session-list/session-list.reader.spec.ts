@@ -17,6 +17,8 @@ const row = (created: number, id: string, state: ListRow['state']): ListRow => (
   token: '1',
   tags: [],
   custom_data: { n: created % 3 },
+  device: {},
+  first_agent: null,
 });
 
 /** Pages built by ListEdit (in a shuffled order, with ties), read back through the reader. */

@@ -27,9 +27,6 @@ export interface PageChunkDocument {
   pages: Page[];
 }
 
-/** A session without its metadata and pages: what exports read. */
-export type SessionRow = Omit<SessionSnapshot, 'metadata' | 'pages'>;
-
 export const SESSIONS_COLLECTION = 'sessions';
 
 /** The collections of one generation of the read model (a rebuild fills a new one). */

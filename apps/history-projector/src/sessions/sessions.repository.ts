@@ -13,7 +13,6 @@ import {
   toSnapshot,
   type PageChunkDocument,
   type SessionDocument,
-  type SessionRow,
 } from './session-document';
 
 /**
@@ -93,14 +92,6 @@ export class SessionsRepository implements OnModuleInit {
       version: document.version,
       pagesStored: pagesStored(document),
     };
-  }
-
-  /** A session without metadata and pages (an export's row), or null. */
-  exportRow(tenant: string, sessionId: string): Promise<SessionRow | null> {
-    return this.sessions.findOne(
-      { _id: sessionDocumentId(tenant, sessionId) },
-      { projection: { _id: 0, metadata_json: 0, metadata: 0, pages: 0, page_count: 0 } },
-    ) as Promise<SessionRow | null>;
   }
 
   /**

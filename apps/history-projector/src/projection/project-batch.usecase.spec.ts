@@ -65,7 +65,13 @@ describe('ProjectBatchUseCase', () => {
       version: 3,
       pages: [{ url: 'https://x/2' }, { url: 'https://x/3' }],
     });
-    expect(changed.map((s) => s.id)).toEqual(['s1', 's2']);
+    // One snapshot per applied event, in order: what subscribers of session-updated get.
+    expect(changed.map((s) => [s.id, s.version])).toEqual([
+      ['s1', 1],
+      ['s1', 2],
+      ['s1', 3],
+      ['s2', 1],
+    ]);
   });
 
   it('acks what is already applied without writing it again, and sets its list row again', async () => {

@@ -13,7 +13,10 @@ export type SessionEvents = Array<AnySessionEvent | PoisonMessageError>;
 
 export interface ProjectedBatch {
   outcomes: GroupOutcome[];
-  /** Sessions this batch changed, as written: what the projector announces. */
+  /**
+   * The session after each event this batch applied, in log order per session: what the
+   * projector announces (one snapshot per applied event, SPEC section 4).
+   */
   changed: SessionSnapshot[];
 }
 
@@ -23,6 +26,8 @@ const READ_CONCURRENCY = 16;
 interface Folded {
   stored: StoredSession | null;
   snapshot: SessionSnapshot | null;
+  /** The session after each event applied now (not the already-applied ones). */
+  steps: SessionSnapshot[];
   outcome: GroupOutcome;
 }
 
@@ -56,7 +61,7 @@ export class ProjectBatchUseCase {
     await this.updateList(folded.filter((f) => f.snapshot && f.outcome.applied > 0));
     return {
       outcomes: folded.map((f) => f.outcome),
-      changed: writes.filter((f) => f.outcome.applied > 0).map((f) => f.snapshot!),
+      changed: writes.filter((f) => f.outcome.applied > 0).flatMap((f) => f.steps),
     };
   }
 
@@ -65,30 +70,29 @@ export class ProjectBatchUseCase {
     const stored = first ? await this.sessions.findStored(first.tenant, first.session_id) : null;
     let snapshot = stored?.snapshot ?? null;
     let applied = 0;
+    const steps: SessionSnapshot[] = [];
     for (const event of events) {
       if (event instanceof PoisonMessageError)
-        return { stored, snapshot, outcome: { applied, failure: event } };
+        return { stored, snapshot, steps, outcome: { applied, failure: event } };
       const have = snapshot?.version ?? 0;
       if (event.version > have + 1) snapshot = await this.fillFromLog(snapshot, event);
       if (event.version > (snapshot?.version ?? 0) + 1) {
         const missing = (snapshot?.version ?? 0) + 1;
         const failure = new PoisonMessageError(`version ${missing} of the session cannot be applied`);
-        return { stored, snapshot, outcome: { applied, failure } };
+        return { stored, snapshot, steps, outcome: { applied, failure } };
       }
       if (event.version === (snapshot?.version ?? 0) + 1) {
         try {
           snapshot = evolve(snapshot, event);
+          steps.push(snapshot);
         } catch (e) {
-          return {
-            stored,
-            snapshot,
-            outcome: { applied, failure: new PoisonMessageError((e as Error).message) },
-          };
+          const failure = new PoisonMessageError((e as Error).message);
+          return { stored, snapshot, steps, outcome: { applied, failure } };
         }
       }
       applied++;
     }
-    return { stored, snapshot, outcome: { applied } };
+    return { stored, snapshot, steps, outcome: { applied } };
   }
 
   /** The versions between what is folded and `event`, from the log. */

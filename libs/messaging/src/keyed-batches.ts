@@ -30,6 +30,8 @@ export interface KeyedBatchesOptions {
   park: (m: JsMsg, reason: string, attempts: number) => Promise<void>;
   logger: Pick<Logger, 'warn' | 'error'>;
   context: Record<string, unknown>;
+  /** Called for each message once applied and acked (the projection delay metric). */
+  onApplied?: (m: JsMsg) => void;
 }
 
 interface Held {
@@ -123,7 +125,10 @@ export class KeyedBatches {
   /** Acks what applied; parks or holds back the message that failed, and what follows it. */
   private async settle(group: MessageGroup, outcome: GroupOutcome): Promise<void> {
     const applied = Math.min(outcome.applied, group.messages.length);
-    for (const m of group.messages.slice(0, applied)) m.ack();
+    for (const m of group.messages.slice(0, applied)) {
+      m.ack();
+      this.options.onApplied?.(m);
+    }
     if (applied > 0) this.lastProgressAt = Date.now();
     const rest = group.messages.slice(applied);
     if (outcome.failure === undefined) this.retries.delete(group.key);

@@ -248,6 +248,7 @@ export class LeaderConsumer {
       park: (m, reason, attempts) => this.deadLetters.park(m, reason, attempts),
       logger: this.options.logger,
       context: { consumer: this.name },
+      onApplied: (m) => this.observeDelay(m),
     });
     this.batches = batches;
     let taking = true;
@@ -287,6 +288,16 @@ export class LeaderConsumer {
     }
   }
 
+  /** From the log's record of a message to applied. A replayed dead letter carries no delivery info: no measure of the delay. */
+  private observeDelay(m: JsMsg): void {
+    const recordedAtNanos = (m.info as JsMsg['info'] | undefined)?.timestampNanos;
+    if (recordedAtNanos !== undefined)
+      projectionDelay.observe(
+        { consumer: this.name },
+        Math.max(0, Date.now() - recordedAtNanos / 1_000_000) / 1000,
+      );
+  }
+
   /** One message on its own: a dead letter replayed, or each message of a consumer that does not batch. */
   private async applyOne(m: JsMsg): Promise<void> {
     const apply = this.options.apply;
@@ -317,13 +328,7 @@ export class LeaderConsumer {
   ): Promise<void> {
     const apply = async () => {
       await this.applyOne(m);
-      // A replayed dead letter carries no delivery info: it is no measure of the projection's delay.
-      const recordedAtNanos = (m.info as JsMsg['info'] | undefined)?.timestampNanos;
-      if (recordedAtNanos !== undefined)
-        projectionDelay.observe(
-          { consumer: this.name },
-          Math.max(0, Date.now() - recordedAtNanos / 1_000_000) / 1000,
-        );
+      this.observeDelay(m);
     };
     return settleMessage(m, apply, {
       maxAttempts,

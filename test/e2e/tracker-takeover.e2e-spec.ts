@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { connect } from 'nats';
 import { ApiClient, eventually, TestSystem } from '@cobrowse/testing';
 
 /**
  * What a connection-tracker replica can find when it takes the lead, and must not lose a
  * session's end to: a deadline the previous leader wrote after this one loaded its schedule
- * (nothing fences a write already under way), and a database that does not answer yet.
+ * (nothing fences a write already under way), facts the previous leader held unacked when it
+ * died, and a database that does not answer yet.
  */
 describe('connection tracker takeover', () => {
   let system: TestSystem;
@@ -78,6 +80,47 @@ describe('connection tracker takeover', () => {
       expect(await device(deviceId)).toMatchObject({ is_in_session: false, current_session_id: null }),
     );
     expect(await deadlines().findOne({ _id: `acme/${id}` })).toBeNull();
+  }, 180_000);
+
+  it('applies the facts a killed leader held before the facts logged after them', async () => {
+    const deviceId = `held-${randomUUID()}`;
+    const id = await inSession(deviceId);
+    expect((await api.post(`/v1/devices/${deviceId}/connections`, { connection_id: 'tab-1' })).status).toBe(
+      201,
+    );
+    await eventually(async () =>
+      expect((await device(deviceId)).connections).toEqual([expect.objectContaining({ status: 'active' })]),
+    );
+    const nc = await connect(system.natsAs('services'));
+    const trackerConsumer = async () =>
+      (await nc.jetstreamManager()).consumers.info('COBROWSE_EVENTS', 'connection-tracker');
+    try {
+      // The leader freezes with a pull open: the session's end is delivered to it and never acked.
+      const old = await leader();
+      system.services.get('connection-tracker')![old - 1].pause();
+      expect((await api.post(`/v1/sessions/${id}/deactivate`, { reason: 'agent' })).status).toBe(200);
+      await eventually(async () => expect((await trackerConsumer()).num_ack_pending).toBeGreaterThan(0));
+      await system.killReplica('connection-tracker', old);
+      const next = old === 1 ? 2 : 1;
+      await eventually(async () => expect(system.leaders('connection-tracker')).toContain(next), 60_000);
+      // Once the dead leader's pulls are gone, a later fact of the same device: the new leader
+      // is offered it while the end is still held (until the end's ack wait passes).
+      await eventually(async () => expect((await trackerConsumer()).num_waiting).toBeLessThanOrEqual(1));
+      expect((await api.request('DELETE', `/v1/devices/${deviceId}/connections/tab-1`, {})).status).toBe(200);
+      system.restartReplica('connection-tracker', old);
+      await eventually(
+        async () =>
+          expect(await device(deviceId)).toMatchObject({
+            is_in_session: false,
+            current_session_id: null,
+            connections: [expect.objectContaining({ unique_connection_id: 'tab-1', status: 'disconnected' })],
+          }),
+        60_000,
+      );
+      await eventually(async () => expect((await trackerConsumer()).num_ack_pending).toBe(0));
+    } finally {
+      await nc.close();
+    }
   }, 180_000);
 
   it('consumes once the database answers, when it took the lead while the database was down', async () => {

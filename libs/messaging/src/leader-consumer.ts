@@ -28,6 +28,8 @@ const PULL_BATCH = 256;
  */
 const PULL_EXPIRES_MS = 5_000;
 const RETRY_FIRST_MS = 250;
+/** Beyond the ack wait, for the server's redelivery timer to have run. */
+const HELD_MARGIN_MS = 1_000;
 const RETRY_MAX_MS = 5_000;
 const nextDelay = (delay: number) => Math.min(delay * 2, RETRY_MAX_MS);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,6 +53,12 @@ export interface LeaderConsumerOptions {
   maxAttempts: number;
   /** Runs each time this replica starts leading, before it consumes (e.g. to load a schedule). */
   onLead?: () => Promise<void>;
+  /**
+   * Whether a term must not apply anything before the messages a previous leader still held
+   * come back (see waitForPreviousTerm): for a consumer whose apply skips what is older than
+   * what it has applied, so must see each key's messages in log order across a handover.
+   */
+  inOrderAcrossTerms?: boolean;
   logger: Logger;
 }
 
@@ -164,6 +172,8 @@ export class LeaderConsumer {
     for (let delay = RETRY_FIRST_MS; !this.messages && this.leadership.isLeader; delay = nextDelay(delay)) {
       try {
         await this.options.onLead?.();
+        if (this.options.inOrderAcrossTerms) await this.waitForPreviousTerm();
+        if (!this.leadership.isLeader) return;
         const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
         this.messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
         this.running = this.run(this.messages);
@@ -176,6 +186,37 @@ export class LeaderConsumer {
         });
         await sleep(delay);
       }
+    }
+  }
+
+  /**
+   * A leader killed (or frozen) while it held messages leaves them delivered and unacked: the
+   * server hands them out again only once their ack wait has passed, and would meanwhile give
+   * this term the messages after them. A device that applied a later fact skips an earlier
+   * one as already applied, so the earlier one would be lost. The server redelivers before it
+   * delivers anything new, so a term that pulls only after the last delivery's ack wait has
+   * passed gets the held messages first, in log order. Costs at most one ack wait per handover
+   * that found messages held, nothing otherwise.
+   */
+  private async waitForPreviousTerm(): Promise<void> {
+    for (let logged = false; this.leadership.isLeader;) {
+      const info = await this.nats.jsm.consumers.info(this.options.stream, this.name);
+      if (info.num_ack_pending === 0) return;
+      const lastDelivery = Date.parse(String(info.delivered.last_active ?? ''));
+      const ackWaitMs = Math.ceil((info.config.ack_wait ?? 30_000_000_000) / 1_000_000);
+      const heldUntil = (Number.isNaN(lastDelivery) ? Date.now() : lastDelivery) + ackWaitMs + HELD_MARGIN_MS;
+      const wait = heldUntil - Date.now();
+      if (wait <= 0) return;
+      if (!logged) {
+        logged = true;
+        this.options.logger.log({
+          msg: 'waiting for the messages a previous leader held',
+          consumer: this.name,
+          held: info.num_ack_pending,
+          wait_ms: wait,
+        });
+      }
+      await sleep(Math.min(wait, 1_000));
     }
   }
 

@@ -11,6 +11,7 @@ import { Leadership, NatsConnectionService, RpcClient } from '@cobrowse/messagin
 import { TRACKER_CONSUMER } from '../tracking/connection-tracking.consumer';
 import { AppliedWatermark } from './applied-watermark';
 import { DeadlineSchedule } from './deadline-schedule';
+import type { SessionDeadline } from './session-deadlines.repository';
 
 const RETRY_MS = 10_000;
 /** How often the leader merges the stored deadlines into memory again (DeadlineSchedule.refresh). */
@@ -31,6 +32,14 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   private sweeping = false;
   private refreshedAt = Date.now();
   private readonly watermark = new AppliedWatermark();
+  /**
+   * Deadlines of sessions the lifecycle says have ended already (or are gone), with where the
+   * log ended after it said so. The end is in the log, and the tracker finds the session's
+   * device by its deadline when it applies the end: the deadline is removed here only once
+   * the tracker has applied that far (applying the end removes it anyway; what is left is a
+   * deadline a former leader wrote late).
+   */
+  private readonly ending = new Map<string, { deadline: SessionDeadline; logEnd?: number }>();
 
   constructor(
     private readonly deadlines: DeadlineSchedule,
@@ -50,13 +59,25 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Records where the log ends now, and answers how far the tracker has applied it. */
-  private async sampleLog(now: number): Promise<number> {
+  private async sampleLog(now: number): Promise<{ logEnd: number; applied: number }> {
     const [stream, consumer] = await Promise.all([
       this.nats.jsm.streams.info(EVENTS_STREAM),
       this.nats.jsm.consumers.info(EVENTS_STREAM, TRACKER_CONSUMER),
     ]);
     this.watermark.record(now, stream.state.last_seq);
-    return consumer.ack_floor.stream_seq;
+    return { logEnd: stream.state.last_seq, applied: consumer.ack_floor.stream_seq };
+  }
+
+  /** Removes the deadlines of ended sessions whose end the tracker has applied (see `ending`). */
+  private async clearEnded(logEnd: number, applied: number): Promise<void> {
+    for (const [id, entry] of this.ending) {
+      if (entry.logEnd === undefined)
+        entry.logEnd = logEnd; // sampled after the answer
+      else if (applied >= entry.logEnd) {
+        await this.deadlines.remove(entry.deadline.tenant, entry.deadline.session_id);
+        this.ending.delete(id);
+      }
+    }
   }
 
   async sweep(): Promise<void> {
@@ -69,10 +90,12 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
         this.refreshedAt = now;
         if (added > 0) this.logger.warn({ msg: 'found deadlines missing from memory', added });
       }
-      const appliedSeq = await this.sampleLog(now);
+      const { logEnd, applied } = await this.sampleLog(now);
+      await this.clearEnded(logEnd, applied);
       for (const deadline of this.deadlines.due(now)) {
+        if (this.ending.has(deadline._id)) continue;
         // Activity logged before the deadline may not be applied yet: wait for the consumer.
-        if (!this.watermark.covers(deadline.deadline_at, appliedSeq)) continue;
+        if (!this.watermark.covers(deadline.deadline_at, applied)) continue;
         const last = this.requested.get(deadline._id);
         if (last !== undefined && now - last < RETRY_MS) continue;
         this.requested.set(deadline._id, now);
@@ -95,8 +118,8 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
           result.status === 'duplicate' ||
           result.error?.code !== RequestErrorCode.ServiceUnavailable
         ) {
-          // Already ended (or gone): nothing will come back to clear the deadline, so clear it here.
-          await this.deadlines.remove(deadline.tenant, deadline.session_id);
+          // Already ended (or gone): cleared once the tracker has applied the end.
+          this.ending.set(deadline._id, { deadline });
         }
       }
       for (const [id, at] of this.requested) if (now - at > RETRY_MS * 6) this.requested.delete(id);

@@ -60,6 +60,8 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
       },
       keyOf: (m) => this.keys.keyOf(m),
       apply: { one: (m) => this.track(m), inFlight: 64 },
+      // A device skips a fact older than the last it applied: a handover must not reorder them.
+      inOrderAcrossTerms: true,
       // A write refused because this replica stopped leading is handed back, never counted.
       isOutage: (e) => isDatabaseUnreachable(e) || e instanceof NotLeaderError,
       maxAttempts: MAX_ATTEMPTS,

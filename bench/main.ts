@@ -119,6 +119,9 @@ async function main(): Promise<void> {
     progress('tracker_eps: connection-tracker started again, draining the slice alone');
     system.startService('connection-tracker');
     const tracker = await phase('tracker_drain', () => drain(nc, CONSUMERS.tracker));
+    progress(
+      `drained ${projection.events} events: projector ${projection.eps.toFixed(0)}/s, tracker ${tracker.eps.toFixed(0)}/s`,
+    );
 
     progress('db_write_ceiling_eps: raw driver insertMany / insertOne of a session document');
     const sampleResponse = await fetch(

@@ -133,7 +133,9 @@ describe('fault injection', () => {
       for (const { service, behind } of await lagOf()) expect([service, behind]).toEqual([service, 0]);
     }, CONVERGE_MS).catch(async (e) => {
       console.log(`consumers after the faults: ${JSON.stringify(await lagOf())}`);
-      throw new Error(`the consumers did not catch up within ${CONVERGE_MS} ms: ${(e as Error).message}`);
+      throw new Error(
+        `(seed ${SEED}) the consumers did not catch up within ${CONVERGE_MS} ms: ${(e as Error).message}`,
+      );
     });
     const recoveryMs = Date.now() - stoppedAt;
 
@@ -151,7 +153,7 @@ describe('fault injection', () => {
       const health = await new ApiClient(system.gatewayUrl).get('/health').catch(() => null);
       console.log(`health after the faults: ${JSON.stringify(health?.body)}`);
       throw new Error(
-        `read models did not converge: ${lastMismatch || (e as Error).message}\n${system.logs(20)}`,
+        `(seed ${SEED}) read models did not converge: ${lastMismatch || (e as Error).message}\n${system.logs(20)}`,
       );
     });
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { ConsumerConfig, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
+import type { ConsumerConfig, ConsumerInfo, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
 import {
   consumerAckPending,
   consumerParked,
@@ -60,6 +60,24 @@ export interface LeaderConsumerOptions {
    */
   inOrderAcrossTerms?: boolean;
   logger: Logger;
+}
+
+/**
+ * Until when messages a previous leader held may still be out (LeaderConsumer's
+ * waitForPreviousTerm): the last delivery's ack wait, plus a margin for the server's timer.
+ * The server forgets when it last delivered across its own restart (no time, or the zero
+ * time): then counted from the start of the wait. Never later than what a previous leader's last open pull could have had
+ * delivered (it lapses within PULL_EXPIRES_MS of the new term's start).
+ */
+export function previousTermHeldUntil(
+  info: Pick<ConsumerInfo, 'delivered'> & { config: Pick<ConsumerConfig, 'ack_wait'> },
+  startedAt: number,
+): number {
+  const ackWaitMs = Math.ceil((info.config.ack_wait ?? 30_000_000_000) / 1_000_000);
+  const lastDelivery = Date.parse(String(info.delivered.last_active ?? ''));
+  const known = !Number.isNaN(lastDelivery) && lastDelivery > 0; // not the zero time either
+  const from = Math.min(known ? lastDelivery : startedAt, startedAt + PULL_EXPIRES_MS);
+  return from + ackWaitMs + HELD_MARGIN_MS;
 }
 
 /** Creates a durable pull consumer, or brings its ack wait up to date. Safe from every replica. */
@@ -199,12 +217,11 @@ export class LeaderConsumer {
    * that found messages held, nothing otherwise.
    */
   private async waitForPreviousTerm(): Promise<void> {
+    const startedAt = Date.now();
     for (let logged = false; this.leadership.isLeader;) {
       const info = await this.nats.jsm.consumers.info(this.options.stream, this.name);
       if (info.num_ack_pending === 0) return;
-      const lastDelivery = Date.parse(String(info.delivered.last_active ?? ''));
-      const ackWaitMs = Math.ceil((info.config.ack_wait ?? 30_000_000_000) / 1_000_000);
-      const heldUntil = (Number.isNaN(lastDelivery) ? Date.now() : lastDelivery) + ackWaitMs + HELD_MARGIN_MS;
+      const heldUntil = previousTermHeldUntil(info, startedAt);
       const wait = heldUntil - Date.now();
       if (wait <= 0) return;
       if (!logged) {

@@ -19,6 +19,18 @@ const fact = (type: ConnectionEnvelope['type'], url?: string): ConnectionEnvelop
   data: { device_id: 'd1', connection_id: 'tab-1', ...(url ? { current_url: url } : {}) },
 });
 
+function useCaseOn(repository: DevicesRepository): ApplyTrackedEventUseCase {
+  return new ApplyTrackedEventUseCase(
+    repository,
+    { lookup: async () => undefined } as unknown as DeadlineSchedule,
+    { note: () => undefined } as unknown as DeviceExpiryWatch,
+    { assertLeader: () => undefined } as unknown as Leadership,
+    new KnownDevices(),
+    new DeviceLocks(),
+    { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
+  );
+}
+
 /** One device document, with a write of someone else landing between the use case's read and write. */
 function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => DeviceState) {
   let stored = initial;
@@ -36,16 +48,7 @@ function devicesWithLateWrite(initial: DeviceState, late: (d: DeviceState) => De
       return true;
     },
   } as unknown as DevicesRepository;
-  const useCase = new ApplyTrackedEventUseCase(
-    repository,
-    { lookup: async () => undefined } as unknown as DeadlineSchedule,
-    { note: () => undefined } as unknown as DeviceExpiryWatch,
-    { assertLeader: () => undefined } as unknown as Leadership,
-    new KnownDevices(),
-    new DeviceLocks(),
-    { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
-  );
-  return { useCase, stored: () => stored };
+  return { useCase: useCaseOn(repository), stored: () => stored };
 }
 
 describe('ApplyTrackedEventUseCase', () => {
@@ -66,5 +69,23 @@ describe('ApplyTrackedEventUseCase', () => {
     const { useCase, stored } = devicesWithLateWrite(opened, () => closedLater);
     await useCase.connection(fact('connection.heartbeat', 'https://a.test/stale'), 7);
     expect(stored()).toBe(closedLater);
+  });
+
+  it('applies onto what it wrote when a former leader’s late write took the device back', async () => {
+    let stored: DeviceState = opened;
+    const useCase = useCaseOn({
+      findById: async () => stored,
+      insert: async () => false,
+      replaceIfUnchanged: async (previous: DeviceState, next: DeviceState) => {
+        if (stored.applied_seq !== previous.applied_seq) return false;
+        stored = next;
+        return true;
+      },
+    } as unknown as DevicesRepository);
+    await useCase.connection(fact('connection.heartbeat', 'https://a.test/b'), 6);
+    stored = opened; // the former leader's write of the device as it read it, landing now
+    await useCase.connection(fact('connection.closed'), 7);
+    expect(stored).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/b' });
+    expect(stored.connections[0].status).toBe('disconnected');
   });
 });

@@ -58,7 +58,7 @@ export class ApplyTrackedEventUseCase {
     const { tenant, session_id: sessionId } = event;
     // The device last: its applied position marks the fact done, so a deadline is never set
     // again for a session that may have ended since, nor lost to a crash between the two.
-    const device = await this.devices.findById(tenant, deviceId);
+    const device = await this.current(tenant, deviceId);
     if (device && alreadyApplied(device, seq)) return;
     await this.deadlines.save({
       _id: SessionDeadlinesRepository.id(tenant, sessionId),
@@ -120,10 +120,22 @@ export class ApplyTrackedEventUseCase {
   }
 
   /**
+   * The device as this leader last wrote or read it, else as stored. A copy that is out of date
+   * (erased, or written late by a former leader) is caught by the compare-and-set of the write.
+   */
+  private async current(tenant: string, deviceId: string): Promise<DeviceState | null> {
+    const known = this.known.get(deviceDocumentId(tenant, deviceId));
+    return known !== undefined ? known : this.devices.findById(tenant, deviceId);
+  }
+
+  /**
    * Read, change, write; a device seen for the first time is inserted (batched with others).
    * A device that has already applied the log up to `seq` is returned as it is, unwritten. A
-   * device that changed between the read and the write (a write of the previous leader landing
-   * late, an erasure) is read again and the fact applied to what is there now.
+   * device that changed between the read and the write (an erasure, a write of a former leader
+   * landing late) is read again and the fact applied to what is there now — except when what
+   * is there is older than what this leader wrote this term: a former leader's late write took
+   * it back (docs/operations.md), and the fact is applied to what this leader wrote instead,
+   * so the facts in between (a session's end) are not lost.
    */
   private async updateDevice(
     tenant: string,
@@ -133,28 +145,39 @@ export class ApplyTrackedEventUseCase {
     /** The device as just read, when the caller has it (saves a read). */
     known?: DeviceState | null,
   ): Promise<DeviceState> {
-    let existing = known !== undefined ? known : await this.devices.findById(tenant, deviceId);
     const documentId = deviceDocumentId(tenant, deviceId);
+    /** The version the write expects to find stored. */
+    let stored = known !== undefined ? known : await this.current(tenant, deviceId);
+    /** What the fact is applied to. */
+    let base = stored;
     for (;;) {
-      if (existing && alreadyApplied(existing, seq)) {
-        this.known.set(documentId, existing);
-        return existing;
+      if (base && alreadyApplied(base, seq) && base === stored) {
+        this.known.set(documentId, base);
+        return base;
       }
-      const next: DeviceState = { ...change(existing), applied_seq: seq };
+      const next: DeviceState =
+        base && alreadyApplied(base, seq) ? base : { ...change(base), applied_seq: seq };
       // Checked again just before the write, however long the read took: on FerretDB this is
       // what keeps a former leader from writing over its successor (docs/operations.md).
       this.leadership.assertLeader();
-      const written = existing
-        ? await this.devices.replaceIfUnchanged(existing, next)
+      const written = stored
+        ? await this.devices.replaceIfUnchanged(stored, next)
         : await this.devices.insert(next);
       if (written) {
         this.known.set(documentId, next);
         if (next.current_session_id === null) this.expiry.note(tenant, next.last_seen_at);
         return next;
       }
-      existing = await this.devices.findById(tenant, deviceId);
+      stored = await this.devices.findById(tenant, deviceId);
+      const ours = this.known.get(documentId);
+      base = stored && ours && isBehind(stored, ours) ? ours : stored;
     }
   }
+}
+
+/** Whether `stored` has applied less of the log than `written` (what this leader wrote). */
+function isBehind(stored: DeviceState, written: DeviceState): boolean {
+  return (stored.applied_seq ?? -1) < (written.applied_seq ?? -1);
 }
 
 function alreadyApplied(device: DeviceState | null, seq: number): boolean {

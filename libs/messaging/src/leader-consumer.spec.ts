@@ -1,0 +1,29 @@
+import type { ConsumerInfo } from 'nats';
+import { previousTermHeldUntil } from './leader-consumer';
+
+const ACK_WAIT_NS = 10_000_000_000;
+const info = (lastActive?: string) =>
+  ({ delivered: { last_active: lastActive }, config: { ack_wait: ACK_WAIT_NS } }) as unknown as Pick<
+    ConsumerInfo,
+    'delivered' | 'config'
+  >;
+
+describe('previousTermHeldUntil', () => {
+  const start = Date.parse('2026-12-06T05:00:00.000Z');
+
+  it('waits out the ack wait of the last delivery, with a margin', () => {
+    const last = new Date(start - 4_000).toISOString();
+    expect(previousTermHeldUntil(info(last), start)).toBe(start - 4_000 + 10_000 + 1_000);
+  });
+
+  it('counts from the start of the wait when the server does not say (it restarted)', () => {
+    expect(previousTermHeldUntil(info(undefined), start)).toBe(start + 11_000);
+    expect(previousTermHeldUntil(info('0001-01-01T00:00:00Z'), start)).toBe(start + 11_000);
+  });
+
+  it('never waits past what a previous leader’s last open pull could have been given', () => {
+    // Deliveries after the new term began went to someone pulling now, not to the old leader.
+    const last = new Date(start + 60_000).toISOString();
+    expect(previousTermHeldUntil(info(last), start)).toBe(start + 5_000 + 11_000);
+  });
+});

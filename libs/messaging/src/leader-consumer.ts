@@ -66,8 +66,9 @@ export interface LeaderConsumerOptions {
  * Until when messages a previous leader held may still be out (LeaderConsumer's
  * waitForPreviousTerm): the last delivery's ack wait, plus a margin for the server's timer.
  * The server forgets when it last delivered across its own restart (no time, or the zero
- * time): then counted from the start of the wait. Never later than what a previous leader's last open pull could have had
- * delivered (it lapses within PULL_EXPIRES_MS of the new term's start).
+ * time): then counted from the start of the wait. Never later than a delivery to a previous
+ * leader's last open pull could have been (it lapses within PULL_EXPIRES_MS of the new
+ * term's start).
  */
 export function previousTermHeldUntil(
   info: Pick<ConsumerInfo, 'delivered'> & { config: Pick<ConsumerConfig, 'ack_wait'> },
@@ -213,8 +214,9 @@ export class LeaderConsumer {
    * this term the messages after them. A device that applied a later fact skips an earlier
    * one as already applied, so the earlier one would be lost. The server redelivers before it
    * delivers anything new, so a term that pulls only after the last delivery's ack wait has
-   * passed gets the held messages first, in log order. Costs at most one ack wait per handover
-   * that found messages held, nothing otherwise.
+   * passed gets the held messages first, in log order. Costs a handover that finds messages
+   * held one ack wait (up to PULL_EXPIRES_MS more when the server cannot say when it last
+   * delivered), nothing otherwise.
    */
   private async waitForPreviousTerm(): Promise<void> {
     const startedAt = Date.now();

@@ -59,7 +59,7 @@ describe('ApplyTrackedEventUseCase', () => {
       ...applyConnection(d, fact('connection.heartbeat', 'https://a.test/late')),
       applied_seq: 6,
     }));
-    await useCase.connection(fact('connection.closed'), 7);
+    await useCase.execute([{ event: fact('connection.closed'), seq: 7 }]);
     expect(stored()).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/late' });
     expect(stored().connections[0].status).toBe('disconnected');
   });
@@ -67,7 +67,7 @@ describe('ApplyTrackedEventUseCase', () => {
   it('skips the fact when the late write had already applied it', async () => {
     const closedLater = { ...applyConnection(opened, fact('connection.closed')), applied_seq: 9 };
     const { useCase, stored } = devicesWithLateWrite(opened, () => closedLater);
-    await useCase.connection(fact('connection.heartbeat', 'https://a.test/stale'), 7);
+    await useCase.execute([{ event: fact('connection.heartbeat', 'https://a.test/stale'), seq: 7 }]);
     expect(stored()).toBe(closedLater);
   });
 
@@ -82,9 +82,9 @@ describe('ApplyTrackedEventUseCase', () => {
         return true;
       },
     } as unknown as DevicesRepository);
-    await useCase.connection(fact('connection.heartbeat', 'https://a.test/b'), 6);
+    await useCase.execute([{ event: fact('connection.heartbeat', 'https://a.test/b'), seq: 6 }]);
     stored = opened; // the former leader's write of the device as it read it, landing now
-    await useCase.connection(fact('connection.closed'), 7);
+    await useCase.execute([{ event: fact('connection.closed'), seq: 7 }]);
     expect(stored).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/b' });
     expect(stored.connections[0].status).toBe('disconnected');
   });

@@ -1,12 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
+import { AckPolicy, DeliverPolicy } from 'nats';
 import {
   CONSUMERS,
   DEVICE_EVENTS_WILDCARD,
   EVENTS_STREAM,
   SESSION_EVENTS_WILDCARD,
-  isConnectionEventType,
-  isSessionEventType,
   type AnySessionEvent,
   type ConnectionEnvelope,
 } from '@cobrowse/contracts';
@@ -18,22 +16,27 @@ import {
   eventLogOptions,
   LeaderConsumer,
   Leadership,
+  type GroupOutcome,
+  type MessageGroup,
   NatsConnectionService,
   NotLeaderError,
   PoisonMessageError,
 } from '@cobrowse/messaging';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
+import type { TrackedFact } from './device-fold';
 import { TrackingKeys } from './tracking-keys';
 
 export const TRACKER_CONSUMER = CONSUMERS.tracker;
 /** Refusals by the database before a fact is parked (outages are waited out, not counted). */
 const MAX_ATTEMPTS = 5;
+/** Facts per batch at most: whatever arrived while the previous batch was written. */
+const MAX_BATCH = 500;
 
 /**
  * Session events and connection facts into devices and session deadlines. Every replica
- * runs this; the leader consumes (one writer: FerretDB updates are not atomic), the facts of
- * one device one after another in log order, different devices in parallel.
+ * runs this; the leader consumes (one writer: FerretDB updates are not atomic) in batches:
+ * the facts of one device folded together in log order, different devices in parallel.
  */
 @Injectable()
 export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,7 +62,10 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
         max_ack_pending: 1_000,
       },
       keyOf: (m) => this.keys.keyOf(m),
-      apply: { one: (m) => this.track(m), inFlight: 64 },
+      apply: {
+        batch: (groups) => Promise.all(groups.map((group) => this.applyGroup(group))),
+        maxBatch: MAX_BATCH,
+      },
       // A device skips a fact older than the last it applied: a handover must not reorder them.
       inOrderAcrossTerms: true,
       // A write refused because this replica stopped leading is handed back, never counted.
@@ -83,15 +89,28 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
     await this.consumer.stop();
   }
 
-  private async track(m: JsMsg): Promise<void> {
-    const event = parseTrackedEvent(m.data);
-    if (!event) throw new PoisonMessageError('not an event');
-    if (isConnectionEventType(event.type)) await this.apply.connection(event as ConnectionEnvelope, m.seq);
-    else if (isSessionEventType(event.type)) {
-      await this.apply.session(event as AnySessionEvent, m.seq);
+  /**
+   * One key's messages of a batch, applied together. A message that is not an event is
+   * poison: those before it apply, it is parked, and those after it wait for the next batch.
+   */
+  private async applyGroup(group: MessageGroup): Promise<GroupOutcome> {
+    const facts: TrackedFact[] = [];
+    for (const m of group.messages) {
+      const event = parseTrackedEvent(m.data);
+      if (!event) break;
+      facts.push({ event, seq: m.seq });
+    }
+    try {
+      await this.apply.execute(facts);
+    } catch (failure) {
+      return { applied: 0, failure };
+    }
+    for (const { event } of facts)
       if (event.type === 'session.deactivated')
         this.keys.forget(event.tenant, (event as AnySessionEvent).session_id);
-    }
+    return facts.length === group.messages.length
+      ? { applied: facts.length }
+      : { applied: facts.length, failure: new PoisonMessageError('not an event') };
   }
 }
 

@@ -188,11 +188,17 @@ export class LeaderConsumer {
    * not answering yet, right after an outage) would hold the lease without ever consuming.
    */
   private async startConsuming(): Promise<void> {
-    for (let delay = RETRY_FIRST_MS; !this.messages && this.leadership.isLeader; delay = nextDelay(delay)) {
+    // For the term that called it only. Listener calls queue up behind this one: if this term
+    // ends while it retries or waits, the loss and the next win are already queued, and the
+    // next term's call starts afresh (going on here would have that loss stop the next term's
+    // consuming as soon as it started).
+    const term = this.leadership.term;
+    const inTerm = () => this.leadership.leadsIn(term);
+    for (let delay = RETRY_FIRST_MS; !this.messages && inTerm(); delay = nextDelay(delay)) {
       try {
         await this.options.onLead?.();
-        if (this.options.inOrderAcrossTerms) await this.waitForPreviousTerm();
-        if (!this.leadership.isLeader) return;
+        if (this.options.inOrderAcrossTerms) await this.waitForPreviousTerm(inTerm);
+        if (!inTerm()) return;
         const consumer = await this.nats.js.consumers.get(this.options.stream, this.name);
         this.messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
         this.running = this.run(this.messages);
@@ -218,9 +224,9 @@ export class LeaderConsumer {
    * held one ack wait (up to PULL_EXPIRES_MS more when the server cannot say when it last
    * delivered), nothing otherwise.
    */
-  private async waitForPreviousTerm(): Promise<void> {
+  private async waitForPreviousTerm(inTerm: () => boolean): Promise<void> {
     const startedAt = Date.now();
-    for (let logged = false; this.leadership.isLeader;) {
+    for (let logged = false; inTerm();) {
       const info = await this.nats.jsm.consumers.info(this.options.stream, this.name);
       if (info.num_ack_pending === 0) return;
       const heldUntil = previousTermHeldUntil(info, startedAt);

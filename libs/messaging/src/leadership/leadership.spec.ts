@@ -125,4 +125,28 @@ describe('Leadership', () => {
     await rival.release();
     await until(() => leadership.isLeader);
   });
+
+  it('numbers its terms: a listener still busy with an ended term learns it, even once leading again', async () => {
+    const lease = new FakeLease(300);
+    const leadership = lead(lease);
+    let busyTerm = 0;
+    let release: () => void = () => undefined;
+    const calls: boolean[] = [];
+    leadership.onChange(async (leading) => {
+      calls.push(leading);
+      if (!leading || busyTerm) return;
+      busyTerm = leadership.term;
+      await new Promise<void>((resolve) => (release = resolve)); // a start that takes long
+    });
+    await leadership.start();
+    await until(() => busyTerm > 0);
+    expect(leadership.leadsIn(busyTerm)).toBe(true);
+    void leadership.stepDown(0, 'a test'); // its loss queues behind the busy call
+    await until(() => leadership.isLeader); // leads again while the first call is still busy
+    expect(leadership.term).toBe(busyTerm + 1);
+    expect(leadership.leadsIn(busyTerm)).toBe(false);
+    release();
+    await until(() => calls.length === 3);
+    expect(calls).toEqual([true, false, true]);
+  });
 });

@@ -62,6 +62,7 @@ export class Leadership {
   private readonly checks: ProgressCheck[] = [];
   /** Listener calls in order, so a quick lose-then-win never overtakes itself. */
   private notifying: Promise<void> = Promise.resolve();
+  private terms = 0;
 
   constructor(
     private readonly lease: Lease,
@@ -71,6 +72,19 @@ export class Leadership {
   /** Whether this replica leads now: it holds the lease and is inside its fenced part. */
   get isLeader(): boolean {
     return this.leading && Date.now() < this.validUntil;
+  }
+
+  /**
+   * Which time this replica leads (counted from 1 at each acquisition). A listener still busy
+   * with a term that ended is told by this, even when the replica leads again meanwhile.
+   */
+  get term(): number {
+    return this.terms;
+  }
+
+  /** Whether this replica leads now, in the given term. */
+  leadsIn(term: number): boolean {
+    return this.isLeader && this.terms === term;
   }
 
   /** For a write about to happen: throws when this replica must not write any more. */
@@ -127,6 +141,7 @@ export class Leadership {
         if (await this.lease.tryAcquire()) {
           this.extend(askedAt);
           this.leading = true;
+          this.terms++;
           this.options.logger.log({ msg: 'leading', of: this.options.name });
           this.notify(this.listeners, true);
         }

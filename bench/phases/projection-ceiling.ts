@@ -1,4 +1,5 @@
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
+import { bulkWriteInCommands } from '@cobrowse/persistence';
 import { BENCH_KEY } from '../workload';
 
 /** A session event of the drained slice, in the order the relays sent it. */
@@ -13,8 +14,8 @@ export interface SentSessionEvent {
  * in send order, cut into batches of `batchSize` events (the projector's pull batch); per batch,
  * one document per session it touches — the session as `GET /v1/sessions/{id}` shows it at the
  * end of the run, its `pages` cut to those it had after the batch, `_id` `<tenant>:<id>` —
- * written with `replaceOne(upsert)` by `_id`, all of a batch in one unordered `bulkWrite`,
- * batches one after another. Events per second of that.
+ * written with `replaceOne(upsert)` by `_id`, a batch in unordered `bulkWrite`s of 25 (as the
+ * projector writes them), batches one after another. Events per second of that.
  */
 export async function projectionCeiling(
   mongoUrl: string,
@@ -66,7 +67,11 @@ export async function projectionCeiling(
           },
         });
       }
-      await collection.bulkWrite(ops, { ordered: false });
+      // In the commands the projector sends too: one bulkWrite of a batch's hundreds of updates
+      // deadlocks FerretDB v1 (docs/performance.md), and this phase hung the run for good.
+      await bulkWriteInCommands(collection, ops, (_index, error) => {
+        throw error;
+      });
       writes += ops.length;
       batches++;
     }

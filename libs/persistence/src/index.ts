@@ -4,3 +4,4 @@ export * from './delete-by-ids';
 export * from './insert-batcher';
 export * from './database-unreachable';
 export * from './bulk-write';
+export * from './index-pages';

@@ -1,33 +1,8 @@
 import type { SessionState } from '@cobrowse/contracts';
-import { compareKeys, keyOfRow, type ListKey, type ListRow } from './list-row';
-
-/** A page holds at most this many rows, and about this much JSON. */
-export const MAX_PAGE_ROWS = 500;
-export const MAX_PAGE_BYTES = 1024 * 1024;
+import type { IndexDirectory, IndexPage, IndexShape } from '@cobrowse/persistence';
+import { keyOfRow, type ListRow } from './list-row';
 
 export type StateCounts = Record<SessionState, number>;
-
-/**
- * One index page as the directory knows it: the rows with keys from `lo` up to the next
- * page's `lo` live in page `n`, and how many of them are in each state.
- */
-export interface PageEntry {
-  n: number;
-  lo: ListKey;
-  counts: StateCounts;
-}
-
-/** A tenant's index pages in ascending key order, with the number the next new page gets. */
-export interface ListDirectory {
-  pages: PageEntry[];
-  next_n: number;
-}
-
-/** Rows in ascending key order. */
-export interface IndexPage {
-  n: number;
-  rows: ListRow[];
-}
 
 export const emptyCounts = (): StateCounts => ({ pending: 0, active: 0, ended: 0 });
 
@@ -37,48 +12,18 @@ export function countsOf(rows: readonly ListRow[]): StateCounts {
   return counts;
 }
 
-export const sameCounts = (a: StateCounts, b: StateCounts) =>
-  a.pending === b.pending && a.active === b.active && a.ended === b.ended;
-
-/** The directory position of the page that holds `key`: the last page starting at or before it (the first page for a key before all). */
-export function pageIndexFor(directory: ListDirectory, key: ListKey): number {
-  let low = 0;
-  let high = directory.pages.length - 1;
-  let found = 0;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (compareKeys(directory.pages[mid].lo, key) <= 0) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
-  }
-  return found;
-}
-
 /**
- * The rows of the page at directory position `index` that belong to it. A page may still hold
- * rows a split moved to a newer page (when the split was interrupted before the old page was
- * trimmed): those are the newer page's, and ignored here.
+ * The sessions list's index pages: rows in creation order, each page's directory entry
+ * counting its rows by state (stored as `p`, `a`, `e`), so a count by state reads the
+ * directory alone.
  */
-export function rowsInRange(directory: ListDirectory, index: number, page: IndexPage): ListRow[] {
-  const lo = directory.pages[index].lo;
-  const next = directory.pages[index + 1]?.lo;
-  return page.rows.filter((row) => {
-    const key = keyOfRow(row);
-    return (index === 0 || compareKeys(key, lo) >= 0) && (next === undefined || compareKeys(key, next) < 0);
-  });
-}
+export const sessionListShape: IndexShape<ListRow, StateCounts> = {
+  keyOf: keyOfRow,
+  countsOf,
+  sameCounts: (a, b) => a.pending === b.pending && a.active === b.active && a.ended === b.ended,
+  storeCounts: (c) => ({ p: c.pending, a: c.active, e: c.ended }),
+  loadCounts: (s) => ({ pending: s.p, active: s.a, ended: s.e }),
+};
 
-/** Binary search for a key in ascending rows: its index, or where it would go (as `~index`). */
-export function findRow(rows: readonly ListRow[], key: ListKey): number {
-  let low = 0;
-  let high = rows.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const c = compareKeys(keyOfRow(rows[mid]), key);
-    if (c === 0) return mid;
-    if (c < 0) low = mid + 1;
-    else high = mid - 1;
-  }
-  return ~low;
-}
+export type ListDirectory = IndexDirectory<StateCounts>;
+export type ListPage = IndexPage<ListRow>;

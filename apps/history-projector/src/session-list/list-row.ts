@@ -1,4 +1,5 @@
 import type { CustomDataValue, DeviceInfo, SessionSnapshot, SessionState } from '@cobrowse/contracts';
+import type { IndexKey } from '@cobrowse/persistence';
 
 /**
  * A session as the list and the CSV export need it: the fields every list filter reads, its
@@ -21,7 +22,7 @@ export interface ListRow {
 }
 
 /** A position in list order: sessions are listed by (created_at, id), newest first. */
-export type ListKey = readonly [createdAt: number, id: string];
+export type ListKey = IndexKey;
 
 export function rowOf(session: SessionSnapshot): ListRow {
   return {
@@ -43,13 +44,3 @@ export function rowOf(session: SessionSnapshot): ListRow {
 }
 
 export const keyOfRow = (row: Pick<ListRow, 'created_at' | 'id'>): ListKey => [row.created_at, row.id];
-
-/** Ascending list order: older first, then by id. */
-export function compareKeys(a: ListKey, b: ListKey): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-}
-
-export function sameRow(a: ListRow | undefined, b: ListRow): boolean {
-  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
-}

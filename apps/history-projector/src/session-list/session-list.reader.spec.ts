@@ -1,8 +1,8 @@
 import type { SessionQuery } from '@cobrowse/contracts';
-import { ListEdit } from './list-edit';
-import { MAX_PAGE_ROWS, type IndexPage, type ListDirectory } from './list-directory';
+import { compareKeys, IndexEdit, IndexPagesStore, MAX_PAGE_ROWS } from '@cobrowse/persistence';
+import { sessionListShape, type ListDirectory, type ListPage, type StateCounts } from './list-directory';
 import type { ListPagesRepository } from './list-pages.repository';
-import { compareKeys, keyOfRow, type ListKey, type ListRow } from './list-row';
+import { keyOfRow, type ListKey, type ListRow } from './list-row';
 import { rowFilter } from './row-filter';
 import { SessionListReader } from './session-list.reader';
 
@@ -21,26 +21,37 @@ const row = (created: number, id: string, state: ListRow['state']): ListRow => (
   first_agent: null,
 });
 
-/** Pages built by ListEdit (in a shuffled order, with ties), read back through the reader. */
+/** Pages built by IndexEdit (in a shuffled order, with ties), read back through the reader. */
 async function build(rows: ListRow[]) {
   let directory: ListDirectory | null = null;
-  const pages = new Map<number, IndexPage>();
+  const pages = new Map<number, ListPage>();
   const pagesRead: number[] = [];
   for (let i = 0; i < rows.length; i += 97) {
-    const edit: ListEdit = new ListEdit(directory, async (n) => pages.get(n) ?? null);
+    const edit: IndexEdit<ListRow, StateCounts> = new IndexEdit(
+      sessionListShape,
+      directory,
+      async (n) => pages.get(n) ?? null,
+    );
     for (const r of rows.slice(i, i + 97)) await edit.put(r);
     const writes = edit.writes();
     for (const p of [...writes.newPages, ...writes.changedPages]) pages.set(p.n, structuredClone(p));
     if (writes.directory) directory = structuredClone(writes.directory);
   }
-  const repository = {
-    directory: async () => directory,
-    page: async (_t: string, n: number) => {
+  class MemoryPages extends IndexPagesStore<ListRow, StateCounts> {
+    constructor() {
+      super(sessionListShape, () => {
+        throw new Error('no database here');
+      });
+    }
+    override async directory() {
+      return directory;
+    }
+    override async page(_t: string, n: number) {
       pagesRead.push(n);
       return pages.get(n) ?? null;
-    },
-  } as unknown as ListPagesRepository;
-  return { reader: new SessionListReader(repository), pagesRead };
+    }
+  }
+  return { reader: new SessionListReader(new MemoryPages() as ListPagesRepository), pagesRead };
 }
 
 const states = ['pending', 'active', 'ended'] as const;

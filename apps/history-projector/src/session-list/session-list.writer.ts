@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '@cobrowse/messaging';
-import { ListEdit } from './list-edit';
 import type { ListKey, ListRow } from './list-row';
 import { ListPagesRepository } from './list-pages.repository';
 
@@ -22,11 +21,6 @@ export class SessionListWriter {
   constructor(private readonly pages: ListPagesRepository) {}
 
   apply(tenant: string, change: ListChange): Promise<void> {
-    return this.tenants.run(tenant, async () => {
-      const edit = new ListEdit(await this.pages.directory(tenant), (n) => this.pages.page(tenant, n));
-      for (const row of change.put ?? []) await edit.put(row);
-      for (const key of change.remove ?? []) await edit.remove(key);
-      await this.pages.write(tenant, edit.writes());
-    });
+    return this.tenants.run(tenant, () => this.pages.edit(tenant, change.put ?? [], change.remove ?? []));
   }
 }

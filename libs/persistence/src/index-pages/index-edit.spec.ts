@@ -1,29 +1,44 @@
-import { ListEdit } from './list-edit';
-import { MAX_PAGE_ROWS, countsOf, rowsInRange, type IndexPage, type ListDirectory } from './list-directory';
-import { compareKeys, keyOfRow, type ListRow } from './list-row';
+import { IndexEdit } from './index-edit';
+import { MAX_PAGE_ROWS, rowsInRange, type IndexDirectory, type IndexPage } from './index-directory';
+import { compareKeys } from './index-key';
+import type { IndexShape } from './index-shape';
 
-const row = (created: number, id: string, state: ListRow['state'] = 'pending'): ListRow => ({
-  id,
-  created_at: created,
-  state,
-  activated_at: null,
-  ended_at: null,
-  device_id: 'd',
-  agent_ids: [],
-  token: '1',
-  tags: [],
-  custom_data: {},
-  device: {},
-  first_agent: null,
-});
+type State = 'pending' | 'active' | 'ended';
+interface Row {
+  at: number;
+  id: string;
+  state: State;
+}
+type Counts = Record<State, number>;
+
+const row = (at: number, id: string, state: State = 'pending'): Row => ({ at, id, state });
+
+function countsOf(rows: readonly Row[]): Counts {
+  const counts: Counts = { pending: 0, active: 0, ended: 0 };
+  for (const r of rows) counts[r.state]++;
+  return counts;
+}
+
+const shape: IndexShape<Row, Counts> = {
+  keyOf: (r) => [r.at, r.id],
+  countsOf,
+  sameCounts: (a, b) => a.pending === b.pending && a.active === b.active && a.ended === b.ended,
+  storeCounts: (c) => ({ ...c }),
+  loadCounts: (s) => ({ pending: s.pending, active: s.active, ended: s.ended }),
+};
 
 /** An in-memory store of one tenant's pages that applies writes as the repository does, optionally stopping half-way. */
 class Store {
-  directory: ListDirectory | null = null;
-  pages = new Map<number, IndexPage>();
+  directory: IndexDirectory<Counts> | null = null;
+  pages = new Map<number, IndexPage<Row>>();
 
-  async edit(change: (edit: ListEdit) => Promise<void>, stopAfter?: 'newPages' | 'directory'): Promise<void> {
-    const edit = new ListEdit(this.directory, async (n) => structuredClone(this.pages.get(n) ?? null));
+  async edit(
+    change: (edit: IndexEdit<Row, Counts>) => Promise<void>,
+    stopAfter?: 'newPages' | 'directory',
+  ): Promise<void> {
+    const edit = new IndexEdit(shape, this.directory, async (n) =>
+      structuredClone(this.pages.get(n) ?? null),
+    );
     await change(edit);
     const writes = edit.writes();
     for (const p of writes.newPages) this.pages.set(p.n, structuredClone(p));
@@ -34,10 +49,10 @@ class Store {
   }
 
   /** Every row as a reader sees it, in ascending order. */
-  listed(): ListRow[] {
+  listed(): Row[] {
     const directory = this.directory;
     if (!directory) return [];
-    return directory.pages.flatMap((entry, i) => rowsInRange(directory, i, this.pages.get(entry.n)!));
+    return directory.pages.flatMap((entry, i) => rowsInRange(shape, directory, i, this.pages.get(entry.n)!));
   }
 
   counted(): number {
@@ -48,11 +63,11 @@ class Store {
   }
 }
 
-const ascending = (rows: ListRow[]) =>
-  rows.every((r, i) => i === 0 || compareKeys(keyOfRow(rows[i - 1]), keyOfRow(r)) < 0);
+const ascending = (rows: Row[]) =>
+  rows.every((r, i) => i === 0 || compareKeys(shape.keyOf(rows[i - 1]), shape.keyOf(r)) < 0);
 
-describe('ListEdit', () => {
-  it('keeps rows in key order across pages as sessions arrive in order, late and out of order', async () => {
+describe('IndexEdit', () => {
+  it('keeps rows in key order across pages as rows arrive in order, late and out of order', async () => {
     const store = new Store();
     const ids: string[] = [];
     for (let i = 0; i < 3 * MAX_PAGE_ROWS; i++) {
@@ -87,7 +102,7 @@ describe('ListEdit', () => {
   it('changes nothing when an edit is made again', async () => {
     const store = new Store();
     await store.edit((e) => e.put(row(1, 'a')));
-    const edit = new ListEdit(store.directory, async (n) => store.pages.get(n) ?? null);
+    const edit = new IndexEdit(shape, store.directory, async (n) => store.pages.get(n) ?? null);
     await edit.put(row(1, 'a'));
     expect(edit.writes()).toEqual({ newPages: [], directory: null, changedPages: [] });
   });

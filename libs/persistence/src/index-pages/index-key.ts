@@ -1,0 +1,8 @@
+/** A position in an index: (time, id), listed newest first, stored in ascending order. */
+export type IndexKey = readonly [at: number, id: string];
+
+/** Ascending index order: older first, then by id. */
+export function compareKeys(a: IndexKey, b: IndexKey): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}

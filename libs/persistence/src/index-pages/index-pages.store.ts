@@ -1,0 +1,154 @@
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { bulkWriteInCommands } from '../bulk-write';
+import type { IndexKey } from './index-key';
+import { compareKeys } from './index-key';
+import {
+  pageIndexFor,
+  rowsInRange,
+  type IndexDirectory,
+  type IndexPage,
+  type PageEntry,
+} from './index-directory';
+import { IndexEdit } from './index-edit';
+import type { IndexShape } from './index-shape';
+
+/**
+ * A directory entry as stored: page number, where it starts (time `c`, `id`) and the shape's
+ * counters under their short names. Flat: FerretDB v1 cannot store nested arrays.
+ */
+type StoredEntry = { n: number; c: number; id: string } & Record<string, number | string>;
+
+interface DirectoryDocument {
+  _id: string;
+  tenant: string;
+  next_n: number;
+  pages: StoredEntry[];
+}
+
+interface PageDocument<Row> {
+  _id: string;
+  tenant: string;
+  n: number;
+  rows: Row[];
+}
+
+/** Where a walk starts and stops. */
+export interface IndexWalk {
+  /** Only rows strictly before this key (a cursor, an upper time bound). */
+  before?: IndexKey;
+  /** Stop after the page that starts before this time: every older row is older than it. */
+  notBefore?: number;
+}
+
+/** Pages read ahead of the one being walked: a filtered walk waits on the database less. */
+const READ_AHEAD = 4;
+
+const directoryId = (tenant: string) => `${tenant}:directory`;
+const pageId = (tenant: string, n: number) => `${tenant}:${n}`;
+
+/**
+ * Index pages ("bucket pattern") in one collection, every document addressed by `_id`:
+ * `<tenant>:directory` (each page's first key and counters) and `<tenant>:<n>` (a few hundred
+ * rows in key order). A list reads the directory and walks pages newest first; a count adds
+ * up the directory's counters. Nothing but `_id` is ever filtered on, so every read and write
+ * costs the same at any size on MongoDB and on FerretDB v1 alike. One writer per tenant at a
+ * time (the caller's lock); `edit` makes a change in the order that survives a crash half-way.
+ */
+export class IndexPagesStore<Row, Counts> {
+  constructor(
+    private readonly shape: IndexShape<Row, Counts>,
+    /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
+    private readonly collection: () => Collection<Document>,
+  ) {}
+
+  private get directories(): Collection<DirectoryDocument> {
+    return this.collection() as unknown as Collection<DirectoryDocument>;
+  }
+
+  private get pageDocuments(): Collection<PageDocument<Row>> {
+    return this.collection() as unknown as Collection<PageDocument<Row>>;
+  }
+
+  async directory(tenant: string): Promise<IndexDirectory<Counts> | null> {
+    const document = await this.directories.findOne({ _id: directoryId(tenant) });
+    if (!document) return null;
+    return {
+      next_n: document.next_n,
+      pages: document.pages.map(({ n, c, id, ...counts }): PageEntry<Counts> => ({
+        n,
+        lo: [c, id],
+        counts: this.shape.loadCounts(counts as Record<string, number>),
+      })),
+    };
+  }
+
+  async page(tenant: string, n: number): Promise<IndexPage<Row> | null> {
+    const document = await this.pageDocuments.findOne({ _id: pageId(tenant, n) });
+    return document ? { n: document.n, rows: document.rows } : null;
+  }
+
+  /** Puts and removes rows of one tenant: pages a split created, then the directory, then the pages changed. */
+  async edit(tenant: string, put: readonly Row[], remove: readonly IndexKey[] = []): Promise<void> {
+    const edit = new IndexEdit(this.shape, await this.directory(tenant), (n) => this.page(tenant, n));
+    for (const row of put) await edit.put(row);
+    for (const key of remove) await edit.remove(key);
+    const writes = edit.writes();
+    await this.writePages(tenant, writes.newPages);
+    if (writes.directory) {
+      const document: DirectoryDocument = {
+        _id: directoryId(tenant),
+        tenant,
+        next_n: writes.directory.next_n,
+        pages: writes.directory.pages.map((p) => ({
+          n: p.n,
+          c: p.lo[0],
+          id: p.lo[1],
+          ...this.shape.storeCounts(p.counts),
+        })),
+      };
+      await this.directories.replaceOne({ _id: document._id }, document, { upsert: true });
+    }
+    await this.writePages(tenant, writes.changedPages);
+  }
+
+  /** The rows of a directory's pages newest first, from `walk.before`, reading pages ahead. */
+  async *rows(tenant: string, directory: IndexDirectory<Counts>, walk: IndexWalk = {}): AsyncIterable<Row> {
+    const { before, notBefore } = walk;
+    const start = before ? pageIndexFor(directory, before) : directory.pages.length - 1;
+    const reads = new Map<number, Promise<IndexPage<Row> | null>>();
+    const read = (index: number) => {
+      let page = reads.get(index);
+      if (!page) {
+        page = this.page(tenant, directory.pages[index].n);
+        page.catch(() => undefined);
+        reads.set(index, page);
+      }
+      return page;
+    };
+    for (let index = start; index >= 0; index--) {
+      for (let ahead = 1; ahead <= READ_AHEAD && index - ahead >= 0; ahead++) read(index - ahead);
+      const page = await read(index);
+      reads.delete(index);
+      if (page) {
+        const rows = rowsInRange(this.shape, directory, index, page);
+        for (let i = rows.length - 1; i >= 0; i--)
+          if (!before || compareKeys(this.shape.keyOf(rows[i]), before) < 0) yield rows[i];
+      }
+      if (notBefore !== undefined && directory.pages[index].lo[0] < notBefore) return;
+    }
+  }
+
+  private async writePages(tenant: string, pages: IndexPage<Row>[]): Promise<void> {
+    if (pages.length === 0) return;
+    const operations: AnyBulkWriteOperation<PageDocument<Row>>[] = pages.map((p) => ({
+      replaceOne: {
+        filter: { _id: pageId(tenant, p.n) },
+        replacement: { _id: pageId(tenant, p.n), tenant, n: p.n, rows: p.rows },
+        upsert: true,
+      },
+    }));
+    let failure: unknown;
+    await bulkWriteInCommands(this.pageDocuments, operations, (_i, error) => (failure ??= error));
+    if (failure !== undefined) throw failure;
+  }
+}

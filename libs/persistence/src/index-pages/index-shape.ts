@@ -1,0 +1,14 @@
+import type { IndexKey } from './index-key';
+
+/**
+ * What an index keeps per row: its key, and the counters each page's directory entry holds
+ * (what a count answers without reading a page), with the flat short-named form they are
+ * stored in (the directory is read whole by every count and every list).
+ */
+export interface IndexShape<Row, Counts> {
+  keyOf(row: Row): IndexKey;
+  countsOf(rows: readonly Row[]): Counts;
+  sameCounts(a: Counts, b: Counts): boolean;
+  storeCounts(counts: Counts): Record<string, number>;
+  loadCounts(stored: Record<string, number>): Counts;
+}

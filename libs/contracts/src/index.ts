@@ -11,3 +11,4 @@ export * from './presence';
 export * from './paging';
 export * from './nats-permissions';
 export * from './event-type-label';
+export * from './custom-data-filter';

@@ -2,12 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { ConsumerMessages, NatsConnection, JetStreamClient, Subscription } from 'nats';
 import {
   EVENTS_STREAM,
+  matchesCustomData,
   type AnySessionEvent,
   type JsonObject,
   type SessionResource,
 } from '@cobrowse/contracts';
 import type { LiveQuery } from './live-query.parser';
-import { matchesCustomData, SessionCustomData } from './session-custom-data';
+import { SessionCustomData } from './session-custom-data';
 import type { SseSink } from './sse-sink';
 
 export interface LiveFeedSource {

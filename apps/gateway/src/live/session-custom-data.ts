@@ -58,11 +58,3 @@ export class SessionCustomData {
     if (this.known.size > REMEMBERED_SESSIONS) this.known.delete(this.known.keys().next().value as string);
   }
 }
-
-export function matchesCustomData(data: JsonObject, wanted: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(wanted)) {
-    const actual = data[key];
-    if (actual === undefined || actual === null || String(actual) !== value) return false;
-  }
-  return true;
-}

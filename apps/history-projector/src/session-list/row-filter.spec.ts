@@ -1,6 +1,6 @@
 import type { SessionQuery } from '@cobrowse/contracts';
 import type { ListRow } from './list-row';
-import { customDataMatches, isStateOnly, rowFilter } from './row-filter';
+import { isStateOnly, rowFilter } from './row-filter';
 
 const row = (over: Partial<ListRow> = {}): ListRow => ({
   id: 's1',
@@ -73,16 +73,4 @@ describe('rowFilter: every query shape is answered from the index pages', () => 
     expect(isStateOnly({ states: ['active'] })).toBe(true);
     expect(isStateOnly({ states: ['active'], device_id: 'd' })).toBe(false);
   });
-});
-
-describe('customDataMatches compares as a string', () => {
-  it.each([
-    ['gold', 'gold', true],
-    [3, '3', true],
-    [3, '3.0', false],
-    [-1.5, '-1.5', true],
-    [true, 'true', true],
-    [false, 'true', false],
-    [null, 'null', false],
-  ])('%j vs %j → %j', (stored, value, expected) => expect(customDataMatches(stored, value)).toBe(expected));
 });

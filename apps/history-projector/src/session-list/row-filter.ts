@@ -1,16 +1,8 @@
-import { QueryErrorCode, QueryException, type SessionQuery } from '@cobrowse/contracts';
+import { matchesCustomData, QueryErrorCode, QueryException, type SessionQuery } from '@cobrowse/contracts';
 import { matchesTagExpression, parseTagExpression, TagExpressionError } from '@cobrowse/session-domain';
 import type { ListRow } from './list-row';
 
 export type RowFilter = (row: ListRow) => boolean;
-
-/** Stored values a `filter_<key>=<value>` matches: custom data is compared as a string. */
-export function customDataMatches(stored: unknown, value: string): boolean {
-  if (typeof stored === 'string') return stored === value;
-  if (typeof stored === 'number') return Number.isFinite(stored) && String(stored) === value;
-  if (typeof stored === 'boolean') return String(stored) === value;
-  return false;
-}
 
 const RANGES = [
   ['created_after', 'created_before', 'created_at'],
@@ -32,8 +24,7 @@ export function rowFilter(query: SessionQuery): RowFilter {
   if (query.device_id !== undefined) checks.push((r) => r.device_id === query.device_id);
   if (query.agent_id !== undefined) checks.push((r) => r.agent_ids.includes(query.agent_id!));
   if (query.token !== undefined) checks.push((r) => r.token === query.token);
-  for (const [key, value] of Object.entries(query.custom_data ?? {}))
-    checks.push((r) => Object.hasOwn(r.custom_data, key) && customDataMatches(r.custom_data[key], value));
+  if (query.custom_data) checks.push((r) => matchesCustomData(r.custom_data, query.custom_data!));
   for (const [after, before, field] of RANGES) {
     const from = query[after];
     const to = query[before];

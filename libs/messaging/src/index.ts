@@ -11,6 +11,7 @@ export * from './read-subject';
 export * from './leader-lease';
 export * from './leader-consumer';
 export * from './leadership/leadership';
+export * from './leadership/leader-requests';
 export * from './bounded-reply.serializer';
 export * from './dead-letters';
 export * from './settle-message';

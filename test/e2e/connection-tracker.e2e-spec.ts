@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { connect, headers, type NatsConnection } from 'nats';
 import { ApiClient, eventually, readEventLog, TEST_KEYS, TestSystem } from '@cobrowse/testing';
 
@@ -243,6 +244,35 @@ describe('connection tracker', () => {
       expect(
         (await new ApiClient(system.gatewayUrl).as('otherTenantAdmin').get('/v1/devices/list-a')).status,
       ).toBe(404);
+    });
+
+    it('lists the devices stored before the devices list existed, once a leader backfilled it', async () => {
+      const reader = api.as('read');
+      const listAll = async () => {
+        const ids: string[] = [];
+        let cursor = '';
+        do {
+          const page = (await reader.get(`/v1/devices?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).body;
+          ids.push(...page.data.map((d: { id: string }) => d.id));
+          cursor = page.next_cursor ?? '';
+        } while (cursor);
+        return ids;
+      };
+      const before = await listAll();
+      expect(before.length).toBeGreaterThanOrEqual(8);
+      await system.kill('connection-tracker');
+      const mongo = await MongoClient.connect(system.mongo.url);
+      try {
+        // What a store written before this version holds: devices, and no list.
+        await mongo.db().collection('devices_list').drop();
+        expect(
+          await mongo.db().collection('devices').countDocuments({ tenant: 'acme' }),
+        ).toBeGreaterThanOrEqual(before.length);
+      } finally {
+        await mongo.close();
+      }
+      await system.restart('connection-tracker');
+      await eventually(async () => expect(await listAll()).toEqual(before), 30_000);
     });
   });
 });

@@ -10,6 +10,11 @@ describe('retention and erasure', () => {
   let api: ApiClient;
   let nc: NatsConnection;
   let mongo: MongoClient;
+  /** The devices the devices list has a row for: read from its pages, not through the API. */
+  const devicesListed = async (tenant = 'acme') =>
+    (await mongo.db().collection('devices_list').find({ tenant }).toArray()).flatMap((page) =>
+      ((page.rows as Array<{ id: string }> | undefined) ?? []).map((row) => row.id),
+    );
 
   const createSession = async (deviceId: string, as: 'ingest' | 'otherTenantAdmin' = 'ingest') => {
     const created = await api
@@ -120,6 +125,7 @@ describe('retention and erasure', () => {
         return r.body;
       });
       expect(Date.parse(device.expires_at)).toBe(Date.parse(device.last_seen_at) + 9 * DAY * 1000);
+      await eventually(async () => expect(await devicesListed()).toContain('quiet-device'));
       await eventually(async () =>
         expect((await api.as('read').get('/v1/devices/busy-device')).status).toBe(200),
       );
@@ -129,6 +135,8 @@ describe('retention and erasure', () => {
         expect((await api.as('read').get('/v1/devices/quiet-device')).status).toBe(404),
       );
       expect((await api.as('read').get('/v1/devices/busy-device')).body.current_session_id).toBe(busy);
+      expect(await devicesListed()).not.toContain('quiet-device');
+      expect(await devicesListed()).toContain('busy-device');
       const tracker = (await api.get('/health')).body.services['connection-tracker'].details;
       expect(tracker.retention_purged_total).toBeGreaterThanOrEqual(1);
       expect((await putRetention(14 * DAY, 30 * DAY)).status).toBe(200);
@@ -157,6 +165,8 @@ describe('retention and erasure', () => {
       const globexSameDevice = await createSession(device, 'otherTenantAdmin');
       for (const id of [endedSession, openSession, otherSession]) await projected(id);
       await projected(globexSameDevice, 'otherTenantAdmin');
+      await eventually(async () => expect(await devicesListed()).toContain(device));
+      await eventually(async () => expect(await devicesListed('globex')).toContain(device));
 
       expect((await api.as('read').request('DELETE', `/v1/devices/${device}`)).status).toBe(403);
       expect((await api.as('otherTenantAdmin').request('DELETE', '/v1/devices/keep-me')).status).toBe(404);
@@ -177,6 +187,8 @@ describe('retention and erasure', () => {
         for (const id of [endedSession, openSession])
           expect((await api.as('read').get(`/v1/sessions/${id}`)).status).toBe(404);
         expect((await api.as('read').get(`/v1/devices/${device}`)).status).toBe(404);
+        expect(await devicesListed()).not.toContain(device);
+        expect(await devicesListed('globex')).toContain(device);
         expect((await api.as('read').get(`/v1/sessions?device_id=${device}`)).body.data).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.session.${endedSession}.*`)).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.session.${openSession}.*`)).toEqual([]);

@@ -5,6 +5,10 @@ import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { MessagingModule, natsConnectOptions, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
 import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
+import { DeviceListBackfill } from './device-list/device-list.backfill';
+import { DeviceListPagesRepository } from './device-list/device-list-pages.repository';
+import { DeviceListReader } from './device-list/device-list.reader';
+import { DeviceListWriter } from './device-list/device-list.writer';
 import { DeviceQueriesController } from './devices/device-queries.controller';
 import { DeviceQueriesService } from './devices/device-queries.service';
 import { DeviceLocks } from './devices/device-locks';
@@ -58,6 +62,10 @@ export class ConnectionTrackerModule {
             ),
         },
         DevicesRepository,
+        DeviceListPagesRepository,
+        DeviceListWriter,
+        DeviceListReader,
+        DeviceListBackfill,
         DeviceLocks,
         { provide: KnownDevices, useFactory: () => new KnownDevices() },
         { provide: Presence, useFactory: () => new Presence() },

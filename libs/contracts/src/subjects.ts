@@ -35,6 +35,8 @@ export const INTERNAL_SUBJECTS = {
   projectorStepDown: `${INTERNAL_PREFIX}.projector.step-down`,
   /** Rows of erased sessions for the projector's leader to remove from the list (it alone writes the list). */
   projectorListRemove: `${INTERNAL_PREFIX}.projector.list-remove`,
+  /** Rows of erased devices for the tracker's leader to remove from the devices list (it alone writes it). */
+  trackerListRemove: `${INTERNAL_PREFIX}.tracker.list-remove`,
   /** A rebuild switched the sessions read model (payload: the new collection). */
   readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
 } as const;

@@ -3,6 +3,9 @@ import type { Collection, Filter } from 'mongodb';
 import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
 import { deviceDocumentId, type DeviceState } from './device-state';
 
+export type DeviceIdentity = Pick<DeviceState, '_id' | 'tenant' | 'id' | 'added_at'>;
+export type IdleDevice = Pick<DeviceState, '_id' | 'tenant' | 'id' | 'added_at' | 'last_seen_at'>;
+
 /** The devices read model. Written only by the lease holder, one tenant's facts at a time. */
 @Injectable()
 export class DevicesRepository implements OnModuleInit {
@@ -18,8 +21,6 @@ export class DevicesRepository implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     if (!(await this.mongo.isFerretDb())) {
       await this.collection.createIndexes([
-        { key: { tenant: 1, added_at: -1, id: -1 }, name: 'tenant_added' },
-        { key: { tenant: 1, last_seen_at: -1 }, name: 'tenant_last_seen' },
         { key: { current_session_id: 1, last_seen_at: 1 }, name: 'idle_last_seen' },
       ]);
     }
@@ -58,26 +59,30 @@ export class DevicesRepository implements OnModuleInit {
     return (await this.collection.replaceOne({ _id: previous._id }, next)).matchedCount === 1;
   }
 
-  /** Matching devices, newest added first, read as they are consumed (at most `limit` when given). */
-  async *list(filter: Filter<DeviceState>, limit?: number): AsyncIterable<DeviceState> {
-    const cursor = this.collection.find(filter, {
-      sort: { added_at: -1, id: -1 },
-      batchSize: Math.min(Math.max(limit ?? 100, 10), 100),
-      ...(limit === undefined ? {} : { limit }),
-    });
-    try {
-      for await (const device of cursor) yield device;
-    } finally {
-      await cursor.close();
-    }
+  /** Every device, in no order: what a backfill of the devices list reads, once. */
+  everyDevice(): AsyncIterable<DeviceState> {
+    return this.collection.find({}, { batchSize: 1_000 });
   }
 
   /** Every device not in a session, with when it was last seen: what a retention sweep looks at. */
-  idleDevices(): AsyncIterable<{ _id: string; tenant: string; last_seen_at: number }> {
+  idleDevices(): AsyncIterable<IdleDevice> {
     return this.collection.find(
       { current_session_id: null },
-      { projection: { _id: 1, tenant: 1, last_seen_at: 1 }, batchSize: 5_000 },
-    ) as unknown as AsyncIterable<{ _id: string; tenant: string; last_seen_at: number }>;
+      { projection: { _id: 1, tenant: 1, id: 1, added_at: 1, last_seen_at: 1 }, batchSize: 5_000 },
+    ) as unknown as AsyncIterable<IdleDevice>;
+  }
+
+  /** Which of these documents exist, with what the devices list keys them by (read one by one: by `_id`). */
+  async identities(documentIds: string[]): Promise<DeviceIdentity[]> {
+    const found: DeviceIdentity[] = [];
+    for (const _id of documentIds) {
+      const device = await this.collection.findOne(
+        { _id },
+        { projection: { _id: 1, tenant: 1, id: 1, added_at: 1 } },
+      );
+      if (device) found.push(device as DeviceIdentity);
+    }
+    return found;
   }
 
   async deleteDocuments(ids: string[]): Promise<number> {

@@ -15,6 +15,8 @@ import {
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
 import { NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
+import { keyOfDevice } from '../device-list/device-row';
+import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
 import { PresenceReader } from '../presence/presence-reader';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
@@ -37,6 +39,7 @@ export class EraseDeviceUseCase {
     private readonly nats: NatsConnectionService,
     private readonly rpc: RpcClient,
     private readonly devices: DevicesRepository,
+    private readonly list: DeviceListWriter,
     private readonly deadlines: DeadlineSchedule,
     private readonly audit: ErasureAuditRepository,
     private readonly presence: PresenceReader,
@@ -119,6 +122,9 @@ export class EraseDeviceUseCase {
       RPC_TIMEOUT_MS,
     );
     for (const id of sessionIds) await this.deadlines.remove(tenant, id);
+    // The row first: it is found by the device's `added_at`, which goes with the device.
+    const device = await this.devices.findById(tenant, deviceId);
+    if (device) await this.list.remove(tenant, [keyOfDevice(device)]);
     await this.devices.remove(tenant, deviceId);
     this.presence.forget(tenant, deviceId);
   }

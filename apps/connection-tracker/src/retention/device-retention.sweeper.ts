@@ -2,6 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
 import { RetentionSweep } from '@cobrowse/platform';
+import type { IndexKey } from '@cobrowse/persistence';
+import { keyOfDevice } from '../device-list/device-row';
+import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
 import { Presence } from '../presence/presence';
 import { PresenceKeeper } from '../presence/presence-keeper';
@@ -21,6 +24,7 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
 
   constructor(
     private readonly devices: DevicesRepository,
+    private readonly list: DeviceListWriter,
     private readonly policies: RetentionPolicyClient,
     private readonly leadership: Leadership,
     private readonly watch: DeviceExpiryWatch,
@@ -47,7 +51,7 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
     if (!this.leadership.isLeader) return this.watch.reset();
     // Presence is what the leader holds: a sweep without it could expire a device still beating.
     if (!this.keeper.serving) return;
-    const { devices, presence, keeper } = this;
+    const { devices, presence, keeper, list } = this;
     await this.sweep.run({
       candidates: async function* () {
         for await (const d of devices.idleDevices())
@@ -55,6 +59,11 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
       },
       ttlSeconds: async (tenant) => (await this.policies.forTenant(tenant)).device_ttl_seconds,
       remove: async (ids) => {
+        // Rows first: a device whose deletion fails is swept again, and its row removed again.
+        const byTenant = new Map<string, IndexKey[]>();
+        for (const d of await devices.identities(ids))
+          byTenant.set(d.tenant, [...(byTenant.get(d.tenant) ?? []), keyOfDevice(d)]);
+        for (const [tenant, keys] of byTenant) await list.remove(tenant, keys);
         const removed = await devices.deleteDocuments(ids);
         for (const id of ids) keeper.forget(id);
         return removed;

@@ -5,6 +5,7 @@ import { applyConnection, type DeviceState } from '../devices/device-state';
 import type { DevicesRepository } from '../devices/devices.repository';
 import type { DeviceExpiryWatch } from '../retention/device-expiry.watch';
 import type { DeadlineSchedule } from '../timeouts/deadline-schedule';
+import type { DeviceListWriter } from '../device-list/device-list.writer';
 import { DeviceLocks } from '../devices/device-locks';
 import { KnownDevices } from '../presence/known-devices';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
@@ -27,6 +28,7 @@ function useCaseOn(repository: DevicesRepository): ApplyTrackedEventUseCase {
     { assertLeader: () => undefined } as unknown as Leadership,
     new KnownDevices(),
     new DeviceLocks(),
+    { put: async () => undefined } as unknown as DeviceListWriter,
     { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
   );
 }

@@ -8,6 +8,7 @@ import {
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
 import { deviceDocumentId, type DeviceState } from '../devices/device-state';
+import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DeviceLocks } from '../devices/device-locks';
 import { DevicesRepository } from '../devices/devices.repository';
 import { KnownDevices } from '../presence/known-devices';
@@ -45,6 +46,7 @@ export class ApplyTrackedEventUseCase {
     private readonly leadership: Leadership,
     private readonly known: KnownDevices,
     private readonly locks: DeviceLocks,
+    private readonly list: DeviceListWriter,
     private readonly config: AppConfig,
   ) {}
 
@@ -54,9 +56,17 @@ export class ApplyTrackedEventUseCase {
 
   /** One key's facts, in log order; `seq` is each fact's position in the log. */
   async execute(facts: TrackedFact[]): Promise<void> {
-    for (const run of await this.byDevice(facts))
+    const applied: DeviceState[] = [];
+    for (const run of await this.byDevice(facts)) {
       // One change to a device at a time, whether from the log or from a heartbeat kept out of it.
-      await this.locks.run(deviceDocumentId(run.tenant, run.deviceId), () => this.applyToDevice(run));
+      const device = await this.locks.run(deviceDocumentId(run.tenant, run.deviceId), () =>
+        this.applyToDevice(run),
+      );
+      if (device) applied.push(device);
+    }
+    // After the devices, and for every device of the batch whether it changed or not: a batch
+    // delivered again after a crash between the two writes completes the list.
+    await this.list.put(applied);
   }
 
   /**
@@ -107,7 +117,7 @@ export class ApplyTrackedEventUseCase {
    * folded onto what this leader wrote instead, so the facts in between (a session's end) are
    * not lost.
    */
-  private async applyToDevice({ tenant, deviceId, facts }: DeviceRun): Promise<void> {
+  private async applyToDevice({ tenant, deviceId, facts }: DeviceRun): Promise<DeviceState | null> {
     const documentId = deviceDocumentId(tenant, deviceId);
     /** The version the write expects to find stored. */
     let stored = await this.current(tenant, deviceId);
@@ -147,7 +157,7 @@ export class ApplyTrackedEventUseCase {
           this.known.applied(documentId, c.data.connection_id, c.event_id);
         }
       for (const ended of fold.deadlineRemovals) await this.deadlines.remove(ended.tenant, ended.sessionId);
-      return;
+      return next ?? stored;
     }
   }
 }

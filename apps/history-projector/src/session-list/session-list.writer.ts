@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '@cobrowse/messaging';
-import type { ListKey, ListRow } from './list-row';
+import type { IndexChange } from '@cobrowse/persistence';
+import type { ListRow } from './list-row';
 import { ListPagesRepository } from './list-pages.repository';
 
-export interface ListChange {
-  /** Rows as the sessions now are. */
-  put?: ListRow[];
-  /** Sessions gone (retention, erasure). */
-  remove?: ListKey[];
-}
+/** Rows as the sessions now are (`put`), sessions gone (`remove`: retention, erasure). */
+export type ListChange = Pick<IndexChange<ListRow>, 'put' | 'remove'>;
 
 /**
  * Keeps a tenant's index pages and counters in step with its sessions. Changes of one
@@ -21,6 +18,6 @@ export class SessionListWriter {
   constructor(private readonly pages: ListPagesRepository) {}
 
   apply(tenant: string, change: ListChange): Promise<void> {
-    return this.tenants.run(tenant, () => this.pages.edit(tenant, change.put ?? [], change.remove ?? []));
+    return this.tenants.run(tenant, () => this.pages.edit(tenant, change));
   }
 }

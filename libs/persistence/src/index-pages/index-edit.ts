@@ -53,6 +53,15 @@ export class IndexEdit<Row, Counts> {
       : { pages: [], next_n: 0 };
   }
 
+  /** Puts the row unless one with its key is there already (a backfill never takes a row back). */
+  async add(row: Row): Promise<void> {
+    if (this.directory.pages.length > 0) {
+      const page = await this.page(pageIndexFor(this.directory, this.shape.keyOf(row)));
+      if (findRow(this.shape, page.rows, this.shape.keyOf(row)) >= 0) return;
+    }
+    await this.put(row);
+  }
+
   /** Makes the row with this row's key what `row` says. */
   async put(row: Row): Promise<void> {
     const key = this.shape.keyOf(row);
@@ -76,7 +85,7 @@ export class IndexEdit<Row, Counts> {
       }
     }
     page.changed = true;
-    const full = page.rows.length > MAX_PAGE_ROWS || page.bytes > MAX_PAGE_BYTES;
+    const full = page.rows.length > (this.shape.maxRows ?? MAX_PAGE_ROWS) || page.bytes > MAX_PAGE_BYTES;
     if (full && page.rows.length > 1) this.split(index, page, key);
   }
 

@@ -32,6 +32,13 @@ interface PageDocument<Row> {
   rows: Row[];
 }
 
+/** Rows to put (as their subjects now are), to add where absent, and keys to remove. */
+export interface IndexChange<Row> {
+  put?: readonly Row[];
+  add?: readonly Row[];
+  remove?: readonly IndexKey[];
+}
+
 /** Where a walk starts and stops. */
 export interface IndexWalk {
   /** Only rows strictly before this key (a cursor, an upper time bound). */
@@ -87,11 +94,12 @@ export class IndexPagesStore<Row, Counts> {
     return document ? { n: document.n, rows: document.rows } : null;
   }
 
-  /** Puts and removes rows of one tenant: pages a split created, then the directory, then the pages changed. */
-  async edit(tenant: string, put: readonly Row[], remove: readonly IndexKey[] = []): Promise<void> {
+  /** Changes rows of one tenant: writes pages a split created, then the directory, then the pages changed. */
+  async edit(tenant: string, change: IndexChange<Row>): Promise<void> {
     const edit = new IndexEdit(this.shape, await this.directory(tenant), (n) => this.page(tenant, n));
-    for (const row of put) await edit.put(row);
-    for (const key of remove) await edit.remove(key);
+    for (const row of change.put ?? []) await edit.put(row);
+    for (const row of change.add ?? []) await edit.add(row);
+    for (const key of change.remove ?? []) await edit.remove(key);
     const writes = edit.writes();
     await this.writePages(tenant, writes.newPages);
     if (writes.directory) {

@@ -11,4 +11,6 @@ export interface IndexShape<Row, Counts> {
   sameCounts(a: Counts, b: Counts): boolean;
   storeCounts(counts: Counts): Record<string, number>;
   loadCounts(stored: Record<string, number>): Counts;
+  /** Rows per page at most (MAX_PAGE_ROWS when absent): smaller pages for rows that change often. */
+  maxRows?: number;
 }

@@ -12,3 +12,4 @@ export * from './paging';
 export * from './nats-permissions';
 export * from './event-type-label';
 export * from './custom-data-filter';
+export * from './list-cursor';

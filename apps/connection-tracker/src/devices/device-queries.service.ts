@@ -3,8 +3,8 @@ import {
   collectPage,
   jsonBytes,
   matchesCustomData,
-  QueryErrorCode,
-  QueryException,
+  decodeListCursor,
+  encodeListCursor,
   type DeviceResource,
   type ListDevicesRequest,
 } from '@cobrowse/contracts';
@@ -13,26 +13,11 @@ import { isOnline, toDeviceResource, type DeviceState } from './device-state';
 import { RetentionPolicyClient } from '../retention/retention-policy.client';
 import { PresenceReader } from '../presence/presence-reader';
 import { DeviceListReader } from '../device-list/device-list.reader';
-import type { DeviceRow } from '../device-list/device-row';
+import { keyOfDevice, type DeviceRow } from '../device-list/device-row';
 import { DevicesRepository } from './devices.repository';
 
 /** Devices are read by `_id` and given their presence this many at a time. */
 const CHUNK = 100;
-
-function encodeCursor(device: DeviceState): string {
-  return Buffer.from(JSON.stringify([device.added_at, device.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { added_at: number; id: string } {
-  try {
-    const [addedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isSafeInteger(addedAt) && typeof id === 'string' && id.length <= 256)
-      return { added_at: addedAt as number, id };
-  } catch {
-    /* fall through */
-  }
-  throw new QueryException(QueryErrorCode.InvalidCursor, 'cursor is not one this service gave out');
-}
 
 @Injectable()
 export class DeviceQueriesService {
@@ -68,15 +53,15 @@ export class DeviceQueriesService {
       (seenAfter === undefined || d.last_seen_at >= seenAfter) &&
       (seenBefore === undefined || d.last_seen_at < seenBefore);
     const { device_ttl_seconds: ttl } = await this.retention.forTenant(request.tenant);
-    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
-    const rows = this.listed.rows(request.tenant, request.query, after && [after.added_at, after.id]);
+    const after = request.cursor ? decodeListCursor(request.cursor) : undefined;
+    const rows = this.listed.rows(request.tenant, request.query, after);
     const { page, more } = await collectPage(this.devicesOf(request.tenant, rows, exact), {
       limit: request.limit,
       sizeOf: (d) => jsonBytes(toDeviceResource(d, now, timeout, ttl)),
     });
     return {
       data: page.map((d) => toDeviceResource(d, now, timeout, ttl)),
-      next_cursor: more ? encodeCursor(page[page.length - 1]) : null,
+      next_cursor: more ? encodeListCursor(keyOfDevice(page[page.length - 1])) : null,
     };
   }
 

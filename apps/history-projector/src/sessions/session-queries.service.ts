@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
   collectPage,
+  decodeListCursor,
+  encodeListCursor,
   jsonBytes,
   type CountSessionsRequest,
   type ListSessionsReply,
@@ -12,7 +14,6 @@ import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { keyOfRow } from '../session-list/list-row';
 import { SessionListReader } from '../session-list/session-list.reader';
-import { decodeCursor, encodeCursor } from './session-cursor';
 import { SessionsRepository } from './sessions.repository';
 
 /** Sessions read by `_id` at once for a list page. */
@@ -36,10 +37,10 @@ export class SessionQueriesService {
 
   /** A page of at most `limit` sessions and MAX_PAGE_BYTES of JSON (as the gateway will answer it). */
   async list(request: ListSessionsRequest): Promise<ListSessionsReply> {
-    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+    const after = request.cursor ? decodeListCursor(request.cursor) : undefined;
     const policy = await this.retention.forTenant(request.tenant);
     const now = Date.now();
-    const rows = this.listed.rows(request.tenant, request.query, after && [after.created_at, after.id]);
+    const rows = this.listed.rows(request.tenant, request.query, after);
     const views = this.sessionsOf(request.tenant, rows, Math.min(request.limit + 1, FETCH_AHEAD));
     const { page, more } = await collectPage(
       (async function* () {
@@ -50,7 +51,7 @@ export class SessionQueriesService {
     );
     return {
       data: page,
-      next_cursor: more ? encodeCursor(page[page.length - 1].session) : null,
+      next_cursor: more ? encodeListCursor(keyOfRow(page[page.length - 1].session)) : null,
     };
   }
 

@@ -1,5 +1,7 @@
-/** A position in an index: (time, id), listed newest first, stored in ascending order. */
-export type IndexKey = readonly [at: number, id: string];
+import type { ListPosition } from '@cobrowse/contracts';
+
+/** A position in an index: a list position (time, id), listed newest first, stored in ascending order. */
+export type IndexKey = ListPosition;
 
 /** Ascending index order: older first, then by id. */
 export function compareKeys(a: IndexKey, b: IndexKey): number {

@@ -281,6 +281,8 @@ async function main(): Promise<void> {
       list_filtered_p99_ms: query.list_filtered_p99_ms,
       count_p99_ms: query.count_p99_ms,
       count_filtered_p99_ms: query.count_filtered_p99_ms,
+      devices_list_p99_ms: query.devices_list_p99_ms,
+      devices_list_presence_p99_ms: query.devices_list_presence_p99_ms,
       query_failed: query.failed,
       queries: query.shapes,
       long_session_projection_ms: long.projection_ms,
@@ -407,6 +409,8 @@ function printTable(r: Results): void {
       s('count_filtered_p99_ms'),
       `${r.ratios.count_filtered_p99_to_1s} of 1 s target`,
     ],
+    ['devices_list_p99_ms', s('devices_list_p99_ms'), 'no filter or custom data; first and next pages'],
+    ['devices_list_presence_p99_ms', s('devices_list_presence_p99_ms'), 'online=true / online=false'],
     [
       'long_session_projection_ms',
       s('long_session_projection_ms'),

@@ -15,6 +15,10 @@ export interface QueryResults {
   list_filtered_p99_ms: number;
   count_p99_ms: number;
   count_filtered_p99_ms: number;
+  /** `GET /v1/devices?limit=50`, no filter or custom data: first and next pages. */
+  devices_list_p99_ms: number;
+  /** The same with `online=true` / `online=false` (decided on each device, so they walk the rows). */
+  devices_list_presence_p99_ms: number;
   /** Non-200 answers among all of them (none expected). */
   failed: number;
   shapes: Record<string, ShapeStats>;
@@ -96,17 +100,27 @@ export async function queries(q: QueryInputs): Promise<QueryResults> {
     }
     progress(`  ${name}: ${JSON.stringify(shapes[`${name} first`] ?? shapes[name])}`);
   };
-  const list = (name: string, query: string) =>
-    repeat(`list ${name}`, async () => {
-      let path = `/v1/sessions?limit=50${query ? `&${query}` : ''}`;
+  const list = (name: string, query: string, resource = 'sessions', prefix = 'list') =>
+    repeat(`${prefix} ${name}`, async () => {
+      let path = `/v1/${resource}?limit=50${query ? `&${query}` : ''}`;
       for (let page = 0; page < 3; page++) {
         const r = await get(path);
         const body = r.body as { data?: unknown[]; next_cursor?: string | null } | undefined;
-        record(`list ${name} ${page === 0 ? 'first' : 'next'}`, r.ms, r.status, body?.data?.length ?? -1);
+        record(
+          `${prefix} ${name} ${page === 0 ? 'first' : 'next'}`,
+          r.ms,
+          r.status,
+          body?.data?.length ?? -1,
+        );
         if (!body?.next_cursor) break;
-        path = `/v1/sessions?limit=50${query ? `&${query}` : ''}&cursor=${encodeURIComponent(body.next_cursor)}`;
+        path = `/v1/${resource}?limit=50${query ? `&${query}` : ''}&cursor=${encodeURIComponent(body.next_cursor)}`;
       }
     });
+  const devices: Record<string, string> = { all: '', 'filter_plan=gold': 'filter_plan=gold' };
+  const devicesByPresence: Record<string, string> = {
+    'online=true': 'online=true',
+    'online=false': 'online=false',
+  };
   const count = (name: string, query: string) =>
     repeat(`count ${name}`, async () => {
       const r = await get(`/v1/sessions/count${query ? `?${query}` : ''}`);
@@ -117,6 +131,8 @@ export async function queries(q: QueryInputs): Promise<QueryResults> {
   for (const [name, query] of Object.entries(filtered)) await count(name, query);
   for (const [name, query] of Object.entries(unfiltered)) await list(name, query);
   for (const [name, query] of Object.entries(filtered)) await list(name, query);
+  for (const [name, query] of Object.entries({ ...devices, ...devicesByPresence }))
+    await list(name, query, 'devices', 'devices');
 
   const p99Of = (prefix: string, names: string[]) =>
     round(
@@ -132,6 +148,8 @@ export async function queries(q: QueryInputs): Promise<QueryResults> {
     list_filtered_p99_ms: p99Of('list', Object.keys(filtered)),
     count_p99_ms: p99Of('count', Object.keys(unfiltered)),
     count_filtered_p99_ms: p99Of('count', Object.keys(filtered)),
+    devices_list_p99_ms: p99Of('devices', Object.keys(devices)),
+    devices_list_presence_p99_ms: p99Of('devices', Object.keys(devicesByPresence)),
     failed,
     shapes,
   };

@@ -13,7 +13,9 @@ describe('retention and erasure', () => {
   /** The devices the devices list has a row for: read from its pages, not through the API. */
   const devicesListed = async (tenant = 'acme') =>
     (await mongo.db().collection('devices_list').find({ tenant }).toArray()).flatMap((page) =>
-      ((page.rows as Array<{ id: string }> | undefined) ?? []).map((row) => row.id),
+      (typeof page.rows_json === 'string' ? (JSON.parse(page.rows_json) as Array<{ id: string }>) : []).map(
+        (row) => row.id,
+      ),
     );
 
   const createSession = async (deviceId: string, as: 'ingest' | 'otherTenantAdmin' = 'ingest') => {

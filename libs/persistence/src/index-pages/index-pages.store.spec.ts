@@ -1,0 +1,82 @@
+import type { Collection, Document } from 'mongodb';
+import { IndexPagesStore } from './index-pages.store';
+import type { IndexShape } from './index-shape';
+
+interface Row {
+  at: number;
+  id: string;
+}
+
+const shape: IndexShape<Row, { rows: number }> = {
+  keyOf: (r) => [r.at, r.id],
+  countsOf: (rows) => ({ rows: rows.length }),
+  sameCounts: (a, b) => a.rows === b.rows,
+  storeCounts: (c) => ({ t: c.rows }),
+  loadCounts: (s) => ({ rows: s.t }),
+};
+
+/** Documents by `_id`, written and read as the driver would (a copy each way). */
+function memoryCollection(documents: Map<string, Document>): Collection<Document> {
+  const replace = (filter: { _id: string }, replacement: Document) =>
+    documents.set(filter._id, structuredClone({ ...replacement, _id: filter._id }));
+  return {
+    findOne: async (filter: { _id: string }) => structuredClone(documents.get(filter._id) ?? null),
+    replaceOne: async (filter: { _id: string }, replacement: Document) => {
+      replace(filter, replacement);
+      return { matchedCount: 1 };
+    },
+    bulkWrite: async (
+      operations: Array<{ replaceOne: { filter: { _id: string }; replacement: Document } }>,
+    ) => {
+      for (const { replaceOne } of operations) replace(replaceOne.filter, replaceOne.replacement);
+      return { matchedCount: operations.length, insertedCount: 0, upsertedCount: 0 };
+    },
+  } as unknown as Collection<Document>;
+}
+
+async function listed(store: IndexPagesStore<Row, { rows: number }>, tenant: string): Promise<string[]> {
+  const directory = await store.directory(tenant);
+  const ids: string[] = [];
+  if (directory) for await (const row of store.rows(tenant, directory)) ids.push(row.id);
+  return ids;
+}
+
+describe('IndexPagesStore', () => {
+  it('stores rows and directory entries as one JSON string each, addressed by _id', async () => {
+    const documents = new Map<string, Document>();
+    const store = new IndexPagesStore(shape, () => memoryCollection(documents));
+    await store.edit('acme', { put: [1, 2, 3].map((i) => ({ at: i, id: `r${i}` })) });
+    expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
+    expect(typeof documents.get('acme:0')?.rows_json).toBe('string');
+    expect(documents.get('acme:0')?.rows).toBeUndefined();
+    expect(typeof documents.get('acme:directory')?.pages_json).toBe('string');
+    expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 3 });
+  });
+
+  it('reads and edits pages an earlier version stored as arrays', async () => {
+    const documents = new Map<string, Document>([
+      [
+        'acme:directory',
+        { _id: 'acme:directory', tenant: 'acme', next_n: 1, pages: [{ n: 0, c: 1, id: 'r1', t: 2 }] },
+      ],
+      [
+        'acme:0',
+        {
+          _id: 'acme:0',
+          tenant: 'acme',
+          n: 0,
+          rows: [
+            { at: 1, id: 'r1' },
+            { at: 2, id: 'r2' },
+          ],
+        },
+      ],
+    ]);
+    const store = new IndexPagesStore(shape, () => memoryCollection(documents));
+    expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+    expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 2 });
+    await store.edit('acme', { put: [{ at: 3, id: 'r3' }], remove: [[1, 'r1']] });
+    expect(await listed(store, 'acme')).toEqual(['r3', 'r2']);
+    expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 2 });
+  });
+});

@@ -195,6 +195,35 @@ describe('@cobrowse/client, agent side', () => {
       await proxy.close();
     });
 
+    it("says 'ended' only once the read model shows the end, though the end's answer came first", async () => {
+      const relay = new RelayClient({ url: system.gatewayUrl, apiKey: TEST_KEYS.ingest, lingerMs: 0 });
+      const { session_id } = await relay.sessionCreated({ device_id: `dev-${run}-end` });
+      await relay.activated(session_id, { agent: { id: 'agent-end' } });
+      await relay.close();
+      const session = await eventually(async () => {
+        const s = await cobrowse.sessions.get(session_id);
+        expect(s.state).toBe('active');
+        return s;
+      });
+      await system.kill('history-projector');
+      await session.end(); // the write side's answer: the read model has not seen it
+      let ended = false;
+      const endedSeen = new Promise<void>((resolve) =>
+        session.on('ended', () => {
+          ended = true;
+          resolve();
+        }),
+      );
+      // The stream replays the session from its log, the end included.
+      await new Promise<void>((resolve) => session.on('session.deactivated', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(ended).toBe(false);
+      await system.restart('history-projector');
+      await endedSeen;
+      expect((await rest.get(`/v1/sessions/${session_id}`)).body.state).toBe('ended');
+      await session.close();
+    });
+
     it('follows the tenant, resumes from a position, and reads a device', async () => {
       const seen: string[] = [];
       const subscription = cobrowse.sessions.subscribe(

@@ -46,11 +46,17 @@ export class Session extends Emitter<SessionEventMap> {
   #draining = false;
   /** Highest version each event was handled to: a replay after a reconnect is skipped. */
   #handledVersion = 0;
+  /**
+   * Highest version the read model has shown (a `session-updated`, a read): what `updated` and
+   * `ended` wait for. An action's answer (`end`, `update`) is the write side's, ahead of it.
+   */
+  #readVersion: number;
 
   constructor(http: HttpTransport, resource: SessionResource) {
     super();
     this.#http = http;
     Object.assign(this, resource);
+    this.#readVersion = resource.version;
   }
 
   /** The plain resource, without the methods. */
@@ -62,6 +68,7 @@ export class Session extends Emitter<SessionEventMap> {
   async refresh(): Promise<this> {
     const { body } = await this.#http.json<SessionResource>('GET', this.#path(), { idempotent: true });
     this.#adopt(body);
+    this.#readVersion = Math.max(this.#readVersion, body.version);
     return this;
   }
 
@@ -146,6 +153,7 @@ export class Session extends Emitter<SessionEventMap> {
         const payload = JSON.parse(message.data);
         if (message.event === 'session-updated') {
           this.#adopt(payload as SessionResource);
+          this.#readVersion = Math.max(this.#readVersion, (payload as SessionResource).version);
           this.#wake?.();
           return;
         }
@@ -177,11 +185,11 @@ export class Session extends Emitter<SessionEventMap> {
 
   /** Waits for a `session-updated` of at least `version`, reading the session when none comes (one missed during a drop). */
   async #reach(version: number): Promise<void> {
-    while (this.version < version && this.#stream) {
+    while (this.#readVersion < version && this.#stream) {
       const woken = new Promise<void>((resolve) => (this.#wake = resolve));
       await Promise.race([woken, sleep(SNAPSHOT_WAIT_MS)]);
       this.#wake = null;
-      if (this.version >= version) return;
+      if (this.#readVersion >= version) return;
       await this.refresh().catch((error: unknown) => {
         // 404: the read model has not caught up yet; keep waiting. A refused key is for the user to know.
         if (error instanceof CobrowseError && (error.status === 401 || error.status === 403))

@@ -6,3 +6,4 @@ export * from './event-log-reader';
 export * from './sse-client';
 export * from './tcp-proxy';
 export * from './metrics-text';
+export * from './memory-collection';

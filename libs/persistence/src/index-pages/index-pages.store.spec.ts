@@ -1,4 +1,5 @@
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
+import { memoryCollection } from '@cobrowse/testing';
 import { IndexPagesStore } from './index-pages.store';
 import type { IndexShape } from './index-shape';
 
@@ -15,25 +16,6 @@ const shape: IndexShape<Row, { rows: number }> = {
   loadCounts: (s) => ({ rows: s.t }),
 };
 
-/** Documents by `_id`, written and read as the driver would (a copy each way). */
-function memoryCollection(documents: Map<string, Document>): Collection<Document> {
-  const replace = (filter: { _id: string }, replacement: Document) =>
-    documents.set(filter._id, structuredClone({ ...replacement, _id: filter._id }));
-  return {
-    findOne: async (filter: { _id: string }) => structuredClone(documents.get(filter._id) ?? null),
-    replaceOne: async (filter: { _id: string }, replacement: Document) => {
-      replace(filter, replacement);
-      return { matchedCount: 1 };
-    },
-    bulkWrite: async (
-      operations: Array<{ replaceOne: { filter: { _id: string }; replacement: Document } }>,
-    ) => {
-      for (const { replaceOne } of operations) replace(replaceOne.filter, replaceOne.replacement);
-      return { matchedCount: operations.length, insertedCount: 0, upsertedCount: 0 };
-    },
-  } as unknown as Collection<Document>;
-}
-
 async function listed(store: IndexPagesStore<Row, { rows: number }>, tenant: string): Promise<string[]> {
   const directory = await store.directory(tenant);
   const ids: string[] = [];
@@ -43,8 +25,8 @@ async function listed(store: IndexPagesStore<Row, { rows: number }>, tenant: str
 
 describe('IndexPagesStore', () => {
   it('stores rows and directory entries as one JSON string each, addressed by _id', async () => {
-    const documents = new Map<string, Document>();
-    const store = new IndexPagesStore(shape, () => memoryCollection(documents));
+    const { collection, documents } = memoryCollection();
+    const store = new IndexPagesStore(shape, () => collection);
     await store.edit('acme', { put: [1, 2, 3].map((i) => ({ at: i, id: `r${i}` })) });
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
     expect(typeof documents.get('acme:0')?.rows_json).toBe('string');
@@ -72,7 +54,8 @@ describe('IndexPagesStore', () => {
         },
       ],
     ]);
-    const store = new IndexPagesStore(shape, () => memoryCollection(documents));
+    const { collection } = memoryCollection(documents);
+    const store = new IndexPagesStore(shape, () => collection);
     expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
     expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 2 });
     await store.edit('acme', { put: [{ at: 3, id: 'r3' }], remove: [[1, 'r1']] });

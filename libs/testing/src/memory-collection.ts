@@ -1,0 +1,55 @@
+import type { Collection, Document } from 'mongodb';
+import { IndexPagesStore, type IndexShape } from '@cobrowse/persistence';
+
+/**
+ * A collection addressed by `_id` alone, in memory: what read models shaped for `_id` lookups
+ * need from the driver (`findOne`, `replaceOne`, `bulkWrite` of `replaceOne`s), each document
+ * copied in and out as the driver would. `read` lists every `_id` read, in order.
+ */
+export function memoryCollection(documents = new Map<string, Document>()): {
+  collection: Collection<Document>;
+  documents: Map<string, Document>;
+  read: string[];
+} {
+  const read: string[] = [];
+  const replace = (filter: { _id: string }, replacement: Document) =>
+    documents.set(filter._id, structuredClone({ ...replacement, _id: filter._id }));
+  const collection = {
+    findOne: async (filter: { _id: string }) => {
+      read.push(filter._id);
+      return structuredClone(documents.get(filter._id) ?? null);
+    },
+    replaceOne: async (filter: { _id: string }, replacement: Document) => {
+      replace(filter, replacement);
+      return { matchedCount: 1 };
+    },
+    bulkWrite: async (
+      operations: Array<{ replaceOne: { filter: { _id: string }; replacement: Document } }>,
+    ) => {
+      for (const { replaceOne } of operations) replace(replaceOne.filter, replaceOne.replacement);
+      return { matchedCount: operations.length, insertedCount: 0, upsertedCount: 0 };
+    },
+  } as unknown as Collection<Document>;
+  return { collection, documents, read };
+}
+
+/**
+ * An index built through IndexPagesStore.edit, `chunk` rows per edit, in memory. `pagesRead()`
+ * lists the index pages (not the directory) read since the build or the last `forgetReads()`.
+ */
+export async function memoryIndex<Row, Counts>(
+  shape: IndexShape<Row, Counts>,
+  tenant: string,
+  rows: readonly Row[],
+  chunk: number,
+): Promise<{ store: IndexPagesStore<Row, Counts>; pagesRead: () => string[]; forgetReads: () => void }> {
+  const { collection, read } = memoryCollection();
+  const store = new IndexPagesStore(shape, () => collection);
+  for (let i = 0; i < rows.length; i += chunk) await store.edit(tenant, { put: rows.slice(i, i + chunk) });
+  read.length = 0;
+  return {
+    store,
+    pagesRead: () => read.filter((id) => id !== `${tenant}:directory`),
+    forgetReads: () => void (read.length = 0),
+  };
+}

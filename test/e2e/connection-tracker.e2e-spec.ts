@@ -272,7 +272,7 @@ describe('connection tracker', () => {
         await mongo.close();
       }
       await system.restart('connection-tracker');
-      await eventually(async () => expect(await listAll()).toEqual(before), 30_000);
+      await eventually(async () => expect(await listAll()).toEqual(before));
     });
   });
 });

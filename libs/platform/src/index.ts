@@ -8,3 +8,4 @@ export * from './leadership.module';
 export * from './shutdown-deadline';
 export * from './startup-checks';
 export * from './probe-listener';
+export * from './group-by';

@@ -1,7 +1,8 @@
+import { groupBy } from '@cobrowse/platform';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { INTERNAL_SUBJECTS } from '@cobrowse/contracts';
 import { KeyedMutex, LeaderRequests, Leadership, NatsConnectionService } from '@cobrowse/messaging';
-import type { IndexKey } from '@cobrowse/persistence';
+import type { IndexChange, IndexKey } from '@cobrowse/persistence';
 import { deviceDocumentId, type DeviceState } from '../devices/device-state';
 import { DeviceListPagesRepository } from './device-list-pages.repository';
 import { rowOf, type DeviceRow } from './device-row';
@@ -56,13 +57,9 @@ export class DeviceListWriter implements OnApplicationBootstrap, OnApplicationSh
   /** Makes these devices' rows what the devices are now. */
   async put(devices: Iterable<DeviceState>): Promise<void> {
     this.startTermIfNew();
-    const byTenant = new Map<string, DeviceRow[]>();
-    for (const device of devices) {
-      const row = rowOf(device);
-      if (this.written.get(device._id) === JSON.stringify(row)) continue;
-      byTenant.set(device.tenant, [...(byTenant.get(device.tenant) ?? []), row]);
-    }
-    for (const [tenant, rows] of byTenant) await this.edit(tenant, { put: rows });
+    const changed = [...devices].filter((d) => this.written.get(d._id) !== JSON.stringify(rowOf(d)));
+    for (const [tenant, ofTenant] of groupBy(changed, (d) => d.tenant))
+      await this.edit(tenant, { put: ofTenant.map(rowOf) });
   }
 
   /** Rows of devices stored before the list existed, where they are missing. */
@@ -76,7 +73,7 @@ export class DeviceListWriter implements OnApplicationBootstrap, OnApplicationSh
       await this.removals.ask({ tenant, keys: keys.slice(i, i + KEYS_PER_REQUEST) });
   }
 
-  private edit(tenant: string, change: { put?: DeviceRow[]; add?: DeviceRow[]; remove?: IndexKey[] }) {
+  private edit(tenant: string, change: IndexChange<DeviceRow>) {
     return this.tenants.run(tenant, async () => {
       this.startTermIfNew();
       this.leadership.assertLeader();

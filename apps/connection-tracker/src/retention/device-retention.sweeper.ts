@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
-import { RetentionSweep } from '@cobrowse/platform';
-import type { IndexKey } from '@cobrowse/persistence';
+import { groupBy, RetentionSweep } from '@cobrowse/platform';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -60,10 +59,8 @@ export class DeviceRetentionSweeper implements OnApplicationBootstrap, OnApplica
       ttlSeconds: async (tenant) => (await this.policies.forTenant(tenant)).device_ttl_seconds,
       remove: async (ids) => {
         // Rows first: a device whose deletion fails is swept again, and its row removed again.
-        const byTenant = new Map<string, IndexKey[]>();
-        for (const d of await devices.identities(ids))
-          byTenant.set(d.tenant, [...(byTenant.get(d.tenant) ?? []), keyOfDevice(d)]);
-        for (const [tenant, keys] of byTenant) await list.remove(tenant, keys);
+        for (const [tenant, gone] of groupBy(await devices.identities(ids), (d) => d.tenant))
+          await list.remove(tenant, gone.map(keyOfDevice));
         const removed = await devices.deleteDocuments(ids);
         for (const id of ids) keeper.forget(id);
         return removed;

@@ -1,3 +1,4 @@
+import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { PoisonMessageError, type GroupOutcome } from '@cobrowse/messaging';
@@ -114,12 +115,10 @@ export class ProjectBatchUseCase {
 
   /** Every session the batch touched gets its row as it is now (already-applied ones too: a crash may have come between). */
   private async updateList(folded: Folded[]): Promise<void> {
-    const byTenant = new Map<string, SessionSnapshot[]>();
-    for (const { snapshot } of folded) {
-      const sessions = byTenant.get(snapshot!.tenant) ?? [];
-      sessions.push(snapshot!);
-      byTenant.set(snapshot!.tenant, sessions);
-    }
+    const byTenant = groupBy(
+      folded.map((f) => f.snapshot!),
+      (snapshot) => snapshot.tenant,
+    );
     await Promise.all(
       [...byTenant].map(([tenant, sessions]) => this.list.apply(tenant, { put: sessions.map(rowOf) })),
     );

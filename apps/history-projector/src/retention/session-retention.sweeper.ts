@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
-import { RetentionSweep } from '@cobrowse/platform';
+import { groupBy, RetentionSweep } from '@cobrowse/platform';
 import { SessionListWriter } from '../session-list/session-list.writer';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { splitDocumentId } from '../sessions/session-document';
@@ -66,14 +66,13 @@ export class SessionRetentionSweeper implements OnApplicationBootstrap, OnApplic
 
   /** Deletes expired sessions (by document id), their list rows and counts. */
   private async remove(documentIds: string[]): Promise<number> {
-    const byTenant = new Map<string, string[]>();
-    for (const documentId of documentIds) {
-      const [tenant, sessionId] = splitDocumentId(documentId);
-      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), sessionId]);
-    }
+    const byTenant = groupBy(documentIds.map(splitDocumentId), ([tenant]) => tenant);
     let removed = 0;
-    for (const [tenant, ids] of byTenant) {
-      const gone = await this.sessions.delete(tenant, ids);
+    for (const [tenant, sessions] of byTenant) {
+      const gone = await this.sessions.delete(
+        tenant,
+        sessions.map(([, sessionId]) => sessionId),
+      );
       await this.list.apply(tenant, { remove: gone.map((s) => [s.created_at, s.id] as const) });
       removed += gone.length;
     }

@@ -4,10 +4,15 @@
  * The one definition for lists, counts, exports, devices and live streams.
  */
 export function customDataMatches(stored: unknown, value: string): boolean {
-  if (typeof stored === 'string') return stored === value;
-  if (typeof stored === 'number') return Number.isFinite(stored) && String(stored) === value;
-  if (typeof stored === 'boolean') return String(stored) === value;
-  return false;
+  return customDataText(stored) === value;
+}
+
+/** The one string a stored custom data value matches as, or null when no filter matches it. */
+export function customDataText(stored: unknown): string | null {
+  if (typeof stored === 'string') return stored;
+  if (typeof stored === 'number') return Number.isFinite(stored) ? String(stored) : null;
+  if (typeof stored === 'boolean') return String(stored);
+  return null;
 }
 
 /** Whether custom data matches every `filter_<key>` of a query. */

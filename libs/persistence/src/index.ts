@@ -5,3 +5,4 @@ export * from './insert-batcher';
 export * from './database-unreachable';
 export * from './bulk-write';
 export * from './index-pages';
+export * from './map-limited';

@@ -19,6 +19,8 @@ export interface PageEntry<Counts> {
 export interface IndexDirectory<Counts> {
   pages: PageEntry<Counts>[];
   next_n: number;
+  /** The shape's `version` when this directory began; absent when an earlier version began it. */
+  since?: number;
 }
 
 /** Rows in ascending key order. */

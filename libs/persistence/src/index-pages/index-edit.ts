@@ -49,8 +49,9 @@ export class IndexEdit<Row, Counts> {
       ? {
           pages: directory.pages.map((p) => ({ ...p, lo: [...p.lo] as unknown as IndexKey })),
           next_n: directory.next_n,
+          since: directory.since,
         }
-      : { pages: [], next_n: 0 };
+      : { pages: [], next_n: 0, since: shape.version };
   }
 
   /** Puts the row unless one with its key is there already (a backfill never takes a row back). */

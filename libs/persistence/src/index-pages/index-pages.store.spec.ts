@@ -62,4 +62,44 @@ describe('IndexPagesStore', () => {
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2']);
     expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 2 });
   });
+
+  it('edits several key spaces in one go, each as `edit` would', async () => {
+    const { collection } = memoryCollection();
+    const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);
+    await store.editMany([
+      ['a', { put: [1, 2, 3].map((i) => ({ at: i, id: `a${i}` })) }],
+      ['b', { put: [{ at: 1, id: 'b1' }] }],
+    ]);
+    await store.editMany([
+      ['a', { remove: [[2, 'a2']] }],
+      ['b', { put: [{ at: 0, id: 'b0' }] }],
+    ]);
+    expect(await listed(store, 'a')).toEqual(['a3', 'a1']);
+    expect(await listed(store, 'b')).toEqual(['b1', 'b0']);
+    expect((await store.directory('a'))?.pages.length).toBe(2);
+  });
+
+  it('finds stored rows by key', async () => {
+    const { collection } = memoryCollection();
+    const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);
+    await store.edit('acme', { put: [1, 2, 3, 4, 5].map((i) => ({ at: i, id: `r${i}` })) });
+    const found = await store.rowsAt('acme', [
+      [4, 'r4'],
+      [1, 'r1'],
+      [9, 'r9'],
+      [2, 'x'],
+    ]);
+    expect(found.map((r) => r.id).sort()).toEqual(['r1', 'r4']);
+  });
+
+  it('keeps the version a directory began at through every later write', async () => {
+    const { collection } = memoryCollection();
+    await new IndexPagesStore(shape, () => collection).edit('old', { put: [{ at: 1, id: 'r1' }] });
+    const store = new IndexPagesStore({ ...shape, version: 2 }, () => collection);
+    await store.edit('old', { put: [{ at: 2, id: 'r2' }] });
+    await store.edit('new', { put: [{ at: 1, id: 'r1' }] });
+    await store.edit('new', { put: [{ at: 2, id: 'r2' }] });
+    expect((await store.directory('old'))?.since).toBeUndefined();
+    expect((await store.directory('new'))?.since).toBe(2);
+  });
 });

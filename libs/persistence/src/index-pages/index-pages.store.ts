@@ -2,7 +2,9 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { bulkWriteInCommands } from '../bulk-write';
 import type { IndexKey } from './index-key';
 import { compareKeys } from './index-key';
+import { mapLimited } from '../map-limited';
 import {
+  findRow,
   pageIndexFor,
   rowsInRange,
   type IndexDirectory,
@@ -28,6 +30,7 @@ interface DirectoryDocument {
   _id: string;
   tenant: string;
   next_n: number;
+  since?: number;
   pages_json?: string;
   pages?: StoredEntry[];
 }
@@ -57,6 +60,9 @@ export interface IndexWalk {
 
 /** Pages read ahead of the one being walked: a filtered walk waits on the database less. */
 const READ_AHEAD = 4;
+
+/** Key spaces an `editMany` reads at once. */
+const EDIT_CONCURRENCY = 16;
 
 /** What a document stores, in this version's string or an earlier version's array. */
 function stored<T>(json: string | undefined, array: T[] | undefined): T[] {
@@ -94,6 +100,7 @@ export class IndexPagesStore<Row, Counts> {
     if (!document) return null;
     return {
       next_n: document.next_n,
+      ...(document.since !== undefined ? { since: document.since } : {}),
       pages: stored<StoredEntry>(document.pages_json, document.pages).map(
         ({ n, c, id, ...counts }): PageEntry<Counts> => ({
           n,
@@ -110,30 +117,50 @@ export class IndexPagesStore<Row, Counts> {
   }
 
   /** Changes rows of one tenant: writes pages a split created, then the directory, then the pages changed. */
-  async edit(tenant: string, change: IndexChange<Row>): Promise<void> {
-    const edit = new IndexEdit(this.shape, await this.directory(tenant), (n) => this.page(tenant, n));
-    for (const row of change.put ?? []) await edit.put(row);
-    for (const row of change.add ?? []) await edit.add(row);
-    for (const key of change.remove ?? []) await edit.remove(key);
-    const writes = edit.writes();
-    await this.writePages(tenant, writes.newPages);
-    if (writes.directory) {
-      const document: DirectoryDocument = {
-        _id: directoryId(tenant),
-        tenant,
-        next_n: writes.directory.next_n,
-        pages_json: JSON.stringify(
-          writes.directory.pages.map((p) => ({
-            n: p.n,
-            c: p.lo[0],
-            id: p.lo[1],
-            ...this.shape.storeCounts(p.counts),
-          })),
-        ),
-      };
-      await this.directories.replaceOne({ _id: document._id }, document, { upsert: true });
-    }
-    await this.writePages(tenant, writes.changedPages);
+  edit(tenant: string, change: IndexChange<Row>): Promise<void> {
+    return this.editMany([[tenant, change]]);
+  }
+
+  /**
+   * Changes rows of several tenants (or other key spaces) at once: their edits read their
+   * pages side by side, and each of the three writes is one bulk write for all of them, in
+   * the order `edit` keeps for one.
+   */
+  async editMany(changes: ReadonlyArray<readonly [string, IndexChange<Row>]>): Promise<void> {
+    const edits = await mapLimited(changes, EDIT_CONCURRENCY, async ([tenant, change]) => {
+      const edit = new IndexEdit(this.shape, await this.directory(tenant), (n) => this.page(tenant, n));
+      for (const row of change.put ?? []) await edit.put(row);
+      for (const row of change.add ?? []) await edit.add(row);
+      for (const key of change.remove ?? []) await edit.remove(key);
+      return { tenant, writes: edit.writes() };
+    });
+    await this.replaceAll(
+      edits.flatMap(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
+    );
+    const directories = edits.flatMap(({ tenant, writes }) =>
+      writes.directory ? [this.directoryDocument(tenant, writes.directory)] : [],
+    );
+    await this.replaceAll(directories);
+    await this.replaceAll(
+      edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
+    );
+  }
+
+  /** The stored rows with these keys (those there are), reading each page that may hold one once. */
+  async rowsAt(tenant: string, keys: readonly IndexKey[]): Promise<Row[]> {
+    const directory = await this.directory(tenant);
+    if (!directory || keys.length === 0) return [];
+    const byPage = groupByPage(directory, keys);
+    const pages = await mapLimited([...byPage], EDIT_CONCURRENCY, async ([index, pageKeys]) => {
+      const page = await this.page(tenant, directory.pages[index].n);
+      if (!page) return [];
+      const rows = rowsInRange(this.shape, directory, index, page);
+      return pageKeys.flatMap((key) => {
+        const at = findRow(this.shape, rows, key);
+        return at >= 0 ? [rows[at]] : [];
+      });
+    });
+    return pages.flat();
   }
 
   /** The rows of a directory's pages newest first, from `walk.before`, reading pages ahead. */
@@ -163,17 +190,47 @@ export class IndexPagesStore<Row, Counts> {
     }
   }
 
-  private async writePages(tenant: string, pages: IndexPage<Row>[]): Promise<void> {
-    if (pages.length === 0) return;
-    const operations: AnyBulkWriteOperation<PageDocument<Row>>[] = pages.map((p) => ({
-      replaceOne: {
-        filter: { _id: pageId(tenant, p.n) },
-        replacement: { _id: pageId(tenant, p.n), tenant, n: p.n, rows_json: JSON.stringify(p.rows) },
-        upsert: true,
-      },
+  private directoryDocument(tenant: string, directory: IndexDirectory<Counts>): DirectoryDocument {
+    return {
+      _id: directoryId(tenant),
+      tenant,
+      next_n: directory.next_n,
+      ...(directory.since !== undefined ? { since: directory.since } : {}),
+      pages_json: JSON.stringify(
+        directory.pages.map((p) => ({
+          n: p.n,
+          c: p.lo[0],
+          id: p.lo[1],
+          ...this.shape.storeCounts(p.counts),
+        })),
+      ),
+    };
+  }
+
+  private pageDocument(tenant: string, page: IndexPage<Row>): PageDocument<Row> {
+    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_json: JSON.stringify(page.rows) };
+  }
+
+  /** Replaces (or inserts) documents by `_id` in bulk; the first refusal is thrown once all were tried. */
+  private async replaceAll(documents: Array<DirectoryDocument | PageDocument<Row>>): Promise<void> {
+    if (documents.length === 0) return;
+    type Stored = DirectoryDocument | PageDocument<Row>;
+    const operations: AnyBulkWriteOperation<Stored>[] = documents.map((document) => ({
+      replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
     }));
     let failure: unknown;
-    await bulkWriteInCommands(this.pageDocuments, operations, (_i, error) => (failure ??= error));
+    const collection = this.collection() as unknown as Collection<Stored>;
+    await bulkWriteInCommands(collection, operations, (_i, error) => (failure ??= error));
     if (failure !== undefined) throw failure;
   }
+}
+
+/** Keys by the directory position of the page that holds them. */
+function groupByPage(directory: IndexDirectory<unknown>, keys: readonly IndexKey[]): Map<number, IndexKey[]> {
+  const byPage = new Map<number, IndexKey[]>();
+  for (const key of keys) {
+    const index = pageIndexFor(directory, key);
+    byPage.set(index, [...(byPage.get(index) ?? []), key]);
+  }
+  return byPage;
 }

@@ -18,6 +18,17 @@ describe('retention and erasure', () => {
       ),
     );
 
+  /** The sessions posted under any list term of the tenant: read from the postings, not through the API. */
+  const sessionsPosted = async (tenant = 'acme') => {
+    const ids: string[] = [];
+    for (const { name } of await mongo.db().listCollections({}, { nameOnly: true }).toArray())
+      if (name.endsWith('_postings'))
+        for (const page of await mongo.db().collection(name).find({}).toArray())
+          if (String(page.tenant).startsWith(`${tenant}|`) && typeof page.rows_json === 'string')
+            ids.push(...(JSON.parse(page.rows_json) as Array<[number, string]>).map(([, id]) => id));
+    return ids;
+  };
+
   const createSession = async (deviceId: string, as: 'ingest' | 'otherTenantAdmin' = 'ingest') => {
     const created = await api
       .as(as)
@@ -94,6 +105,7 @@ describe('retention and erasure', () => {
       const endedAt = Date.parse(before.expires_at) - 7 * DAY * 1000;
       expect((await projected(open)).expires_at).toBeNull();
       await projected(globexEnded, 'otherTenantAdmin');
+      expect(await sessionsPosted()).toContain(ended);
 
       expect((await putRetention(3600, 9 * DAY)).status).toBe(200);
       expect(Date.parse((await projected(ended)).expires_at)).toBe(endedAt + 3600_000);
@@ -103,6 +115,8 @@ describe('retention and erasure', () => {
       );
       expect((await api.as('read').get(`/v1/sessions/${open}`)).status).toBe(200);
       expect((await api.as('otherTenantAdmin').get(`/v1/sessions/${globexEnded}`)).status).toBe(200);
+      expect(await sessionsPosted()).not.toContain(ended);
+      expect(await sessionsPosted()).toContain(open);
 
       const health = (await api.get('/health')).body.services['history-projector'].details;
       expect(health.retention_purged_total).toBeGreaterThanOrEqual(1);
@@ -169,6 +183,7 @@ describe('retention and erasure', () => {
       await projected(globexSameDevice, 'otherTenantAdmin');
       await eventually(async () => expect(await devicesListed()).toContain(device));
       await eventually(async () => expect(await devicesListed('globex')).toContain(device));
+      expect(await sessionsPosted()).toEqual(expect.arrayContaining([endedSession, openSession]));
 
       expect((await api.as('read').request('DELETE', `/v1/devices/${device}`)).status).toBe(403);
       expect((await api.as('otherTenantAdmin').request('DELETE', '/v1/devices/keep-me')).status).toBe(404);
@@ -191,6 +206,9 @@ describe('retention and erasure', () => {
         expect((await api.as('read').get(`/v1/devices/${device}`)).status).toBe(404);
         expect(await devicesListed()).not.toContain(device);
         expect(await devicesListed('globex')).toContain(device);
+        expect(await sessionsPosted()).not.toContain(endedSession);
+        expect(await sessionsPosted()).not.toContain(openSession);
+        expect(await sessionsPosted('globex')).toContain(globexSameDevice);
         expect((await api.as('read').get(`/v1/sessions?device_id=${device}`)).body.data).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.session.${endedSession}.*`)).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.session.${openSession}.*`)).toEqual([]);

@@ -43,6 +43,7 @@ function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>()) {
     },
   } as unknown as SessionsRepository;
   const list = {
+    post: async () => undefined,
     apply: async (_t: string, change: ListChange) => void rows.push(change),
   } as unknown as SessionListWriter;
   const reader = {

@@ -2,6 +2,7 @@ import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { PoisonMessageError, type GroupOutcome } from '@cobrowse/messaging';
+import { mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
 import { rowOf } from '../session-list/list-row';
 import { SessionListWriter } from '../session-list/session-list.writer';
@@ -52,6 +53,7 @@ export class ProjectBatchUseCase {
   async execute(groups: SessionEvents[]): Promise<ProjectedBatch> {
     const folded = await mapLimited(groups, READ_CONCURRENCY, (events) => this.fold(events));
     const writes = folded.filter((f) => f.snapshot && f.snapshot.version !== (f.stored?.version ?? 0));
+    await this.updatePostings(writes);
     const failed = await this.sessions.write(
       writes.map((f) => ({ snapshot: f.snapshot!, stored: f.stored })),
     );
@@ -113,6 +115,22 @@ export class ProjectBatchUseCase {
     return snapshot;
   }
 
+  /** The postings of the terms the written sessions gained or lost, before the sessions are stored. */
+  private async updatePostings(writes: Folded[]): Promise<void> {
+    const byTenant = groupBy(writes, (f) => f.snapshot!.tenant);
+    await Promise.all(
+      [...byTenant].map(([tenant, sessions]) =>
+        this.list.post(
+          tenant,
+          sessions.map((f) => ({
+            row: rowOf(f.snapshot!),
+            was: f.stored ? rowOf(f.stored.snapshot) : null,
+          })),
+        ),
+      ),
+    );
+  }
+
   /** Every session the batch touched gets its row as it is now (already-applied ones too: a crash may have come between). */
   private async updateList(folded: Folded[]): Promise<void> {
     const byTenant = groupBy(
@@ -123,17 +141,4 @@ export class ProjectBatchUseCase {
       [...byTenant].map(([tenant, sessions]) => this.list.apply(tenant, { put: sessions.map(rowOf) })),
     );
   }
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await map(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -8,6 +8,7 @@ import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-b
 import { SessionLogReader } from '../projection/session-log.reader';
 import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
 import { ListPagesRepository } from '../session-list/list-pages.repository';
+import { ListPostingsRepository } from '../session-list/list-postings.repository';
 import { SessionListWriter } from '../session-list/session-list.writer';
 import { readPointer, switchPointer, type ReadModelLocator } from '../sessions/read-model-locator';
 import { readModelCollections } from '../sessions/session-document';
@@ -59,7 +60,10 @@ export class RebuildReadModelUseCase {
     // The same projection as the live one, into the new collections (it alone writes them).
     const writer = new ProjectBatchUseCase(
       repository,
-      new SessionListWriter(new ListPagesRepository(this.mongo, locator)),
+      new SessionListWriter(
+        new ListPagesRepository(this.mongo, locator),
+        new ListPostingsRepository(this.mongo, locator),
+      ),
       new SessionLogReader(this.nats),
     );
 
@@ -143,7 +147,7 @@ export class RebuildReadModelUseCase {
     return pending === 0;
   }
 
-  /** Drops a generation of the read model: its sessions, page chunks and list pages. */
+  /** Drops a generation of the read model: its sessions, page chunks, list pages and postings. */
   private async dropCollection(base: string): Promise<void> {
     for (const name of Object.values(readModelCollections(base)))
       await this.mongo.db
@@ -156,7 +160,7 @@ export class RebuildReadModelUseCase {
   private async dropLeftovers(live: string): Promise<void> {
     const collections = await this.mongo.db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of collections) {
-      const base = /^(sessions_\d+)(_pages|_list)?$/.exec(name)?.[1];
+      const base = /^(sessions_\d+)(_pages|_list|_postings)?$/.exec(name)?.[1];
       if (base && base !== live) {
         this.logger.warn({ msg: 'dropping an unfinished rebuild', collection: name });
         await this.mongo.db.collection(name).drop();

@@ -13,11 +13,18 @@ export function countsOf(rows: readonly ListRow[]): StateCounts {
 }
 
 /**
+ * A tenant's list begun at this version (its directory's `since`) has postings for every
+ * session (list-postings.repository.ts); one begun earlier gets them from `npm run rebuild`.
+ */
+export const POSTINGS_SINCE = 2;
+
+/**
  * The sessions list's index pages: rows in creation order, each page's directory entry
  * counting its rows by state (stored as `p`, `a`, `e`), so a count by state reads the
  * directory alone.
  */
 export const sessionListShape: IndexShape<ListRow, StateCounts> = {
+  version: POSTINGS_SINCE,
   keyOf: keyOfRow,
   countsOf,
   sameCounts: (a, b) => a.pending === b.pending && a.active === b.active && a.ended === b.ended,

@@ -24,7 +24,24 @@ export interface ListRow {
 /** A position in list order: sessions are listed by (created_at, id), newest first. */
 export type ListKey = IndexKey;
 
-export function rowOf(session: SessionSnapshot): ListRow {
+/** What of a session its row is made of: all a filter needs to check it, without its pages or metadata. */
+export const LISTED_FIELDS = [
+  'id',
+  'created_at',
+  'state',
+  'activated_at',
+  'ended_at',
+  'device_id',
+  'agents',
+  'token',
+  'tags',
+  'custom_data',
+  'device',
+] as const satisfies ReadonlyArray<keyof SessionSnapshot>;
+
+export type ListedSession = Pick<SessionSnapshot, (typeof LISTED_FIELDS)[number]>;
+
+export function rowOf(session: ListedSession): ListRow {
   return {
     id: session.id,
     created_at: session.created_at,

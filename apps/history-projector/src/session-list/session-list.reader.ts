@@ -1,20 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionQuery } from '@cobrowse/contracts';
-import { compareKeys } from '@cobrowse/persistence';
-import type { ListKey, ListRow } from './list-row';
+import { compareKeys, type IndexDirectory, type IndexWalk } from '@cobrowse/persistence';
+import { SessionsRepository } from '../sessions/sessions.repository';
 import { ListPagesRepository } from './list-pages.repository';
-import { isStateOnly, rowFilter } from './row-filter';
+import { POSTINGS_SINCE, type ListDirectory } from './list-directory';
+import { rowOf, type ListKey, type ListRow } from './list-row';
+import { ListPostingsRepository, postingSpace, type PostingCounts } from './list-postings.repository';
+import { termsOfQuery } from './list-terms';
+import { isStateOnly, rowFilter, type RowFilter } from './row-filter';
+
+/**
+ * A session read by `_id` to check a posting costs about as much as this many rows of a
+ * walked index page (~1 ms against ~20 ms for a page of 500): postings are read instead of
+ * the list when they hold fewer than 1/POSTING_COST of the tenant's sessions.
+ */
+const POSTING_COST = 25;
+
+/** Sessions of postings read at once. */
+const POSTING_READS = 32;
+
+interface Postings {
+  space: string;
+  directory: IndexDirectory<PostingCounts> | null;
+  size: number;
+}
 
 /**
  * Reads the sessions list from the index pages: newest first, from a cursor, filtered in
  * memory. A page of an unfiltered or state-filtered list reads the directory and one or two
- * index pages whatever the tenant's size; other filters walk the pages (a bounded, `_id`
+ * index pages whatever the tenant's size; a filter naming a device, an agent or a custom data
+ * value reads that term's postings when they are the shorter way (each posted session by
+ * `_id`, checked against the whole query); other filters walk the pages (a bounded, `_id`
  * addressed read each) and never the sessions collection. Counts by state add up the
  * directory's counters.
  */
 @Injectable()
 export class SessionListReader {
-  constructor(private readonly pages: ListPagesRepository) {}
+  constructor(
+    private readonly pages: ListPagesRepository,
+    private readonly postings: ListPostingsRepository,
+    private readonly sessions: SessionsRepository,
+  ) {}
 
   /** Matching rows in list order (newest first), strictly after `after` when given. */
   async *rows(tenant: string, query: SessionQuery, after?: ListKey): AsyncIterable<ListRow> {
@@ -25,9 +51,10 @@ export class SessionListReader {
     const bounds: ListKey[] = [];
     if (after) bounds.push(after);
     if (query.created_before !== undefined) bounds.push([query.created_before, '']);
-    const before = bounds.sort(compareKeys)[0];
-    for await (const row of this.pages.rows(tenant, directory, { before, notBefore: query.created_after }))
-      if (matches(row)) yield row;
+    const walk: IndexWalk = { before: bounds.sort(compareKeys)[0], notBefore: query.created_after };
+    const postings = await this.shortestPostings(tenant, directory, query);
+    if (postings) yield* this.postedRows(tenant, postings, walk, matches);
+    else for await (const row of this.pages.rows(tenant, directory, walk)) if (matches(row)) yield row;
   }
 
   async count(tenant: string, query: SessionQuery): Promise<number> {
@@ -42,4 +69,59 @@ export class SessionListReader {
     for await (const _row of this.rows(tenant, query)) count++;
     return count;
   }
+
+  /**
+   * The postings of the query's rarest term, when the tenant has postings for every session
+   * (its list began at POSTINGS_SINCE) and they are shorter to read than the list.
+   */
+  private async shortestPostings(
+    tenant: string,
+    directory: ListDirectory,
+    query: SessionQuery,
+  ): Promise<Postings | null> {
+    if ((directory.since ?? 0) < POSTINGS_SINCE) return null;
+    const terms = termsOfQuery(query);
+    if (terms.length === 0) return null;
+    const candidates = await Promise.all(
+      terms.map(async (term): Promise<Postings> => {
+        const space = postingSpace(tenant, term);
+        const postings = await this.postings.directory(space);
+        return { space, directory: postings, size: sizeOf(postings?.pages ?? [], (c) => c.rows) };
+      }),
+    );
+    const shortest = candidates.reduce((a, b) => (b.size < a.size ? b : a));
+    const sessions = sizeOf(directory.pages, (c) => c.pending + c.active + c.ended);
+    return shortest.size * POSTING_COST <= sessions ? shortest : null;
+  }
+
+  /** The posted sessions in list order that match the query, read by `_id` POSTING_READS at a time. */
+  private async *postedRows(
+    tenant: string,
+    { space, directory }: Postings,
+    walk: IndexWalk,
+    matches: RowFilter,
+  ): AsyncIterable<ListRow> {
+    if (!directory) return;
+    let ids: string[] = [];
+    for await (const [, id] of this.postings.rows(space, directory, walk)) {
+      ids.push(id);
+      if (ids.length < POSTING_READS) continue;
+      yield* await this.matching(tenant, ids, matches);
+      ids = [];
+    }
+    yield* await this.matching(tenant, ids, matches);
+  }
+
+  /** The rows of these sessions that match, in the order given (a posting may outlive a change). */
+  private async matching(tenant: string, ids: string[], matches: RowFilter): Promise<ListRow[]> {
+    const sessions = await Promise.all(ids.map((id) => this.sessions.findListed(tenant, id)));
+    return sessions.flatMap((session) => (session && matches(rowOf(session)) ? [rowOf(session)] : []));
+  }
+}
+
+function sizeOf<Counts>(
+  pages: ReadonlyArray<{ counts: Counts }>,
+  rowsOf: (counts: Counts) => number,
+): number {
+  return pages.reduce((sum, page) => sum + rowsOf(page.counts), 0);
 }

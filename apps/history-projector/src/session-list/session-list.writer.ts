@@ -1,23 +1,71 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '@cobrowse/messaging';
 import type { IndexChange } from '@cobrowse/persistence';
-import type { ListRow } from './list-row';
+import { keyOfRow, type ListKey, type ListRow } from './list-row';
 import { ListPagesRepository } from './list-pages.repository';
+import { ListPostingsRepository, postingSpace } from './list-postings.repository';
+import { termsOfRow, type ListTerm } from './list-terms';
 
 /** Rows as the sessions now are (`put`), sessions gone (`remove`: retention, erasure). */
 export type ListChange = Pick<IndexChange<ListRow>, 'put' | 'remove'>;
 
+/** A session's row now, and before the events being applied (null: it is new). */
+export interface RowChange {
+  row: ListRow;
+  was: ListRow | null;
+}
+
 /**
- * Keeps a tenant's index pages and counters in step with its sessions. Changes of one
- * tenant run one at a time (the projection and the retention sweep share the pages).
+ * Keeps a tenant's index pages, counters and postings in step with its sessions. Changes of
+ * one tenant run one at a time (the projection and the retention sweep share the pages).
  */
 @Injectable()
 export class SessionListWriter {
   private readonly tenants = new KeyedMutex();
 
-  constructor(private readonly pages: ListPagesRepository) {}
+  constructor(
+    private readonly pages: ListPagesRepository,
+    private readonly postings: ListPostingsRepository,
+  ) {}
 
+  /**
+   * Adds the sessions to the postings of the terms they gained and takes them out of those
+   * they lost. Called before the sessions are stored, so a stored session is always in the
+   * postings of its terms (a crash in between repeats the same change on redelivery).
+   */
+  post(tenant: string, changes: readonly RowChange[]): Promise<void> {
+    const edits = new Map<ListTerm, { put: ListKey[]; remove: ListKey[] }>();
+    const edit = (term: ListTerm) => {
+      let change = edits.get(term);
+      if (!change) edits.set(term, (change = { put: [], remove: [] }));
+      return change;
+    };
+    for (const { row, was } of changes) {
+      const now = termsOfRow(row);
+      const before = was ? termsOfRow(was) : new Set<ListTerm>();
+      for (const term of now) if (!before.has(term)) edit(term).put.push(keyOfRow(row));
+      for (const term of before) if (!now.has(term)) edit(term).remove.push(keyOfRow(was!));
+    }
+    if (edits.size === 0) return Promise.resolve();
+    return this.tenants.run(tenant, () =>
+      this.postings.editMany([...edits].map(([term, change]) => [postingSpace(tenant, term), change])),
+    );
+  }
+
+  /** Sets rows and counters; a removed session leaves its postings first, while its row still says which. */
   apply(tenant: string, change: ListChange): Promise<void> {
-    return this.tenants.run(tenant, () => this.pages.edit(tenant, change));
+    return this.tenants.run(tenant, async () => {
+      if (change.remove?.length) await this.unpost(tenant, change.remove);
+      await this.pages.edit(tenant, change);
+    });
+  }
+
+  private async unpost(tenant: string, keys: readonly ListKey[]): Promise<void> {
+    const removals = new Map<ListTerm, ListKey[]>();
+    for (const row of await this.pages.rowsAt(tenant, keys))
+      for (const term of termsOfRow(row)) removals.set(term, [...(removals.get(term) ?? []), keyOfRow(row)]);
+    await this.postings.editMany(
+      [...removals].map(([term, remove]) => [postingSpace(tenant, term), { remove }]),
+    );
   }
 }

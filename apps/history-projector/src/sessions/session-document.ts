@@ -31,7 +31,7 @@ export const SESSIONS_COLLECTION = 'sessions';
 
 /** The collections of one generation of the read model (a rebuild fills a new one). */
 export function readModelCollections(base: string) {
-  return { sessions: base, pageChunks: `${base}_pages`, list: `${base}_list` };
+  return { sessions: base, pageChunks: `${base}_pages`, list: `${base}_list`, postings: `${base}_postings` };
 }
 
 export function sessionDocumentId(tenant: string, sessionId: string): string {

@@ -6,6 +6,7 @@ import { SessionQueriesService } from './session-queries.service';
 import { ReadModelLocator } from './read-model-locator';
 import { SessionsRepository } from './sessions.repository';
 import { ListPagesRepository } from '../session-list/list-pages.repository';
+import { ListPostingsRepository } from '../session-list/list-postings.repository';
 import { SessionListReader } from '../session-list/session-list.reader';
 import { SessionListWriter } from '../session-list/session-list.writer';
 
@@ -15,6 +16,7 @@ import { SessionListWriter } from '../session-list/session-list.writer';
     ReadModelLocator,
     SessionsRepository,
     ListPagesRepository,
+    ListPostingsRepository,
     SessionListReader,
     SessionListWriter,
     SessionQueriesService,

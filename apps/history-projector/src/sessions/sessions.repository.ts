@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { type AnyBulkWriteOperation, type Collection, type IndexDescription } from 'mongodb';
 import type { SessionSnapshot } from '@cobrowse/contracts';
 import { bulkWriteInCommands, MongoService } from '@cobrowse/persistence';
+import { LISTED_FIELDS, type ListedSession } from '../session-list/list-row';
 import { ReadModelLocator } from './read-model-locator';
 import {
   chunkIdsOf,
@@ -72,6 +73,12 @@ export class SessionsRepository implements OnModuleInit {
 
   async findById(tenant: string, sessionId: string): Promise<SessionSnapshot | null> {
     return (await this.findStored(tenant, sessionId))?.snapshot ?? null;
+  }
+
+  /** What a session's list row is made of (no pages, no metadata): what a filter checks. */
+  async findListed(tenant: string, sessionId: string): Promise<ListedSession | null> {
+    const projection = Object.fromEntries(LISTED_FIELDS.map((field) => [field, 1]));
+    return this.sessions.findOne<ListedSession>({ _id: sessionDocumentId(tenant, sessionId) }, { projection });
   }
 
   /** The session with what of it is stored: what a writer folds events into. */

@@ -78,7 +78,10 @@ export class SessionsRepository implements OnModuleInit {
   /** What a session's list row is made of (no pages, no metadata): what a filter checks. */
   async findListed(tenant: string, sessionId: string): Promise<ListedSession | null> {
     const projection = Object.fromEntries(LISTED_FIELDS.map((field) => [field, 1]));
-    return this.sessions.findOne<ListedSession>({ _id: sessionDocumentId(tenant, sessionId) }, { projection });
+    return this.sessions.findOne<ListedSession>(
+      { _id: sessionDocumentId(tenant, sessionId) },
+      { projection },
+    );
   }
 
   /** The session with what of it is stored: what a writer folds events into. */

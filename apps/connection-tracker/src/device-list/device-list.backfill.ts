@@ -8,6 +8,9 @@ import { DeviceListWriter } from './device-list.writer';
 /** Rows added per edit. */
 const CHUNK = 1_000;
 
+/** Says every device stored before the list existed has its row. */
+const BACKFILLED = 'backfilled';
+
 /**
  * Devices stored before the devices list existed get their rows, once: the first leader to
  * find the list not marked backfilled reads every device (the one full read, in the
@@ -34,7 +37,7 @@ export class DeviceListBackfill implements OnApplicationBootstrap {
 
   async run(term: number): Promise<void> {
     try {
-      if (await this.pages.backfilled()) return;
+      if (await this.pages.hasMark(BACKFILLED)) return;
       const chunks = new Map<string, DeviceState[]>();
       let added = 0;
       const flush = async (tenant: string) => {
@@ -53,7 +56,7 @@ export class DeviceListBackfill implements OnApplicationBootstrap {
       }
       for (const tenant of [...chunks.keys()]) await flush(tenant);
       if (!this.leadership.leadsIn(term)) return;
-      await this.pages.markBackfilled();
+      await this.pages.setMark(BACKFILLED);
       this.logger.log({ msg: 'devices list backfilled', devices: added });
     } catch (e) {
       this.logger.warn({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ListPostingsBackfill } from '../session-list/list-postings.backfill';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ProjectBatchUseCase } from './project-batch.usecase';
 import { SessionLogReader } from './session-log.reader';
@@ -6,6 +7,6 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
 
 @Module({
   imports: [SessionsModule],
-  providers: [ProjectBatchUseCase, SessionLogReader, SessionProjectionConsumer],
+  providers: [ProjectBatchUseCase, SessionLogReader, SessionProjectionConsumer, ListPostingsBackfill],
 })
 export class ProjectionModule {}

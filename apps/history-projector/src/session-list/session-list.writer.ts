@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '@cobrowse/messaging';
 import type { IndexChange } from '@cobrowse/persistence';
+import { POSTINGS_SINCE } from './list-directory';
 import { keyOfRow, type ListKey, type ListRow } from './list-row';
 import { ListPagesRepository } from './list-pages.repository';
 import { ListPostingsRepository, postingSpace } from './list-postings.repository';
@@ -50,6 +51,11 @@ export class SessionListWriter {
     return this.tenants.run(tenant, () =>
       this.postings.editMany([...edits].map(([term, change]) => [postingSpace(tenant, term), change])),
     );
+  }
+
+  /** Records that every session of the tenant is in the postings of its terms (after a backfill). */
+  markPosted(tenant: string): Promise<void> {
+    return this.tenants.run(tenant, () => this.pages.setSince(tenant, POSTINGS_SINCE));
   }
 
   /** Sets rows and counters; a removed session leaves its postings first, while its row still says which. */

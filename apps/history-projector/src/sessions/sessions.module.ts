@@ -26,6 +26,7 @@ import { SessionListWriter } from '../session-list/session-list.writer';
   exports: [
     ReadModelLocator,
     SessionsRepository,
+    ListPagesRepository,
     SessionListReader,
     SessionListWriter,
     RetentionPolicyRepository,

@@ -69,6 +69,10 @@ function stored<T>(json: string | undefined, array: T[] | undefined): T[] {
   return json !== undefined ? (JSON.parse(json) as T[]) : (array ?? []);
 }
 
+const markId = (mark: string) => {
+  if (mark.includes(':')) throw new Error(`a mark has no ':' (${mark})`);
+  return mark;
+};
 const directoryId = (tenant: string) => `${tenant}:directory`;
 const pageId = (tenant: string, n: number) => `${tenant}:${n}`;
 
@@ -144,6 +148,38 @@ export class IndexPagesStore<Row, Counts> {
     await this.replaceAll(
       edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
     );
+  }
+
+  /**
+   * Whether a mark (a one-time job done, say) is set. Marks are documents of the index's
+   * collection whose `_id` has no `:`, so none is ever a tenant's page or directory.
+   */
+  async hasMark(mark: string): Promise<boolean> {
+    return (await this.directories.findOne({ _id: markId(mark) })) !== null;
+  }
+
+  async setMark(mark: string): Promise<void> {
+    const marks = this.collection() as unknown as Collection<{ _id: string; at: number }>;
+    await marks.replaceOne({ _id: markId(mark) }, { at: Date.now() }, { upsert: true });
+  }
+
+  /** The tenants whose directory began before `version` (and was not brought up to it since). */
+  async tenantsBefore(version: number): Promise<string[]> {
+    const directories = this.directories.find(
+      { _id: { $regex: ':directory$' } },
+      { projection: { tenant: 1, since: 1 } },
+    );
+    const tenants: string[] = [];
+    for await (const { tenant, since } of directories) if ((since ?? 0) < version) tenants.push(tenant);
+    return tenants;
+  }
+
+  /**
+   * Records that what `version` keeps beside the index now exists for every row of the
+   * tenant. Under the writer's lock: `edit` writes the directory whole.
+   */
+  async setSince(tenant: string, version: number): Promise<void> {
+    await this.directories.updateOne({ _id: directoryId(tenant) }, { $set: { since: version } });
   }
 
   /** The stored rows with these keys (those there are), reading each page that may hold one once. */

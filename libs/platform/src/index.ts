@@ -9,3 +9,4 @@ export * from './shutdown-deadline';
 export * from './startup-checks';
 export * from './probe-listener';
 export * from './group-by';
+export * from './leader-backfill';

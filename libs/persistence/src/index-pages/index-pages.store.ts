@@ -58,7 +58,11 @@ export interface IndexWalk {
   notBefore?: number;
 }
 
-/** Pages read ahead of the one being walked: a filtered walk waits on the database less. */
+/**
+ * Pages read ahead of the one being walked, at most: a long walk waits on the database less.
+ * A walk starts with none and doubles it with every page it goes past, so a list whose page
+ * is full after one or two index pages (the usual case) reads no page it does not use.
+ */
 const READ_AHEAD = 4;
 
 /** Key spaces an `editMany` reads at once. */
@@ -214,7 +218,9 @@ export class IndexPagesStore<Row, Counts> {
       return page;
     };
     for (let index = start; index >= 0; index--) {
-      for (let ahead = 1; ahead <= READ_AHEAD && index - ahead >= 0; ahead++) read(index - ahead);
+      const walked = start - index;
+      const reach = walked === 0 ? 0 : Math.min(READ_AHEAD, 2 ** (walked - 1));
+      for (let ahead = 1; ahead <= reach && index - ahead >= 0; ahead++) read(index - ahead);
       const page = await read(index);
       reads.delete(index);
       if (page) {

@@ -6,3 +6,4 @@ export * from './database-unreachable';
 export * from './bulk-write';
 export * from './index-pages';
 export * from './map-limited';
+export * from './duplicate-key';

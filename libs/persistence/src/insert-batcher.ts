@@ -1,7 +1,6 @@
 import { MongoBulkWriteError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
 import { isDatabaseUnreachable } from './database-unreachable';
-
-const DUPLICATE_KEY = 11000;
+import { DUPLICATE_KEY, isDuplicateKey } from './duplicate-key';
 
 interface PendingInsert {
   document: Document;
@@ -89,7 +88,7 @@ export class InsertBatcher {
       await collection.insertOne(insert.document);
       insert.resolve(true);
     } catch (e) {
-      if ((e as { code?: number }).code === DUPLICATE_KEY) insert.resolve(false);
+      if (isDuplicateKey(e)) insert.resolve(false);
       else insert.reject(e as Error);
     }
   }

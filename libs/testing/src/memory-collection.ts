@@ -3,7 +3,8 @@ import { IndexPagesStore, type IndexShape } from '@cobrowse/persistence';
 
 /**
  * A collection addressed by `_id` alone, in memory: what read models shaped for `_id` lookups
- * need from the driver (`findOne`, `replaceOne`, `bulkWrite` of `replaceOne`s), each document
+ * need from the driver (`findOne`, `replaceOne`, `bulkWrite` of `insertOne`s and `replaceOne`s: a
+ * taken `_id` refuses the whole command, as FerretDB does), each document
  * copied in and out as the driver would. `read` lists every `_id` read, in order.
  */
 export function memoryCollection(documents = new Map<string, Document>()): {
@@ -24,10 +25,18 @@ export function memoryCollection(documents = new Map<string, Document>()): {
       return { matchedCount: 1 };
     },
     bulkWrite: async (
-      operations: Array<{ replaceOne: { filter: { _id: string }; replacement: Document } }>,
+      operations: Array<
+        | { replaceOne: { filter: { _id: string }; replacement: Document } }
+        | { insertOne: { document: Document & { _id: string } } }
+      >,
     ) => {
-      for (const { replaceOne } of operations) replace(replaceOne.filter, replaceOne.replacement);
-      return { matchedCount: operations.length, insertedCount: 0, upsertedCount: 0 };
+      const taken = operations.find((o) => 'insertOne' in o && documents.has(o.insertOne.document._id));
+      if (taken) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
+      for (const o of operations)
+        if ('insertOne' in o) replace({ _id: o.insertOne.document._id }, o.insertOne.document);
+        else replace(o.replaceOne.filter, o.replaceOne.replacement);
+      const inserted = operations.filter((o) => 'insertOne' in o).length;
+      return { matchedCount: operations.length - inserted, insertedCount: inserted, upsertedCount: 0 };
     },
   } as unknown as Collection<Document>;
   return { collection, documents, read };

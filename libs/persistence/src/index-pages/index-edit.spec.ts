@@ -104,7 +104,7 @@ describe('IndexEdit', () => {
     await store.edit((e) => e.put(row(1, 'a')));
     const edit = new IndexEdit(shape, store.directory, async (n) => store.pages.get(n) ?? null);
     await edit.put(row(1, 'a'));
-    expect(edit.writes()).toEqual({ newPages: [], directory: null, changedPages: [] });
+    expect(edit.writes()).toEqual({ newPages: [], newDirectory: false, directory: null, changedPages: [] });
   });
 
   it('removes rows and their counts', async () => {

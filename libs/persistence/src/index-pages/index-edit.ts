@@ -20,6 +20,8 @@ interface LoadedPage<Row> extends IndexPage<Row> {
 export interface IndexWrites<Row, Counts> {
   /** Pages a split created: written first, while nothing points to them yet. */
   newPages: IndexPage<Row>[];
+  /** Whether the directory is a new one (no directory was stored when the edit began). */
+  newDirectory: boolean;
   /** Then the directory (new pages, bounds and counters), when anything in it changed. */
   directory: IndexDirectory<Counts> | null;
   /** Then the pages that existed before: a page a split trimmed keeps the moved rows until here. */
@@ -39,12 +41,14 @@ export class IndexEdit<Row, Counts> {
   private readonly pages = new Map<number, LoadedPage<Row>>();
   private readonly directory: IndexDirectory<Counts>;
   private directoryChanged = false;
+  private readonly newDirectory: boolean;
 
   constructor(
     private readonly shape: IndexShape<Row, Counts>,
     directory: IndexDirectory<Counts> | null,
     private readonly loadPage: (n: number) => Promise<IndexPage<Row> | null>,
   ) {
+    this.newDirectory = directory === null;
     this.directory = directory
       ? {
           pages: directory.pages.map((p) => ({ ...p, lo: [...p.lo] as unknown as IndexKey })),
@@ -117,6 +121,7 @@ export class IndexEdit<Row, Counts> {
     const strip = (p: LoadedPage<Row>): IndexPage<Row> => ({ n: p.n, rows: p.rows });
     return {
       newPages: touched.filter((p) => p.isNew).map(strip),
+      newDirectory: this.newDirectory,
       directory: this.directoryChanged ? directory : null,
       changedPages: touched.filter((p) => !p.isNew && p.changed).map(strip),
     };

@@ -102,4 +102,17 @@ describe('IndexPagesStore', () => {
     expect((await store.directory('old'))?.since).toBeUndefined();
     expect((await store.directory('new'))?.since).toBe(2);
   });
+
+  it('inserts what is new, and replaces what an interrupted write left in its place', async () => {
+    const documents = new Map<string, Document>([
+      // A new page written before a crash, the directory that would point to it never written.
+      ['acme:0', { _id: 'acme:0', tenant: 'acme', n: 0, rows_json: '[{"at":9,"id":"orphan"}]' }],
+    ]);
+    const { collection } = memoryCollection(documents);
+    const store = new IndexPagesStore(shape, () => collection);
+    await store.edit('acme', { put: [1, 2].map((i) => ({ at: i, id: `r${i}` })) });
+    expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+    await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
+    expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
+  });
 });

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { bulkWriteInCommands } from '../bulk-write';
+import { isDuplicateKey } from '../duplicate-key';
 import type { IndexKey } from './index-key';
 import { compareKeys } from './index-key';
 import { mapLimited } from '../map-limited';
@@ -34,6 +35,8 @@ interface DirectoryDocument {
   pages_json?: string;
   pages?: StoredEntry[];
 }
+
+type Stored<Row> = DirectoryDocument | PageDocument<Row>;
 
 interface PageDocument<Row> {
   _id: string;
@@ -142,15 +145,24 @@ export class IndexPagesStore<Row, Counts> {
       for (const key of change.remove ?? []) await edit.remove(key);
       return { tenant, writes: edit.writes() };
     });
-    await this.replaceAll(
+    // What did not exist goes in as inserts: one transaction per command on FerretDB, where
+    // each replace is its own (an insert finding its document there after a crash replaces it).
+    await this.store(
       edits.flatMap(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
+      { fresh: true },
     );
-    const directories = edits.flatMap(({ tenant, writes }) =>
-      writes.directory ? [this.directoryDocument(tenant, writes.directory)] : [],
-    );
-    await this.replaceAll(directories);
-    await this.replaceAll(
+    for (const fresh of [true, false])
+      await this.store(
+        edits.flatMap(({ tenant, writes }) =>
+          writes.directory && writes.newDirectory === fresh
+            ? [this.directoryDocument(tenant, writes.directory)]
+            : [],
+        ),
+        { fresh },
+      );
+    await this.store(
       edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
+      { fresh: false },
     );
   }
 
@@ -253,16 +265,26 @@ export class IndexPagesStore<Row, Counts> {
     return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_json: JSON.stringify(page.rows) };
   }
 
-  /** Replaces (or inserts) documents by `_id` in bulk; the first refusal is thrown once all were tried. */
-  private async replaceAll(documents: Array<DirectoryDocument | PageDocument<Row>>): Promise<void> {
+  /**
+   * Writes documents by `_id` in bulk: inserts when they are `fresh` (an insert refused as a
+   * duplicate is written again as a replace), replaces otherwise. The first other refusal is
+   * thrown once all were tried.
+   */
+  private async store(documents: Stored<Row>[], { fresh }: { fresh: boolean }): Promise<void> {
     if (documents.length === 0) return;
-    type Stored = DirectoryDocument | PageDocument<Row>;
-    const operations: AnyBulkWriteOperation<Stored>[] = documents.map((document) => ({
-      replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
-    }));
+    const operations: AnyBulkWriteOperation<Stored<Row>>[] = documents.map((document) =>
+      fresh
+        ? { insertOne: { document } }
+        : { replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } },
+    );
+    const taken: Stored<Row>[] = [];
     let failure: unknown;
-    const collection = this.collection() as unknown as Collection<Stored>;
-    await bulkWriteInCommands(collection, operations, (_i, error) => (failure ??= error));
+    const collection = this.collection() as unknown as Collection<Stored<Row>>;
+    await bulkWriteInCommands(collection, operations, (i, error) => {
+      if (fresh && isDuplicateKey(error)) taken.push(documents[i]);
+      else failure ??= error;
+    });
+    if (taken.length) await this.store(taken, { fresh: false });
     if (failure !== undefined) throw failure;
   }
 }

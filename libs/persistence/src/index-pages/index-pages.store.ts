@@ -134,8 +134,8 @@ export class IndexPagesStore<Row, Counts> {
 
   /**
    * Changes rows of several tenants (or other key spaces) at once: their edits read their
-   * pages side by side, and each of the three writes is one bulk write for all of them, in
-   * the order `edit` keeps for one.
+   * pages side by side, and each step of the write (new pages, directories, changed pages) is
+   * one bulk write for all of them, in the order `edit` keeps for one.
    */
   async editMany(changes: ReadonlyArray<readonly [string, IndexChange<Row>]>): Promise<void> {
     const edits = await mapLimited(changes, EDIT_CONCURRENCY, async ([tenant, change]) => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SessionQuery } from '@cobrowse/contracts';
+import type { SessionQuery, SessionState } from '@cobrowse/contracts';
 import { compareKeys, type IndexDirectory, type IndexWalk } from '@cobrowse/persistence';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { ListPagesRepository } from './list-pages.repository';
@@ -60,10 +60,10 @@ export class SessionListReader {
   async count(tenant: string, query: SessionQuery): Promise<number> {
     if (isStateOnly(query)) {
       const directory = await this.pages.directory(tenant);
-      const states = query.states?.length ? query.states : (['pending', 'active', 'ended'] as const);
-      let count = 0;
-      for (const entry of directory?.pages ?? []) for (const state of states) count += entry.counts[state];
-      return count;
+      const states: readonly SessionState[] = query.states?.length
+        ? query.states
+        : ['pending', 'active', 'ended'];
+      return sizeOf(directory?.pages ?? [], (counts) => states.reduce((n, state) => n + counts[state], 0));
     }
     let count = 0;
     for await (const _row of this.rows(tenant, query)) count++;
@@ -115,7 +115,7 @@ export class SessionListReader {
   /** The rows of these sessions that match, in the order given (a posting may outlive a change). */
   private async matching(tenant: string, ids: string[], matches: RowFilter): Promise<ListRow[]> {
     const sessions = await Promise.all(ids.map((id) => this.sessions.findListed(tenant, id)));
-    return sessions.flatMap((session) => (session && matches(rowOf(session)) ? [rowOf(session)] : []));
+    return sessions.flatMap((session) => (session ? [rowOf(session)] : [])).filter(matches);
   }
 }
 

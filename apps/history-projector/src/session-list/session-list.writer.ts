@@ -69,7 +69,11 @@ export class SessionListWriter {
   private async unpost(tenant: string, keys: readonly ListKey[]): Promise<void> {
     const removals = new Map<ListTerm, ListKey[]>();
     for (const row of await this.pages.rowsAt(tenant, keys))
-      for (const term of termsOfRow(row)) removals.set(term, [...(removals.get(term) ?? []), keyOfRow(row)]);
+      for (const term of termsOfRow(row)) {
+        const remove = removals.get(term);
+        if (remove) remove.push(keyOfRow(row));
+        else removals.set(term, [keyOfRow(row)]);
+      }
     await this.postings.editMany(
       [...removals].map(([term, remove]) => [postingSpace(tenant, term), { remove }]),
     );

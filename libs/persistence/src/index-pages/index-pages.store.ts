@@ -294,7 +294,9 @@ function groupByPage(directory: IndexDirectory<unknown>, keys: readonly IndexKey
   const byPage = new Map<number, IndexKey[]>();
   for (const key of keys) {
     const index = pageIndexFor(directory, key);
-    byPage.set(index, [...(byPage.get(index) ?? []), key]);
+    const keysOfPage = byPage.get(index);
+    if (keysOfPage) keysOfPage.push(key);
+    else byPage.set(index, [key]);
   }
   return byPage;
 }

@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
+import { storedPageRows } from '@cobrowse/persistence';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
 const DAY = 24 * 3600;
@@ -11,12 +12,12 @@ describe('retention and erasure', () => {
   let nc: NatsConnection;
   let mongo: MongoClient;
   /** The devices the devices list has a row for: read from its pages, not through the API. */
-  const devicesListed = async (tenant = 'acme') =>
-    (await mongo.db().collection('devices_list').find({ tenant }).toArray()).flatMap((page) =>
-      (typeof page.rows_json === 'string' ? (JSON.parse(page.rows_json) as Array<{ id: string }>) : []).map(
-        (row) => row.id,
-      ),
-    );
+  const devicesListed = async (tenant = 'acme') => {
+    const ids: string[] = [];
+    for (const page of await mongo.db().collection('devices_list').find({ tenant }).toArray())
+      if (page.n !== undefined) ids.push(...(await storedPageRows<{ id: string }>(page)).map((row) => row.id));
+    return ids;
+  };
 
   /** The sessions posted under any list term of the tenant: read from the postings, not through the API. */
   const sessionsPosted = async (tenant = 'acme') => {
@@ -24,8 +25,8 @@ describe('retention and erasure', () => {
     for (const { name } of await mongo.db().listCollections({}, { nameOnly: true }).toArray())
       if (name.endsWith('_postings'))
         for (const page of await mongo.db().collection(name).find({}).toArray())
-          if (String(page.tenant).startsWith(`${tenant}|`) && typeof page.rows_json === 'string')
-            ids.push(...(JSON.parse(page.rows_json) as Array<[number, string]>).map(([, id]) => id));
+          if (String(page.tenant).startsWith(`${tenant}|`) && page.n !== undefined)
+            ids.push(...(await storedPageRows<[number, string]>(page)).map(([, id]) => id));
     return ids;
   };
 

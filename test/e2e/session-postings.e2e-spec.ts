@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { storedPageRows } from '@cobrowse/persistence';
 import { ApiClient, eventually, TestSystem } from '@cobrowse/testing';
 
 /**
@@ -27,9 +28,12 @@ describe('session list postings', () => {
       .collection('sessions_postings')
       .find({ tenant: `acme|${JSON.stringify(term)}` })
       .toArray();
-    return pages
-      .filter((page) => typeof page.rows_json === 'string')
-      .flatMap((page) => (JSON.parse(page.rows_json) as Array<[number, string]>).map(([, id]) => id))
+    const rows = await Promise.all(
+      pages.filter((page) => page.n !== undefined).map((page) => storedPageRows<[number, string]>(page)),
+    );
+    return rows
+      .flat()
+      .map(([, id]) => id)
       .sort();
   };
   const directory = () =>

@@ -1,11 +1,11 @@
-import type { Collection, Document } from 'mongodb';
+import { BSON, type Collection, type Document } from 'mongodb';
 import { IndexPagesStore, type IndexShape } from '@cobrowse/persistence';
 
 /**
  * A collection addressed by `_id` alone, in memory: what read models shaped for `_id` lookups
  * need from the driver (`findOne`, `replaceOne`, `bulkWrite` of `insertOne`s and `replaceOne`s: a
  * taken `_id` refuses the whole command, as FerretDB does), each document
- * copied in and out as the driver would. `read` lists every `_id` read, in order.
+ * copied in and out through BSON as the driver does. `read` lists every `_id` read, in order.
  */
 export function memoryCollection(documents = new Map<string, Document>()): {
   collection: Collection<Document>;
@@ -13,12 +13,14 @@ export function memoryCollection(documents = new Map<string, Document>()): {
   read: string[];
 } {
   const read: string[] = [];
+  const copy = (document: Document) => BSON.deserialize(BSON.serialize(document));
   const replace = (filter: { _id: string }, replacement: Document) =>
-    documents.set(filter._id, structuredClone({ ...replacement, _id: filter._id }));
+    documents.set(filter._id, copy({ ...replacement, _id: filter._id }));
   const collection = {
     findOne: async (filter: { _id: string }) => {
       read.push(filter._id);
-      return structuredClone(documents.get(filter._id) ?? null);
+      const document = documents.get(filter._id);
+      return document ? copy(document) : null;
     },
     replaceOne: async (filter: { _id: string }, replacement: Document) => {
       replace(filter, replacement);

@@ -1,6 +1,6 @@
-import type { Document } from 'mongodb';
+import { Binary, type Document } from 'mongodb';
 import { memoryCollection } from '@cobrowse/testing';
-import { IndexPagesStore } from './index-pages.store';
+import { IndexPagesStore, storedPageRows } from './index-pages.store';
 import type { IndexShape } from './index-shape';
 
 interface Row {
@@ -24,14 +24,15 @@ async function listed(store: IndexPagesStore<Row, { rows: number }>, tenant: str
 }
 
 describe('IndexPagesStore', () => {
-  it('stores rows and directory entries as one JSON string each, addressed by _id', async () => {
+  it('stores rows and directory entries as one deflated JSON field each, addressed by _id', async () => {
     const { collection, documents } = memoryCollection();
     const store = new IndexPagesStore(shape, () => collection);
     await store.edit('acme', { put: [1, 2, 3].map((i) => ({ at: i, id: `r${i}` })) });
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
-    expect(typeof documents.get('acme:0')?.rows_json).toBe('string');
+    expect(documents.get('acme:0')?.rows_z).toBeInstanceOf(Binary);
     expect(documents.get('acme:0')?.rows).toBeUndefined();
-    expect(typeof documents.get('acme:directory')?.pages_json).toBe('string');
+    expect(await storedPageRows(documents.get('acme:0')!)).toEqual([1, 2, 3].map((i) => ({ at: i, id: `r${i}` })));
+    expect(documents.get('acme:directory')?.pages_z).toBeInstanceOf(Binary);
     expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 3 });
   });
 
@@ -61,6 +62,23 @@ describe('IndexPagesStore', () => {
     await store.edit('acme', { put: [{ at: 3, id: 'r3' }], remove: [[1, 'r1']] });
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2']);
     expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 2 });
+  });
+
+  it('reads pages the previous version stored as JSON strings, and packs them at their next change', async () => {
+    const documents = new Map<string, Document>([
+      [
+        'acme:directory',
+        { _id: 'acme:directory', tenant: 'acme', next_n: 1, pages_json: '[{"n":0,"c":1,"id":"r1","t":2}]' },
+      ],
+      ['acme:0', { _id: 'acme:0', tenant: 'acme', n: 0, rows_json: '[{"at":1,"id":"r1"},{"at":2,"id":"r2"}]' }],
+    ]);
+    const { collection } = memoryCollection(documents);
+    const store = new IndexPagesStore(shape, () => collection);
+    expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+    await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
+    expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
+    expect(documents.get('acme:0')?.rows_z).toBeInstanceOf(Binary);
+    expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 3 });
   });
 
   it('edits several key spaces in one go, each as `edit` would', async () => {

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Binary, Collection, Document } from 'mongodb';
 import { bulkWriteInCommands } from '../bulk-write';
 import { isDuplicateKey } from '../duplicate-key';
 import type { IndexKey } from './index-key';
@@ -14,6 +14,7 @@ import {
 } from './index-directory';
 import { IndexEdit } from './index-edit';
 import type { IndexShape } from './index-shape';
+import { packJson, unpackJson } from './packed-json';
 
 /**
  * A directory entry as stored: page number, where it starts (time `c`, `id`) and the shape's
@@ -22,16 +23,18 @@ import type { IndexShape } from './index-shape';
 type StoredEntry = { n: number; c: number; id: string } & Record<string, number | string>;
 
 /**
- * Entries and rows are stored as one JSON string (`pages_json`, `rows_json`): FerretDB v1
- * converts every nested field of a document one by one, so a 500-row page read as row objects
- * took 119 ms and written 183 ms; as one string, 20 and 38 ms (docs/performance.md). Nothing
- * queries inside them. The arrays (`pages`, `rows`) are what earlier versions wrote: still read.
+ * Entries and rows are stored as deflated JSON in one binary field (`pages_z`, `rows_z`):
+ * FerretDB v1 converts every nested field of a document one by one and its cost grows with
+ * the bytes, so a 500-row page read as row objects took 119 ms, as one JSON string 20 ms and
+ * deflated 3 ms (docs/performance.md). Nothing queries inside them. What earlier versions
+ * wrote is still read: one JSON string (`pages_json`, `rows_json`) or arrays (`pages`, `rows`).
  */
 interface DirectoryDocument {
   _id: string;
   tenant: string;
   next_n: number;
   since?: number;
+  pages_z?: Binary;
   pages_json?: string;
   pages?: StoredEntry[];
 }
@@ -42,6 +45,7 @@ interface PageDocument<Row> {
   _id: string;
   tenant: string;
   n: number;
+  rows_z?: Binary;
   rows_json?: string;
   rows?: Row[];
 }
@@ -71,9 +75,16 @@ const READ_AHEAD = 4;
 /** Key spaces an `editMany` reads at once. */
 const EDIT_CONCURRENCY = 16;
 
-/** What a document stores, in this version's string or an earlier version's array. */
-function stored<T>(json: string | undefined, array: T[] | undefined): T[] {
+/** What a document stores, in this version's packed form or an earlier version's string or array. */
+async function stored<T>(packed: Binary | undefined, json: string | undefined, array: T[] | undefined): Promise<T[]> {
+  if (packed !== undefined) return unpackJson<T[]>(packed);
   return json !== undefined ? (JSON.parse(json) as T[]) : (array ?? []);
+}
+
+/** The rows of an index page document as stored by any version (what tests read the pages with). */
+export function storedPageRows<Row>(document: Document): Promise<Row[]> {
+  const page = document as PageDocument<Row>;
+  return stored(page.rows_z, page.rows_json, page.rows);
 }
 
 const markId = (mark: string) => {
@@ -112,7 +123,7 @@ export class IndexPagesStore<Row, Counts> {
     return {
       next_n: document.next_n,
       ...(document.since !== undefined ? { since: document.since } : {}),
-      pages: stored<StoredEntry>(document.pages_json, document.pages).map(
+      pages: (await stored<StoredEntry>(document.pages_z, document.pages_json, document.pages)).map(
         ({ n, c, id, ...counts }): PageEntry<Counts> => ({
           n,
           lo: [c, id],
@@ -124,7 +135,7 @@ export class IndexPagesStore<Row, Counts> {
 
   async page(tenant: string, n: number): Promise<IndexPage<Row> | null> {
     const document = await this.pageDocuments.findOne({ _id: pageId(tenant, n) });
-    return document ? { n: document.n, rows: stored<Row>(document.rows_json, document.rows) } : null;
+    return document ? { n: document.n, rows: await storedPageRows<Row>(document) } : null;
   }
 
   /** Changes rows of one tenant: writes pages a split created, then the directory, then the pages changed. */
@@ -147,13 +158,15 @@ export class IndexPagesStore<Row, Counts> {
     });
     // What did not exist goes in as inserts: one transaction per command on FerretDB, where
     // each replace is its own (an insert finding its document there after a crash replaces it).
+    const documents = (of: (edit: (typeof edits)[number]) => Array<Promise<Stored<Row>>>) =>
+      Promise.all(edits.flatMap(of));
     await this.store(
-      edits.flatMap(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
+      await documents(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: true },
     );
     for (const fresh of [true, false])
       await this.store(
-        edits.flatMap(({ tenant, writes }) =>
+        await documents(({ tenant, writes }) =>
           writes.directory && writes.newDirectory === fresh
             ? [this.directoryDocument(tenant, writes.directory)]
             : [],
@@ -161,7 +174,7 @@ export class IndexPagesStore<Row, Counts> {
         { fresh },
       );
     await this.store(
-      edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
+      await documents(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: false },
     );
   }
@@ -244,13 +257,16 @@ export class IndexPagesStore<Row, Counts> {
     }
   }
 
-  private directoryDocument(tenant: string, directory: IndexDirectory<Counts>): DirectoryDocument {
+  private async directoryDocument(
+    tenant: string,
+    directory: IndexDirectory<Counts>,
+  ): Promise<DirectoryDocument> {
     return {
       _id: directoryId(tenant),
       tenant,
       next_n: directory.next_n,
       ...(directory.since !== undefined ? { since: directory.since } : {}),
-      pages_json: JSON.stringify(
+      pages_z: await packJson(
         directory.pages.map((p) => ({
           n: p.n,
           c: p.lo[0],
@@ -261,8 +277,8 @@ export class IndexPagesStore<Row, Counts> {
     };
   }
 
-  private pageDocument(tenant: string, page: IndexPage<Row>): PageDocument<Row> {
-    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_json: JSON.stringify(page.rows) };
+  private async pageDocument(tenant: string, page: IndexPage<Row>): Promise<PageDocument<Row>> {
+    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_z: await packJson(page.rows) };
   }
 
   /**

@@ -1,5 +1,7 @@
 import { MongoClient, type AnyBulkWriteOperation } from 'mongodb';
+import type { SessionSnapshot } from '@cobrowse/contracts';
 import { bulkWriteInCommands } from '@cobrowse/persistence';
+import { toDocuments } from '../../apps/history-projector/src/sessions/session-document';
 import { BENCH_KEY } from '../workload';
 
 /** A session event of the drained slice, in the order the relays sent it. */
@@ -12,10 +14,12 @@ export interface SentSessionEvent {
 /**
  * The raw driver doing the projector's job with nothing else to do: the slice's session events
  * in send order, cut into batches of `batchSize` events (the projector's pull batch); per batch,
- * one document per session it touches — the session as `GET /v1/sessions/{id}` shows it at the
- * end of the run, its `pages` cut to those it had after the batch, `_id` `<tenant>:<id>` —
- * written with `replaceOne(upsert)` by `_id`, a batch in unordered `bulkWrite`s of 25 (as the
- * projector writes them), batches one after another. Events per second of that.
+ * the documents of each session it touches as the projector stores them (`toDocuments`: the
+ * session packed, with the pages it had after the batch; the chunk documents of pages past the
+ * first 100 that the batch added), made from the session as `GET /v1/sessions/{id}` shows it at
+ * the end of the run — written with `replaceOne(upsert)` by `_id`, a batch in unordered
+ * `bulkWrite`s of 25 (as the projector writes them), batches one after another. Events per
+ * second of that.
  */
 export async function projectionCeiling(
   mongoUrl: string,
@@ -51,24 +55,24 @@ export async function projectionCeiling(
     let writes = 0;
     let batches = 0;
     const started = performance.now();
+    const pagesWritten = new Map<string, number>();
     for (let i = 0; i < replay.length; i += batchSize) {
       const pagesAfter = new Map<string, number>();
       for (const e of replay.slice(i, i + batchSize))
         pagesAfter.set(e.sessionId, Math.max(pagesAfter.get(e.sessionId) ?? 0, e.pages));
       const ops: AnyBulkWriteOperation<Record<string, unknown> & { _id: string }>[] = [];
       for (const [id, pages] of pagesAfter) {
-        const doc = docs.get(id)!;
-        const _id = `${tenant}:${id}`;
-        ops.push({
-          replaceOne: {
-            filter: { _id },
-            replacement: { ...doc, _id, pages: (doc.pages as unknown[]).slice(0, pages) },
-            upsert: true,
-          },
-        });
+        const resource = docs.get(id)!;
+        const snapshot = {
+          ...resource,
+          tenant,
+          pages: (resource.pages as unknown[]).slice(0, pages),
+        } as unknown as SessionSnapshot;
+        const { session, chunks } = toDocuments(snapshot, pagesWritten.get(id) ?? 0);
+        pagesWritten.set(id, pages);
+        for (const document of [...chunks, session] as Array<Record<string, unknown> & { _id: string }>)
+          ops.push({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } });
       }
-      // In the commands the projector sends too: one bulkWrite of a batch's hundreds of updates
-      // deadlocks FerretDB v1 (docs/performance.md), and this phase hung the run for good.
       await bulkWriteInCommands(collection, ops, (_index, error) => {
         throw error;
       });

@@ -15,7 +15,7 @@ describe('retention and erasure', () => {
   const devicesListed = async (tenant = 'acme') => {
     const ids: string[] = [];
     for (const page of await mongo.db().collection('devices_list').find({ tenant }).toArray())
-      if (page.n !== undefined) ids.push(...(await storedPageRows<{ id: string }>(page)).map((row) => row.id));
+      if (page.n !== undefined) ids.push(...storedPageRows<{ id: string }>(page).map((row) => row.id));
     return ids;
   };
 
@@ -26,7 +26,7 @@ describe('retention and erasure', () => {
       if (name.endsWith('_postings'))
         for (const page of await mongo.db().collection(name).find({}).toArray())
           if (String(page.tenant).startsWith(`${tenant}|`) && page.n !== undefined)
-            ids.push(...(await storedPageRows<[number, string]>(page)).map(([, id]) => id));
+            ids.push(...storedPageRows<[number, string]>(page).map(([, id]) => id));
     return ids;
   };
 

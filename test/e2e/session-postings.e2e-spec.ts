@@ -28,10 +28,9 @@ describe('session list postings', () => {
       .collection('sessions_postings')
       .find({ tenant: `acme|${JSON.stringify(term)}` })
       .toArray();
-    const rows = await Promise.all(
-      pages.filter((page) => page.n !== undefined).map((page) => storedPageRows<[number, string]>(page)),
-    );
-    return rows
+    return pages
+      .filter((page) => page.n !== undefined)
+      .map((page) => storedPageRows<[number, string]>(page))
       .flat()
       .map(([, id]) => id)
       .sort();

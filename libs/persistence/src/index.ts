@@ -7,3 +7,4 @@ export * from './bulk-write';
 export * from './index-pages';
 export * from './map-limited';
 export * from './duplicate-key';
+export * from './packed-json';

@@ -1,4 +1,6 @@
+import type { Binary } from 'mongodb';
 import type { JsonObject, SessionSnapshot } from '@cobrowse/contracts';
+import { packJson, unpackJson } from '@cobrowse/persistence';
 
 type Page = SessionSnapshot['pages'][number];
 
@@ -6,21 +8,40 @@ type Page = SessionSnapshot['pages'][number];
 export const INLINE_PAGES = 100;
 export const PAGES_PER_CHUNK = 100;
 
+/** The fields a session document keeps beside its packed snapshot. */
+export const PLAIN_FIELDS = ['tenant', 'id', 'state', 'created_at', 'ended_recorded_at', 'version'] as const;
+
 /**
- * A session in the projector's sessions collection: the snapshot keyed by tenant and id,
- * with metadata kept as its JSON text and its first INLINE_PAGES pages. Nobody filters on
- * metadata, and as text any JSON round-trips exactly on MongoDB and FerretDB alike: nested
- * arrays, keys with "$" or ".", NUL and any Unicode (JSON.stringify escapes what BSON or
- * SQLite could not hold). A long session's later pages live in chunk documents of
+ * A session in the projector's sessions collection: the snapshot (its first INLINE_PAGES
+ * pages) as deflated JSON in `snapshot_z`, beside copies of the few fields a query or a
+ * compare-and-set reads (the retention sweep's state and recorded end, the list position,
+ * the version). FerretDB v1 converts every nested field of a document one by one, so a
+ * session read as fields cost about twice its packed form, and its write 2.5 times
+ * (docs/performance.md); JSON keeps metadata and custom data exactly (keys with `$` or `.`,
+ * NUL, any Unicode). A long session's later pages live in chunk documents of
  * PAGES_PER_CHUNK pages (`<document id>/<n>`, n from 1), so a page entered rewrites one
  * chunk and the session, whatever the session's length.
  */
-export type SessionDocument = Omit<SessionSnapshot, 'metadata'> & {
+export type SessionDocument = Pick<SessionSnapshot, (typeof PLAIN_FIELDS)[number]> & {
   _id: string;
-  metadata_json: string;
-  /** All pages, inline and in chunks; absent on documents written before chunks (all inline). */
+  /** All pages, inline and in chunks. */
+  page_count: number;
+  snapshot_z: Binary;
+};
+
+/**
+ * A session as earlier versions stored it: the snapshot's own fields, metadata as JSON text
+ * (or, earlier still, an object), `page_count` absent before chunks (all pages inline).
+ */
+type EarlierSessionDocument = Omit<SessionSnapshot, 'metadata'> & {
+  _id: string;
+  metadata_json?: string;
+  metadata?: JsonObject;
   page_count?: number;
 };
+
+/** A session document as any version stored it. */
+export type StoredSessionDocument = SessionDocument | EarlierSessionDocument;
 
 export interface PageChunkDocument {
   _id: string;
@@ -61,7 +82,7 @@ export function toDocuments(
   snapshot: SessionSnapshot,
   fromPage: number,
 ): { session: SessionDocument; chunks: PageChunkDocument[] } {
-  const { metadata, pages, ...rest } = snapshot;
+  const { pages } = snapshot;
   const _id = sessionDocumentId(snapshot.tenant, snapshot.id);
   const chunks: PageChunkDocument[] = [];
   const first = chunkOfPage(Math.max(fromPage, INLINE_PAGES));
@@ -69,32 +90,37 @@ export function toDocuments(
     const start = INLINE_PAGES + (n - 1) * PAGES_PER_CHUNK;
     chunks.push({ _id: chunkDocumentId(_id, n), pages: pages.slice(start, start + PAGES_PER_CHUNK) });
   }
+  const plain = Object.fromEntries(PLAIN_FIELDS.map((field) => [field, snapshot[field]]));
   return {
     session: {
       _id,
-      ...rest,
-      pages: pages.slice(0, INLINE_PAGES),
+      ...(plain as Pick<SessionSnapshot, (typeof PLAIN_FIELDS)[number]>),
       page_count: pages.length,
-      metadata_json: JSON.stringify(metadata),
+      snapshot_z: packJson({ ...snapshot, pages: pages.slice(0, INLINE_PAGES) }),
     },
     chunks,
   };
 }
 
 /** How many of a stored session's pages are in chunk documents already (the rest are to be written). */
-export function pagesStored(document: Pick<SessionDocument, 'pages' | 'page_count'>): number {
-  return document.page_count ?? Math.min(document.pages.length, INLINE_PAGES);
+export function pagesStored(document: StoredSessionDocument): number {
+  return document.page_count ?? Math.min((document as EarlierSessionDocument).pages.length, INLINE_PAGES);
 }
 
-/** Documents written before metadata was stored as text still have it as an object. */
+/** The snapshot a stored document holds, with the pages of its chunks. */
 export function toSnapshot(
-  document: Partial<SessionDocument> & { metadata?: JsonObject },
+  document: StoredSessionDocument,
   chunks: PageChunkDocument[] = [],
 ): SessionSnapshot {
+  const later = chunks.flatMap((c) => c.pages);
+  if ('snapshot_z' in document) {
+    const snapshot = unpackJson<SessionSnapshot>(document.snapshot_z);
+    return { ...snapshot, pages: [...snapshot.pages, ...later] };
+  }
   const { _id: _ignored, metadata_json: metadataJson, metadata, page_count: _count, ...rest } = document;
   return {
-    ...(rest as Omit<SessionSnapshot, 'metadata'>),
-    pages: [...(document.pages ?? []), ...chunks.flatMap((c) => c.pages)],
+    ...rest,
+    pages: [...(document.pages ?? []), ...later],
     metadata: metadataJson !== undefined ? (JSON.parse(metadataJson) as JsonObject) : (metadata ?? {}),
   };
 }

@@ -14,6 +14,7 @@ import {
   toSnapshot,
   type PageChunkDocument,
   type SessionDocument,
+  type StoredSessionDocument,
 } from './session-document';
 
 /**
@@ -75,18 +76,26 @@ export class SessionsRepository implements OnModuleInit {
     return (await this.findStored(tenant, sessionId))?.snapshot ?? null;
   }
 
-  /** What a session's list row is made of (no pages, no metadata): what a filter checks. */
+  /**
+   * What a session's list row is made of: what a filter checks. Its chunks are not read (a
+   * document of an earlier version is read without its pages and metadata).
+   */
   async findListed(tenant: string, sessionId: string): Promise<ListedSession | null> {
-    const projection = Object.fromEntries(LISTED_FIELDS.map((field) => [field, 1]));
-    return this.sessions.findOne<ListedSession>(
+    const projection = Object.fromEntries(
+      [...LISTED_FIELDS, 'snapshot_z' satisfies keyof SessionDocument].map((field) => [field, 1]),
+    );
+    const document = await this.sessions.findOne<StoredSessionDocument>(
       { _id: sessionDocumentId(tenant, sessionId) },
       { projection },
     );
+    return document ? toSnapshot({ pages: [], ...document }) : null;
   }
 
   /** The session with what of it is stored: what a writer folds events into. */
   async findStored(tenant: string, sessionId: string): Promise<StoredSession | null> {
-    const document = await this.sessions.findOne({ _id: sessionDocumentId(tenant, sessionId) });
+    const document = await this.sessions.findOne<StoredSessionDocument>({
+      _id: sessionDocumentId(tenant, sessionId),
+    });
     if (!document) return null;
     const chunks =
       (document.page_count ?? 0) > INLINE_PAGES

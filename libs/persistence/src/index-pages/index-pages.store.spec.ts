@@ -31,7 +31,7 @@ describe('IndexPagesStore', () => {
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
     expect(documents.get('acme:0')?.rows_z).toBeInstanceOf(Binary);
     expect(documents.get('acme:0')?.rows).toBeUndefined();
-    expect(await storedPageRows(documents.get('acme:0')!)).toEqual([1, 2, 3].map((i) => ({ at: i, id: `r${i}` })));
+    expect(storedPageRows(documents.get('acme:0')!)).toEqual([1, 2, 3].map((i) => ({ at: i, id: `r${i}` })));
     expect(documents.get('acme:directory')?.pages_z).toBeInstanceOf(Binary);
     expect((await store.directory('acme'))?.pages[0].counts).toEqual({ rows: 3 });
   });
@@ -70,7 +70,10 @@ describe('IndexPagesStore', () => {
         'acme:directory',
         { _id: 'acme:directory', tenant: 'acme', next_n: 1, pages_json: '[{"n":0,"c":1,"id":"r1","t":2}]' },
       ],
-      ['acme:0', { _id: 'acme:0', tenant: 'acme', n: 0, rows_json: '[{"at":1,"id":"r1"},{"at":2,"id":"r2"}]' }],
+      [
+        'acme:0',
+        { _id: 'acme:0', tenant: 'acme', n: 0, rows_json: '[{"at":1,"id":"r1"},{"at":2,"id":"r2"}]' },
+      ],
     ]);
     const { collection } = memoryCollection(documents);
     const store = new IndexPagesStore(shape, () => collection);

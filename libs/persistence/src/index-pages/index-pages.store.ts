@@ -14,7 +14,7 @@ import {
 } from './index-directory';
 import { IndexEdit } from './index-edit';
 import type { IndexShape } from './index-shape';
-import { packJson, unpackJson } from './packed-json';
+import { packJson, unpackJson } from '../packed-json';
 
 /**
  * A directory entry as stored: page number, where it starts (time `c`, `id`) and the shape's
@@ -76,13 +76,13 @@ const READ_AHEAD = 4;
 const EDIT_CONCURRENCY = 16;
 
 /** What a document stores, in this version's packed form or an earlier version's string or array. */
-async function stored<T>(packed: Binary | undefined, json: string | undefined, array: T[] | undefined): Promise<T[]> {
+function stored<T>(packed: Binary | undefined, json: string | undefined, array: T[] | undefined): T[] {
   if (packed !== undefined) return unpackJson<T[]>(packed);
   return json !== undefined ? (JSON.parse(json) as T[]) : (array ?? []);
 }
 
 /** The rows of an index page document as stored by any version (what tests read the pages with). */
-export function storedPageRows<Row>(document: Document): Promise<Row[]> {
+export function storedPageRows<Row>(document: Document): Row[] {
   const page = document as PageDocument<Row>;
   return stored(page.rows_z, page.rows_json, page.rows);
 }
@@ -123,7 +123,7 @@ export class IndexPagesStore<Row, Counts> {
     return {
       next_n: document.next_n,
       ...(document.since !== undefined ? { since: document.since } : {}),
-      pages: (await stored<StoredEntry>(document.pages_z, document.pages_json, document.pages)).map(
+      pages: stored<StoredEntry>(document.pages_z, document.pages_json, document.pages).map(
         ({ n, c, id, ...counts }): PageEntry<Counts> => ({
           n,
           lo: [c, id],
@@ -135,7 +135,7 @@ export class IndexPagesStore<Row, Counts> {
 
   async page(tenant: string, n: number): Promise<IndexPage<Row> | null> {
     const document = await this.pageDocuments.findOne({ _id: pageId(tenant, n) });
-    return document ? { n: document.n, rows: await storedPageRows<Row>(document) } : null;
+    return document ? { n: document.n, rows: storedPageRows<Row>(document) } : null;
   }
 
   /** Changes rows of one tenant: writes pages a split created, then the directory, then the pages changed. */
@@ -158,15 +158,13 @@ export class IndexPagesStore<Row, Counts> {
     });
     // What did not exist goes in as inserts: one transaction per command on FerretDB, where
     // each replace is its own (an insert finding its document there after a crash replaces it).
-    const documents = (of: (edit: (typeof edits)[number]) => Array<Promise<Stored<Row>>>) =>
-      Promise.all(edits.flatMap(of));
     await this.store(
-      await documents(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
+      edits.flatMap(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: true },
     );
     for (const fresh of [true, false])
       await this.store(
-        await documents(({ tenant, writes }) =>
+        edits.flatMap(({ tenant, writes }) =>
           writes.directory && writes.newDirectory === fresh
             ? [this.directoryDocument(tenant, writes.directory)]
             : [],
@@ -174,7 +172,7 @@ export class IndexPagesStore<Row, Counts> {
         { fresh },
       );
     await this.store(
-      await documents(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
+      edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: false },
     );
   }
@@ -257,16 +255,13 @@ export class IndexPagesStore<Row, Counts> {
     }
   }
 
-  private async directoryDocument(
-    tenant: string,
-    directory: IndexDirectory<Counts>,
-  ): Promise<DirectoryDocument> {
+  private directoryDocument(tenant: string, directory: IndexDirectory<Counts>): DirectoryDocument {
     return {
       _id: directoryId(tenant),
       tenant,
       next_n: directory.next_n,
       ...(directory.since !== undefined ? { since: directory.since } : {}),
-      pages_z: await packJson(
+      pages_z: packJson(
         directory.pages.map((p) => ({
           n: p.n,
           c: p.lo[0],
@@ -277,8 +272,8 @@ export class IndexPagesStore<Row, Counts> {
     };
   }
 
-  private async pageDocument(tenant: string, page: IndexPage<Row>): Promise<PageDocument<Row>> {
-    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_z: await packJson(page.rows) };
+  private pageDocument(tenant: string, page: IndexPage<Row>): PageDocument<Row> {
+    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_z: packJson(page.rows) };
   }
 
   /**

@@ -9,8 +9,7 @@ import { ApiClient, eventually, TestSystem } from '@cobrowse/testing';
 const run = promisify(execFile);
 
 /**
- * Poison in the log (anything on a log subject that cannot be applied, or that the database
- * refuses) is parked with its reason after a bounded number of attempts, and never holds back
+ * Poison in the log (anything on a log subject that cannot be applied) is parked with its reason after a bounded number of attempts, and never holds back
  * other sessions or tenants; parked events are counted in /health, listed and replayed by
  * `npm run dead-letters`.
  */
@@ -76,7 +75,9 @@ describe('poison events', () => {
           await js.publish(`cobrowse.acme.session.${poisonedSession}.created`, 'not json');
         }
         if (i >= 5 && i < 55) {
-          // Well-formed events the database refuses: a custom data key with NUL.
+          // Well-formed events with a custom data key the gateway would refuse (NUL), which
+          // FerretDB refuses as a field name: the read models keep sessions and devices as
+          // packed JSON, so these are applied like any other.
           const id = refused[i - 5];
           await js.publish(
             `cobrowse.acme.session.${id}.created`,
@@ -105,8 +106,8 @@ describe('poison events', () => {
 
     const counts = await eventually(async () => {
       const c = await parkedCounts();
-      expect(c['history-projector']).toBe(51);
-      expect(c['connection-tracker']).toBe(51);
+      expect(c['history-projector']).toBe(1);
+      expect(c['connection-tracker']).toBe(1);
       return c;
     }, 60_000);
     process.stdout.write(`parked after the poison: ${JSON.stringify(counts)}\n`);
@@ -114,8 +115,17 @@ describe('poison events', () => {
     const listed = await deadLetters('list', '--consumer', 'history-projector');
     expect(listed).toContain(`cobrowse.acme.session.${poisonedSession}.created`);
     expect(listed).toContain('not JSON');
-    for (const id of refused)
-      expect(listed).toMatch(new RegExp(`attempts=5 cobrowse\\.acme\\.session\\.${id}\\.created`));
+    expect(await deadLetters('list', '--consumer', 'connection-tracker')).toContain(
+      `cobrowse.acme.session.${poisonedSession}.created`,
+    );
+    const read = new ApiClient(system.gatewayUrl).as('read');
+    await eventually(async () => {
+      for (const [i, id] of refused.entries()) {
+        expect((await read.get(`/v1/sessions/${id}`)).body.custom_data).toEqual({ 'a\u0000b': 'x' });
+        const device = await read.get(`/v1/devices/poison-device-${i + 5}`);
+        expect(device.body.custom_data).toEqual({ 'a\u0000b': 'x' });
+      }
+    });
   });
 
   it('replays a parked event once its cause is gone, and keeps one that still fails', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection, Filter } from 'mongodb';
 import { deleteByIds, InsertBatcher, MongoService } from '@cobrowse/persistence';
+import { toDeviceDocument, toDeviceState, type DeviceDocument } from './device-document';
 import { deviceDocumentId, type DeviceState } from './device-state';
 
 export type DeviceIdentity = Pick<DeviceState, '_id' | 'tenant' | 'id' | 'added_at'>;
@@ -14,8 +15,8 @@ export class DevicesRepository implements OnModuleInit {
   constructor(private readonly mongo: MongoService) {}
 
   /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
-  private get collection(): Collection<DeviceState> {
-    return this.mongo.db.collection<DeviceState>('devices');
+  private get collection(): Collection<DeviceDocument> {
+    return this.mongo.db.collection<DeviceDocument>('devices');
   }
 
   async onModuleInit(): Promise<void> {
@@ -26,13 +27,16 @@ export class DevicesRepository implements OnModuleInit {
     }
   }
 
-  findById(tenant: string, deviceId: string): Promise<DeviceState | null> {
-    return this.collection.findOne({ _id: deviceDocumentId(tenant, deviceId) });
+  async findById(tenant: string, deviceId: string): Promise<DeviceState | null> {
+    const document = await this.collection.findOne<DeviceDocument | DeviceState>({
+      _id: deviceDocumentId(tenant, deviceId),
+    });
+    return document ? toDeviceState(document) : null;
   }
 
   /** A device seen for the first time (batched with concurrent inserts); false when it exists after all. */
   insert(device: DeviceState): Promise<boolean> {
-    return this.inserts.insert(this.collection, device);
+    return this.inserts.insert(this.collection, toDeviceDocument(device));
   }
 
   /**
@@ -47,21 +51,23 @@ export class DevicesRepository implements OnModuleInit {
    * the per-device queue. docs/operations.md says how much of the race that leaves.
    */
   async replaceIfUnchanged(previous: DeviceState, next: DeviceState): Promise<boolean> {
+    const document = toDeviceDocument(next);
     if (!(await this.mongo.isFerretDb())) {
-      const unchanged: Filter<DeviceState> = {
+      const unchanged: Filter<DeviceDocument> = {
         _id: previous._id,
         applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
       };
-      return (await this.collection.replaceOne(unchanged, next)).matchedCount === 1;
+      return (await this.collection.replaceOne(unchanged, document)).matchedCount === 1;
     }
-    const current = await this.collection.findOne({ _id: previous._id });
+    const current = await this.collection.findOne({ _id: previous._id }, { projection: { applied_seq: 1 } });
     if (!current || !sameVersion(current, previous)) return false;
-    return (await this.collection.replaceOne({ _id: previous._id }, next)).matchedCount === 1;
+    return (await this.collection.replaceOne({ _id: previous._id }, document)).matchedCount === 1;
   }
 
   /** Every device, in no order: what a backfill of the devices list reads, once. */
-  everyDevice(): AsyncIterable<DeviceState> {
-    return this.collection.find({}, { batchSize: 1_000 });
+  async *everyDevice(): AsyncIterable<DeviceState> {
+    for await (const document of this.collection.find<DeviceDocument | DeviceState>({}, { batchSize: 1_000 }))
+      yield toDeviceState(document);
   }
 
   /** Every device not in a session, with when it was last seen: what a retention sweep looks at. */

@@ -13,12 +13,12 @@ export const PLAIN_FIELDS = ['tenant', 'id', 'state', 'created_at', 'ended_recor
 
 /**
  * A session in the projector's sessions collection: the snapshot (its first INLINE_PAGES
- * pages) as deflated JSON in `snapshot_z`, beside copies of the few fields a query or a
- * compare-and-set reads (the retention sweep's state and recorded end, the list position,
- * the version). FerretDB v1 converts every nested field of a document one by one, so a
- * session read as fields cost about twice its packed form, and its write 2.5 times
- * (docs/performance.md); JSON keeps metadata and custom data exactly (keys with `$` or `.`,
- * NUL, any Unicode). A long session's later pages live in chunk documents of
+ * pages) packed in `snapshot_z` (JSON, deflated when large: packed-json.ts), beside copies of
+ * the few fields a query or a compare-and-set reads (the retention sweep's state and recorded
+ * end, the list position, the version). FerretDB v1 converts every nested field of a document
+ * one by one, so a session read as fields cost about twice its packed form, and its write 2.5
+ * times (docs/read-models.md); JSON keeps metadata and custom data exactly (keys with `$` or
+ * `.`, NUL, any Unicode). A long session's later pages live in chunk documents of
  * PAGES_PER_CHUNK pages (`<document id>/<n>`, n from 1), so a page entered rewrites one
  * chunk and the session, whatever the session's length.
  */

@@ -23,11 +23,11 @@ import { packJson, unpackJson } from '../packed-json';
 type StoredEntry = { n: number; c: number; id: string } & Record<string, number | string>;
 
 /**
- * Entries and rows are stored as deflated JSON in one binary field (`pages_z`, `rows_z`):
- * FerretDB v1 converts every nested field of a document one by one and its cost grows with
- * the bytes, so a 500-row page read as row objects took 119 ms, as one JSON string 20 ms and
- * deflated 3 ms (docs/performance.md). Nothing queries inside them. What earlier versions
- * wrote is still read: one JSON string (`pages_json`, `rows_json`) or arrays (`pages`, `rows`).
+ * Entries and rows are stored packed (`pages_z`, `rows_z`: JSON in one binary field, deflated
+ * when large): FerretDB v1 converts every nested field of a document one by one and its cost
+ * grows with the bytes, so a 500-row page read as row objects took 119 ms, as one JSON string
+ * 20 ms and deflated 3 ms (docs/read-models.md). Nothing queries inside them. What earlier
+ * versions wrote is still read: one JSON string (`pages_json`, `rows_json`) or arrays.
  */
 interface DirectoryDocument {
   _id: string;

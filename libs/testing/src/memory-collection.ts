@@ -3,7 +3,7 @@ import { IndexPagesStore, type IndexShape } from '@cobrowse/persistence';
 
 /**
  * A collection addressed by `_id` alone, in memory: what read models shaped for `_id` lookups
- * need from the driver (`findOne`, `replaceOne`, `bulkWrite` of `insertOne`s and `replaceOne`s: a
+ * need from the driver (`findOne`, `replaceOne`, `deleteOne`, `bulkWrite` of `insertOne`s and `replaceOne`s: a
  * taken `_id` refuses the whole command, as FerretDB does), each document
  * copied in and out through BSON as the driver does. `read` lists every `_id` read, in order.
  */
@@ -26,6 +26,7 @@ export function memoryCollection(documents = new Map<string, Document>()): {
       replace(filter, replacement);
       return { matchedCount: 1 };
     },
+    deleteOne: async (filter: { _id: string }) => ({ deletedCount: Number(documents.delete(filter._id)) }),
     bulkWrite: async (
       operations: Array<
         | { replaceOne: { filter: { _id: string }; replacement: Document } }

@@ -21,6 +21,11 @@ export interface IndexDirectory<Counts> {
   next_n: number;
   /** The shape's `version` when this directory began; absent when an earlier version began it. */
   since?: number;
+  /**
+   * No longer kept (it grew past what its owner keeps: IndexPagesStore.editMany's `closeWhen`):
+   * it has no pages, an edit changes nothing, and a reader must find its rows another way.
+   */
+  closed?: boolean;
 }
 
 /** Rows in ascending key order. */

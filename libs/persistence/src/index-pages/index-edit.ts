@@ -105,6 +105,11 @@ export class IndexEdit<Row, Counts> {
     page.changed = true;
   }
 
+  /** The directory as the edit leaves it (its counters are brought up to date by `writes()`). */
+  get result(): IndexDirectory<Counts> {
+    return this.directory;
+  }
+
   writes(): IndexWrites<Row, Counts> {
     const touched = [...this.pages.values()];
     const byN = new Map(touched.map((p) => [p.n, p]));

@@ -136,4 +136,134 @@ describe('IndexPagesStore', () => {
     await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
     expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
   });
+
+  it('closes a key space that grows past what its owner keeps: no pages, and later edits change nothing', async () => {
+    const { collection, documents } = memoryCollection();
+    const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);
+    const closeWhen = (d: { pages: Array<{ counts: { rows: number } }> }) =>
+      d.pages.reduce((n, p) => n + p.counts.rows, 0) > 3;
+    await store.editMany([['common', { put: [1, 2, 3].map((i) => ({ at: i, id: `r${i}` })) }]], {
+      closeWhen,
+    });
+    expect([...documents.keys()].filter((id) => id.startsWith('common:'))).toEqual([
+      'common:0',
+      'common:1',
+      'common:directory',
+    ]);
+    await store.editMany(
+      [
+        ['common', { put: [{ at: 4, id: 'r4' }] }],
+        ['rare', { put: [{ at: 4, id: 'r4' }] }],
+      ],
+      { closeWhen },
+    );
+    expect((await store.directory('common'))?.closed).toBe(true);
+    expect([...documents.keys()].filter((id) => id.startsWith('common:'))).toEqual(['common:directory']);
+    expect(await listed(store, 'rare')).toEqual(['r4']);
+    await store.editMany([['common', { put: [{ at: 5, id: 'r5' }], remove: [[1, 'r1']] }]], { closeWhen });
+    expect(await store.directory('common')).toMatchObject({ closed: true, pages: [] });
+    expect(await listed(store, 'common')).toEqual([]);
+  });
+
+  describe('with one page kept in the directory (inlineSinglePage)', () => {
+    const inlineShape = { ...shape, maxRows: 2, inlineSinglePage: true };
+    const ids = (documents: Map<string, Document>) => [...documents.keys()].sort();
+
+    it('stores an index of one page as one document, and gives pages their own once it splits', async () => {
+      const { collection, documents } = memoryCollection();
+      const store = new IndexPagesStore(inlineShape, () => collection);
+      await store.edit('acme', { put: [1, 2].map((i) => ({ at: i, id: `r${i}` })) });
+      expect(ids(documents)).toEqual(['acme:directory']);
+      expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+      expect(await store.rowsAt('acme', [[1, 'r1']])).toEqual([{ at: 1, id: 'r1' }]);
+      await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
+      expect(ids(documents)).toEqual(['acme:0', 'acme:1', 'acme:directory']);
+      expect(documents.get('acme:directory')?.rows_z).toBeUndefined();
+      expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
+    });
+
+    it('moves the one page of an earlier layout into the directory at its next change', async () => {
+      const { collection, documents } = memoryCollection();
+      await new IndexPagesStore(shape, () => collection).edit('acme', { put: [{ at: 1, id: 'r1' }] });
+      expect(ids(documents)).toEqual(['acme:0', 'acme:directory']);
+      const store = new IndexPagesStore(inlineShape, () => collection);
+      expect(await listed(store, 'acme')).toEqual(['r1']);
+      await store.edit('acme', { put: [{ at: 2, id: 'r2' }] });
+      expect(ids(documents)).toEqual(['acme:directory']);
+      expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+    });
+
+    it('keeps every row reachable when the split stops before the directory is written', async () => {
+      const { collection, documents } = memoryCollection();
+      const store = new IndexPagesStore(inlineShape, () => collection);
+      await store.edit('acme', { put: [1, 2].map((i) => ({ at: i, id: `r${i}` })) });
+      const writes: string[] = [];
+      const failing = {
+        ...collection,
+        bulkWrite: async (operations: Parameters<typeof collection.bulkWrite>[0]) => {
+          const first = operations[0] as { insertOne?: { document: { _id: string } } };
+          if (!first.insertOne?.document._id.endsWith(':0') && !first.insertOne?.document._id.endsWith(':1'))
+            throw new Error('database gone');
+          writes.push(...operations.map((o) => JSON.stringify(Object.keys(o))));
+          return collection.bulkWrite(operations);
+        },
+      } as typeof collection;
+      await expect(
+        new IndexPagesStore(inlineShape, () => failing).edit('acme', { put: [{ at: 3, id: 'r3' }] }),
+      ).rejects.toThrow('database gone');
+      expect(writes.length).toBeGreaterThan(0); // the pages went first
+      expect(await listed(store, 'acme')).toEqual(['r2', 'r1']);
+      await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
+      expect(await listed(store, 'acme')).toEqual(['r3', 'r2', 'r1']);
+      expect(ids(documents)).toEqual(['acme:0', 'acme:1', 'acme:directory']);
+    });
+  });
+
+  describe('remembering its writes (rememberWrites)', () => {
+    it('edits a space it wrote without reading it, until told to forget', async () => {
+      const { collection, read } = memoryCollection();
+      const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection, { rememberWrites: 100 });
+      await store.edit('acme', { put: [1, 2, 3].map((i) => ({ at: i, id: `r${i}` })) });
+      read.length = 0;
+      await store.edit('acme', { put: [{ at: 4, id: 'r4' }], remove: [[3, 'r3']] });
+      expect(read).toEqual([]);
+      expect(await listed(store, 'acme')).toEqual(['r4', 'r2', 'r1']);
+      store.forgetWrites();
+      read.length = 0;
+      await store.edit('acme', { put: [{ at: 5, id: 'r5' }] });
+      expect(read).toContain('acme:directory');
+      expect(await listed(store, 'acme')).toEqual(['r5', 'r4', 'r2', 'r1']);
+    });
+
+    it('reads a space again after a write of it failed', async () => {
+      const { collection, read } = memoryCollection();
+      let fail = false;
+      const flaky = {
+        ...collection,
+        bulkWrite: (operations: Parameters<typeof collection.bulkWrite>[0]) =>
+          fail ? Promise.reject(new Error('database gone')) : collection.bulkWrite(operations),
+      } as typeof collection;
+      const store = new IndexPagesStore(shape, () => flaky, { rememberWrites: 100 });
+      await store.edit('acme', { put: [{ at: 1, id: 'r1' }] });
+      fail = true;
+      await expect(store.edit('acme', { put: [{ at: 2, id: 'r2' }] })).rejects.toThrow('database gone');
+      fail = false;
+      read.length = 0;
+      await store.edit('acme', { put: [{ at: 3, id: 'r3' }] });
+      expect(read).toContain('acme:directory');
+      expect(await listed(store, 'acme')).toEqual(['r3', 'r1']);
+    });
+
+    it('keeps a closed space at hand: later edits read nothing', async () => {
+      const { collection, read } = memoryCollection();
+      const store = new IndexPagesStore(shape, () => collection, { rememberWrites: 100 });
+      const closeWhen = (d: { pages: Array<{ counts: { rows: number } }> }) =>
+        d.pages.reduce((n, p) => n + p.counts.rows, 0) > 1;
+      await store.editMany([['common', { put: [1, 2].map((i) => ({ at: i, id: `r${i}` })) }]], { closeWhen });
+      read.length = 0;
+      await store.editMany([['common', { put: [{ at: 3, id: 'r3' }] }]], { closeWhen });
+      expect(read).toEqual([]);
+      expect((await store.directory('common'))?.closed).toBe(true);
+    });
+  });
 });

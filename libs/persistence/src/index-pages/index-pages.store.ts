@@ -12,9 +12,10 @@ import {
   type IndexPage,
   type PageEntry,
 } from './index-directory';
-import { IndexEdit } from './index-edit';
+import { IndexEdit, type IndexWrites } from './index-edit';
 import type { IndexShape } from './index-shape';
 import { packJson, unpackJson } from '../packed-json';
+import { WrittenIndexes } from './written-indexes';
 
 /**
  * A directory entry as stored: page number, where it starts (time `c`, `id`) and the shape's
@@ -34,7 +35,10 @@ interface DirectoryDocument {
   tenant: string;
   next_n: number;
   since?: number;
+  closed?: true;
   pages_z?: Binary;
+  /** The rows of its one page, when the shape keeps them here (`inlineSinglePage`). */
+  rows_z?: Binary;
   pages_json?: string;
   pages?: StoredEntry[];
 }
@@ -55,6 +59,17 @@ export interface IndexChange<Row> {
   put?: readonly Row[];
   add?: readonly Row[];
   remove?: readonly IndexKey[];
+}
+
+/** One key space's edit as it will be written, in IndexWrites' order. */
+interface PlannedWrites<Row, Counts> extends IndexWrites<Row, Counts> {
+  tenant: string;
+  /** The directory after the edit, written or not. */
+  result: IndexDirectory<Counts>;
+  /** The rows of its one page, stored in the directory document (`inlineSinglePage`). */
+  inline: IndexPage<Row> | null;
+  /** Pages whose documents go once the directory no longer points to them. */
+  deleted: number[];
 }
 
 /** Where a walk starts and stops. */
@@ -103,11 +118,55 @@ const pageId = (tenant: string, n: number) => `${tenant}:${n}`;
  * time (the caller's lock); `edit` makes a change in the order that survives a crash half-way.
  */
 export class IndexPagesStore<Row, Counts> {
+  /** The page a directory read holds inline (`inlineSinglePage`), by the directory object returned. */
+  private readonly inline = new WeakMap<IndexDirectory<Counts>, IndexPage<Row>>();
+
+  /** What this store wrote, when its owner is the one writer (`rememberWrites`). */
+  private readonly written?: WrittenIndexes<Row, Counts>;
+
   constructor(
     private readonly shape: IndexShape<Row, Counts>,
     /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
     private readonly collection: () => Collection<Document>,
-  ) {}
+    {
+      rememberWrites = 0,
+    }: {
+      /**
+       * Rows (and directory entries) of the last writes to keep at hand for the next edit
+       * (none when 0): for a writer that is the only one and calls `forgetWrites` whenever
+       * that may have changed.
+       */
+      rememberWrites?: number;
+    } = {},
+  ) {
+    if (rememberWrites > 0) this.written = new WrittenIndexes(rememberWrites);
+  }
+
+  /** Forgets every write kept at hand: another writer may have been at work. */
+  forgetWrites(): void {
+    this.written?.clear();
+  }
+
+  /** Spaces are remembered per collection: a rebuild's switch moves the writer to new ones. */
+  private writtenKey(tenant: string): string {
+    return `${this.collection().collectionName}\u0000${tenant}`;
+  }
+
+  /** A space's directory and page loader as its last write left them, or as stored. */
+  private async forEdit(tenant: string): Promise<{
+    directory: IndexDirectory<Counts> | null;
+    load: (n: number) => Promise<IndexPage<Row> | null>;
+  }> {
+    const written = this.written?.get(this.writtenKey(tenant));
+    const directory = written ? written.directory : await this.directory(tenant);
+    return {
+      directory,
+      load: (n) => {
+        const page = written?.pages.get(n);
+        return page ? Promise.resolve(page) : this.pageOf(tenant, directory, n);
+      },
+    };
+  }
 
   private get directories(): Collection<DirectoryDocument> {
     return this.collection() as unknown as Collection<DirectoryDocument>;
@@ -120,9 +179,10 @@ export class IndexPagesStore<Row, Counts> {
   async directory(tenant: string): Promise<IndexDirectory<Counts> | null> {
     const document = await this.directories.findOne({ _id: directoryId(tenant) });
     if (!document) return null;
-    return {
+    const directory: IndexDirectory<Counts> = {
       next_n: document.next_n,
       ...(document.since !== undefined ? { since: document.since } : {}),
+      ...(document.closed ? { closed: true } : {}),
       pages: stored<StoredEntry>(document.pages_z, document.pages_json, document.pages).map(
         ({ n, c, id, ...counts }): PageEntry<Counts> => ({
           n,
@@ -131,6 +191,19 @@ export class IndexPagesStore<Row, Counts> {
         }),
       ),
     };
+    if (document.rows_z && directory.pages.length === 1)
+      this.inline.set(directory, { n: directory.pages[0].n, rows: unpackJson<Row[]>(document.rows_z) });
+    return directory;
+  }
+
+  /** A page of a directory read here: the one it holds inline, or its document. */
+  private pageOf(
+    tenant: string,
+    directory: IndexDirectory<Counts> | null,
+    n: number,
+  ): Promise<IndexPage<Row> | null> {
+    const inline = directory && this.inline.get(directory);
+    return inline?.n === n ? Promise.resolve(inline) : this.page(tenant, n);
   }
 
   async page(tenant: string, n: number): Promise<IndexPage<Row> | null> {
@@ -146,35 +219,91 @@ export class IndexPagesStore<Row, Counts> {
   /**
    * Changes rows of several tenants (or other key spaces) at once: their edits read their
    * pages side by side, and each step of the write (new pages, directories, changed pages) is
-   * one bulk write for all of them, in the order `edit` keeps for one.
+   * one bulk write for all of them, in the order `edit` keeps for one. A key space whose
+   * directory, once edited, satisfies `closeWhen` is closed instead: its directory is stored
+   * with no pages and `closed`, then its pages are deleted; a closed one is left as it is.
    */
-  async editMany(changes: ReadonlyArray<readonly [string, IndexChange<Row>]>): Promise<void> {
-    const edits = await mapLimited(changes, EDIT_CONCURRENCY, async ([tenant, change]) => {
-      const edit = new IndexEdit(this.shape, await this.directory(tenant), (n) => this.page(tenant, n));
-      for (const row of change.put ?? []) await edit.put(row);
-      for (const row of change.add ?? []) await edit.add(row);
-      for (const key of change.remove ?? []) await edit.remove(key);
-      return { tenant, writes: edit.writes() };
-    });
+  async editMany(
+    changes: ReadonlyArray<readonly [string, IndexChange<Row>]>,
+    { closeWhen }: { closeWhen?: (directory: IndexDirectory<Counts>) => boolean } = {},
+  ): Promise<void> {
+    const edited = await mapLimited(changes, EDIT_CONCURRENCY, ([tenant, change]) =>
+      this.plan(tenant, change, closeWhen),
+    );
+    const edits = edited.filter((e) => e !== null);
+    try {
+      await this.write(edits);
+    } catch (e) {
+      // Some of it may be stored, some not: read it all again.
+      for (const { tenant } of edits) this.written?.forget(this.writtenKey(tenant));
+      throw e;
+    }
+    for (const { tenant, result, newPages, changedPages, inline } of edits) {
+      if (!this.written) break;
+      if (inline) this.inline.set(result, inline);
+      const pages = [...newPages, ...changedPages, ...(inline ? [inline] : [])];
+      this.written.set(this.writtenKey(tenant), result, pages);
+    }
+  }
+
+  /** What to write for one key space's change (null: nothing). */
+  private async plan(
+    tenant: string,
+    change: IndexChange<Row>,
+    closeWhen?: (directory: IndexDirectory<Counts>) => boolean,
+  ): Promise<PlannedWrites<Row, Counts> | null> {
+    const { directory, load } = await this.forEdit(tenant);
+    if (directory?.closed) return null;
+    const edit = new IndexEdit(this.shape, directory, load);
+    for (const row of change.put ?? []) await edit.put(row);
+    for (const row of change.add ?? []) await edit.add(row);
+    for (const key of change.remove ?? []) await edit.remove(key);
+    const writes = edit.writes();
+    const result = edit.result;
+    const none = { newPages: [], changedPages: [], inline: null, deleted: [] };
+    if (closeWhen?.(result)) {
+      const closed = { pages: [], next_n: result.next_n, since: result.since, closed: true };
+      const deleted = directory?.pages.map((p) => p.n) ?? [];
+      return { ...writes, ...none, tenant, directory: closed, result: closed, deleted };
+    }
+    if (this.shape.inlineSinglePage && result.pages.length === 1) {
+      const touched = [...writes.newPages, ...writes.changedPages];
+      if (touched.length === 0 && !writes.directory) return null;
+      const n = result.pages[0].n;
+      const inline = touched[0] ?? (await load(n)) ?? { n, rows: [] };
+      // A page an earlier layout stored on its own goes once the directory holds its rows.
+      const deleted = directory?.pages.length && !this.inline.has(directory) ? [n] : [];
+      return { ...writes, ...none, tenant, directory: result, result, inline, deleted };
+    }
+    // A page held inline until now gets its own document before the directory stops holding it.
+    const wasInline = directory ? this.inline.get(directory)?.n : undefined;
+    const newPages = [...writes.newPages, ...writes.changedPages.filter((p) => p.n === wasInline)];
+    const changedPages = writes.changedPages.filter((p) => p.n !== wasInline);
+    return { ...writes, ...none, tenant, result, newPages, changedPages };
+  }
+
+  private async write(edits: Array<PlannedWrites<Row, Counts>>): Promise<void> {
     // What did not exist goes in as inserts: one transaction per command on FerretDB, where
     // each replace is its own (an insert finding its document there after a crash replaces it).
     await this.store(
-      edits.flatMap(({ tenant, writes }) => writes.newPages.map((p) => this.pageDocument(tenant, p))),
+      edits.flatMap(({ tenant, newPages }) => newPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: true },
     );
     for (const fresh of [true, false])
       await this.store(
-        edits.flatMap(({ tenant, writes }) =>
-          writes.directory && writes.newDirectory === fresh
-            ? [this.directoryDocument(tenant, writes.directory)]
-            : [],
+        edits.flatMap(({ tenant, newDirectory, directory, inline }) =>
+          directory && newDirectory === fresh ? [this.directoryDocument(tenant, directory, inline)] : [],
         ),
         { fresh },
       );
     await this.store(
-      edits.flatMap(({ tenant, writes }) => writes.changedPages.map((p) => this.pageDocument(tenant, p))),
+      edits.flatMap(({ tenant, changedPages }) => changedPages.map((p) => this.pageDocument(tenant, p))),
       { fresh: false },
     );
+    // Last, what the directories written no longer point to.
+    const pages = this.pageDocuments;
+    for (const { tenant, deleted } of edits)
+      for (const n of deleted) await pages.deleteOne({ _id: pageId(tenant, n) });
   }
 
   /**
@@ -206,6 +335,7 @@ export class IndexPagesStore<Row, Counts> {
    * tenant. Under the writer's lock: `edit` writes the directory whole.
    */
   async setSince(tenant: string, version: number): Promise<void> {
+    this.written?.forget(this.writtenKey(tenant));
     await this.directories.updateOne({ _id: directoryId(tenant) }, { $set: { since: version } });
   }
 
@@ -215,7 +345,7 @@ export class IndexPagesStore<Row, Counts> {
     if (!directory || keys.length === 0) return [];
     const byPage = groupByPage(directory, keys);
     const pages = await mapLimited([...byPage], EDIT_CONCURRENCY, async ([index, pageKeys]) => {
-      const page = await this.page(tenant, directory.pages[index].n);
+      const page = await this.pageOf(tenant, directory, directory.pages[index].n);
       if (!page) return [];
       const rows = rowsInRange(this.shape, directory, index, page);
       return pageKeys.flatMap((key) => {
@@ -234,7 +364,7 @@ export class IndexPagesStore<Row, Counts> {
     const read = (index: number) => {
       let page = reads.get(index);
       if (!page) {
-        page = this.page(tenant, directory.pages[index].n);
+        page = this.pageOf(tenant, directory, directory.pages[index].n);
         page.catch(() => undefined);
         reads.set(index, page);
       }
@@ -255,12 +385,18 @@ export class IndexPagesStore<Row, Counts> {
     }
   }
 
-  private directoryDocument(tenant: string, directory: IndexDirectory<Counts>): DirectoryDocument {
+  private directoryDocument(
+    tenant: string,
+    directory: IndexDirectory<Counts>,
+    inline: IndexPage<Row> | null = null,
+  ): DirectoryDocument {
     return {
+      ...(inline ? { rows_z: packJson(inline.rows) } : {}),
       _id: directoryId(tenant),
       tenant,
       next_n: directory.next_n,
       ...(directory.since !== undefined ? { since: directory.since } : {}),
+      ...(directory.closed ? { closed: true as const } : {}),
       pages_z: packJson(
         directory.pages.map((p) => ({
           n: p.n,

@@ -6,6 +6,17 @@ export type StateCounts = Record<SessionState, number>;
 
 export const emptyCounts = (): StateCounts => ({ pending: 0, active: 0, ended: 0 });
 
+/** Sessions of these states in a tenant's list (all of them when none are named). */
+export function sessionsIn(
+  directory: IndexDirectory<StateCounts> | null,
+  states: readonly SessionState[] = ['pending', 'active', 'ended'],
+): number {
+  return (directory?.pages ?? []).reduce(
+    (sum, page) => sum + states.reduce((n, state) => n + page.counts[state], 0),
+    0,
+  );
+}
+
 export function countsOf(rows: readonly ListRow[]): StateCounts {
   const counts = emptyCounts();
   for (const row of rows) counts[row.state]++;

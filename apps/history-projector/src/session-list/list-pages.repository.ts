@@ -13,8 +13,12 @@ import type { ListRow } from './list-row';
 @Injectable()
 export class ListPagesRepository extends IndexPagesStore<ListRow, StateCounts> {
   constructor(mongo: MongoService, locator: ReadModelLocator) {
-    super(sessionListShape, () =>
-      mongo.db.collection(readModelCollections(locator.sessionsCollection()).list),
+    super(
+      sessionListShape,
+      () => mongo.db.collection(readModelCollections(locator.sessionsCollection()).list),
+      // The projection's leader is the one writer, and forgets whenever leadership changes.
+      // 20,000 rows of ~1 KB: the newest pages of the busiest tenants.
+      { rememberWrites: 20_000 },
     );
   }
 }

@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { SessionQuery, SessionState } from '@cobrowse/contracts';
+import type { SessionQuery } from '@cobrowse/contracts';
 import { compareKeys, type IndexDirectory, type IndexWalk } from '@cobrowse/persistence';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { ListPagesRepository } from './list-pages.repository';
-import { POSTINGS_SINCE, type ListDirectory } from './list-directory';
+import { POSTINGS_SINCE, sessionsIn, type ListDirectory } from './list-directory';
 import { rowOf, type ListKey, type ListRow } from './list-row';
-import { ListPostingsRepository, postingSpace, type PostingCounts } from './list-postings.repository';
+import {
+  ListPostingsRepository,
+  postingSpace,
+  postingsIn,
+  postingsPay,
+  type PostingCounts,
+} from './list-postings.repository';
 import { termsOfQuery } from './list-terms';
 import { isStateOnly, rowFilter, type RowFilter } from './row-filter';
-
-/**
- * A session read by `_id` to check a posting costs about as much as this many rows of a
- * walked index page (~1 ms against ~20 ms for a page of 500): postings are read instead of
- * the list when they hold fewer than 1/POSTING_COST of the tenant's sessions.
- */
-const POSTING_COST = 25;
 
 /** Sessions of postings read at once. */
 const POSTING_READS = 32;
@@ -59,11 +58,7 @@ export class SessionListReader {
 
   async count(tenant: string, query: SessionQuery): Promise<number> {
     if (isStateOnly(query)) {
-      const directory = await this.pages.directory(tenant);
-      const states: readonly SessionState[] = query.states?.length
-        ? query.states
-        : ['pending', 'active', 'ended'];
-      return sizeOf(directory?.pages ?? [], (counts) => states.reduce((n, state) => n + counts[state], 0));
+      return sessionsIn(await this.pages.directory(tenant), query.states?.length ? query.states : undefined);
     }
     let count = 0;
     for await (const _row of this.rows(tenant, query)) count++;
@@ -86,12 +81,13 @@ export class SessionListReader {
       terms.map(async (term): Promise<Postings> => {
         const space = postingSpace(tenant, term);
         const postings = await this.postings.directory(space);
-        return { space, directory: postings, size: sizeOf(postings?.pages ?? [], (c) => c.rows) };
+        // Closed postings (too common to be kept) are never the shorter way.
+        const size = postings?.closed ? Infinity : postingsIn(postings);
+        return { space, directory: postings, size };
       }),
     );
     const shortest = candidates.reduce((a, b) => (b.size < a.size ? b : a));
-    const sessions = sizeOf(directory.pages, (c) => c.pending + c.active + c.ended);
-    return shortest.size * POSTING_COST <= sessions ? shortest : null;
+    return postingsPay(shortest.size, sessionsIn(directory)) ? shortest : null;
   }
 
   /** The posted sessions in list order that match the query, read by `_id` POSTING_READS at a time. */
@@ -117,11 +113,4 @@ export class SessionListReader {
     const sessions = await Promise.all(ids.map((id) => this.sessions.findListed(tenant, id)));
     return sessions.flatMap((session) => (session ? [rowOf(session)] : [])).filter(matches);
   }
-}
-
-function sizeOf<Counts>(
-  pages: ReadonlyArray<{ counts: Counts }>,
-  rowsOf: (counts: Counts) => number,
-): number {
-  return pages.reduce((sum, page) => sum + rowsOf(page.counts), 0);
 }

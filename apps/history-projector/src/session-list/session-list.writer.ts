@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedMutex } from '@cobrowse/messaging';
 import type { IndexChange } from '@cobrowse/persistence';
-import { POSTINGS_SINCE } from './list-directory';
+import { POSTINGS_SINCE, sessionsIn } from './list-directory';
 import { keyOfRow, type ListKey, type ListRow } from './list-row';
 import { ListPagesRepository } from './list-pages.repository';
-import { ListPostingsRepository, postingSpace } from './list-postings.repository';
+import { ListPostingsRepository, postingSpace, postingsClose, postingsIn } from './list-postings.repository';
 import { termsOfRow, type ListTerm } from './list-terms';
 
 /** Rows as the sessions now are (`put`), sessions gone (`remove`: retention, erasure). */
@@ -32,7 +32,8 @@ export class SessionListWriter {
   /**
    * Adds the sessions to the postings of the terms they gained and takes them out of those
    * they lost. Called before the sessions are stored, so a stored session is always in the
-   * postings of its terms (a crash in between repeats the same change on redelivery).
+   * postings of its terms (a crash in between repeats the same change on redelivery). A term
+   * grown too common to be read has its postings closed (postingsClose): no longer written.
    */
   post(tenant: string, changes: readonly RowChange[]): Promise<void> {
     const edits = new Map<ListTerm, { put: ListKey[]; remove: ListKey[] }>();
@@ -48,9 +49,19 @@ export class SessionListWriter {
       for (const term of before) if (!now.has(term)) edit(term).remove.push(keyOfRow(was!));
     }
     if (edits.size === 0) return Promise.resolve();
-    return this.tenants.run(tenant, () =>
-      this.postings.editMany([...edits].map(([term, change]) => [postingSpace(tenant, term), change])),
-    );
+    return this.tenants.run(tenant, async () => {
+      const sessions = sessionsIn(await this.pages.directory(tenant));
+      await this.postings.editMany(
+        [...edits].map(([term, change]) => [postingSpace(tenant, term), change]),
+        { closeWhen: (postings) => postingsClose(postingsIn(postings), sessions) },
+      );
+    });
+  }
+
+  /** Forgets the pages and postings kept at hand as written: another writer may have been at work. */
+  forgetWritten(): void {
+    this.pages.forgetWrites();
+    this.postings.forgetWrites();
   }
 
   /** Records that every session of the tenant is in the postings of its terms (after a backfill). */

@@ -3,6 +3,7 @@ import { INTERNAL_SUBJECTS } from '@cobrowse/contracts';
 import { LeaderRequests, Leadership, NatsConnectionService } from '@cobrowse/messaging';
 import type { ListKey } from '../session-list/list-row';
 import { SessionListWriter } from '../session-list/session-list.writer';
+import { SessionsRepository } from '../sessions/sessions.repository';
 
 interface RemovalRequest {
   tenant: string;
@@ -15,18 +16,30 @@ const KEYS_PER_REQUEST = 2_000;
 /**
  * Removes erased sessions' rows through the projector's leader, whichever replica the
  * erasure reached: the leader is the list's one writer, so a removal can never race a
- * batch writing the same page.
+ * batch writing the same page; and it forgets the sessions as it last wrote them.
  */
 @Injectable()
 export class LeaderListRemoval implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly requests: LeaderRequests<RemovalRequest>;
 
-  constructor(nats: NatsConnectionService, leadership: Leadership, list: SessionListWriter) {
+  constructor(
+    nats: NatsConnectionService,
+    leadership: Leadership,
+    list: SessionListWriter,
+    sessions: SessionsRepository,
+  ) {
     this.requests = new LeaderRequests(
       () => nats.nc,
       leadership,
       INTERNAL_SUBJECTS.projectorListRemove,
-      ({ tenant, keys }) => list.apply(tenant, { remove: keys }),
+      ({ tenant, keys }) => {
+        // The replica the erasure reached deleted the sessions: the leader must not write them back.
+        sessions.forgetSessions(
+          tenant,
+          keys.map(([, id]) => id),
+        );
+        return list.apply(tenant, { remove: keys });
+      },
       new Logger(LeaderListRemoval.name),
     );
   }

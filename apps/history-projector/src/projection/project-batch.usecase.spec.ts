@@ -28,6 +28,7 @@ function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>()) {
   const writes: SessionWrite[][] = [];
   const rows: ListChange[] = [];
   const sessions = {
+    findWritten: () => undefined,
     findStored: async (_t: string, id: string): Promise<StoredSession | null> => {
       const s = stored.get(id);
       return s ? { snapshot: structuredClone(s), version: s.version, pagesStored: s.pages.length } : null;
@@ -37,6 +38,8 @@ function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>()) {
       const failed = new Map<string, unknown>();
       for (const w of batch) {
         if (refuse.has(w.snapshot.id)) failed.set(`acme/${w.snapshot.id}`, new Error('refused'));
+        else if (!w.stored && stored.has(w.snapshot.id))
+          failed.set(`acme/${w.snapshot.id}`, Object.assign(new Error('E11000'), { code: 11000 }));
         else stored.set(w.snapshot.id, structuredClone(w.snapshot));
       }
       return failed;
@@ -77,12 +80,34 @@ describe('ProjectBatchUseCase', () => {
 
   it('acks what is already applied without writing it again, and sets its list row again', async () => {
     const { useCase, writes, rows } = fakes();
-    await useCase.execute([[created('s1'), page('s1', 2)]]);
-    const again = await useCase.execute([[created('s1'), page('s1', 2)]]);
-    expect(again.outcomes).toEqual([{ applied: 2 }]);
+    await useCase.execute([[created('s1'), page('s1', 2)], [created('s2')]]);
+    const again = await useCase.execute([[page('s1', 2)]]);
+    expect(again.outcomes).toEqual([{ applied: 1 }]);
     expect(again.changed).toEqual([]);
     expect(writes[1]).toEqual([]);
     expect(rows[1].put?.map((r) => r.id)).toEqual(['s1']);
+  });
+
+  it('takes a created session to be new without a read, and folds it from what is stored when it was not', async () => {
+    const { useCase, stored, writes } = fakes();
+    await useCase.execute([[created('s1'), page('s1', 2)]]);
+    // Delivered again after a crash, with an event the first delivery did not have.
+    const again = await useCase.execute([[created('s1'), page('s1', 2), page('s1', 3)], [created('s2')]]);
+    expect(again.outcomes).toEqual([{ applied: 3 }, { applied: 1 }]);
+    expect(
+      writes.slice(1).map((batch) => batch.map((w) => [w.snapshot.id, w.stored?.version ?? null])),
+    ).toEqual([
+      [
+        ['s1', null],
+        ['s2', null],
+      ],
+      [['s1', 2]],
+    ]);
+    expect(stored.get('s1')?.version).toBe(3);
+    expect(again.changed.map((s) => [s.id, s.version])).toEqual([
+      ['s1', 3],
+      ['s2', 1],
+    ]);
   });
 
   it('reads missing earlier versions from the log', async () => {

@@ -2,7 +2,7 @@ import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { PoisonMessageError, type GroupOutcome } from '@cobrowse/messaging';
-import { mapLimited } from '@cobrowse/persistence';
+import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
 import { rowOf } from '../session-list/list-row';
 import { SessionListWriter } from '../session-list/session-list.writer';
@@ -31,12 +31,18 @@ interface Folded {
   /** The session after each event applied now (not the already-applied ones). */
   steps: SessionSnapshot[];
   outcome: GroupOutcome;
+  /** Folded onto nothing without a read: its first event creates it. */
+  presumedNew: boolean;
+  /** Whether its write was sent (it had events not applied before). */
+  written: boolean;
 }
 
 /**
  * Folds a batch of logged events into the sessions read model: each session's events of the
  * batch become one write, the batch's writes one bulk write, and then the list's index pages
- * and counters follow in one write per tenant. Exactly once per version: an event at or below
+ * and counters follow in one write per tenant. What a session is folded onto is what this
+ * leader last wrote of it (no read), nothing when the batch creates it (read only if its insert
+ * is refused), or else the stored document. Exactly once per version: an event at or below
  * the stored version is already applied; a missing earlier version is read from the log (its
  * message is with a crashed replica, or parked). Rows and counters are set from the sessions
  * as stored, never added to, so a batch delivered again after a crash completes what it
@@ -50,52 +56,98 @@ export class ProjectBatchUseCase {
     private readonly log: SessionLogReader,
   ) {}
 
+  /**
+   * Forgets the sessions, list pages and postings kept at hand as written (call whenever
+   * leadership changes: another writer may have been at work).
+   */
+  forgetWritten(): void {
+    this.sessions.forgetWritten();
+    this.list.forgetWritten();
+  }
+
   async execute(groups: SessionEvents[]): Promise<ProjectedBatch> {
-    const folded = await mapLimited(groups, READ_CONCURRENCY, (events) => this.fold(events));
+    const folded = await this.project(groups, { createdIsNew: true });
+    // A creation delivered again (a crash came before its ack) finds its session stored:
+    // those sessions are folded again from what is stored.
+    const again = folded.flatMap((f, i) => (f.presumedNew && isDuplicateKey(f.outcome.failure) ? [i] : []));
+    if (again.length) {
+      const refolded = await this.project(
+        again.map((i) => groups[i]),
+        { createdIsNew: false },
+      );
+      again.forEach((i, j) => (folded[i] = refolded[j]));
+    }
+    return {
+      outcomes: folded.map((f) => f.outcome),
+      changed: folded.filter((f) => f.written && f.outcome.applied > 0).flatMap((f) => f.steps),
+    };
+  }
+
+  private async project(groups: SessionEvents[], options: { createdIsNew: boolean }): Promise<Folded[]> {
+    const folded = await mapLimited(groups, READ_CONCURRENCY, (events) => this.fold(events, options));
     const writes = folded.filter((f) => f.snapshot && f.snapshot.version !== (f.stored?.version ?? 0));
     await this.updatePostings(writes);
     const failed = await this.sessions.write(
       writes.map((f) => ({ snapshot: f.snapshot!, stored: f.stored })),
     );
     for (const f of writes) {
+      f.written = true;
       const failure = failed.get(sessionDocumentId(f.snapshot!.tenant, f.snapshot!.id));
       if (failure !== undefined) f.outcome = { applied: 0, failure };
     }
     await this.updateList(folded.filter((f) => f.snapshot && f.outcome.applied > 0));
-    return {
-      outcomes: folded.map((f) => f.outcome),
-      changed: writes.filter((f) => f.outcome.applied > 0).flatMap((f) => f.steps),
-    };
+    return folded;
   }
 
-  private async fold(events: SessionEvents): Promise<Folded> {
+  /**
+   * A session's events of the batch folded onto it as stored. One the batch creates is taken
+   * to be new without a read (most are): its insert is refused when it was stored before,
+   * and then it is folded again from what is stored (`execute`).
+   */
+  private async fold(events: SessionEvents, { createdIsNew }: { createdIsNew: boolean }): Promise<Folded> {
     const first = events.find((e): e is AnySessionEvent => !(e instanceof PoisonMessageError));
-    const stored = first ? await this.sessions.findStored(first.tenant, first.session_id) : null;
-    let snapshot = stored?.snapshot ?? null;
+    const presumedNew = createdIsNew && first?.type === 'session.created';
+    const stored = !first
+      ? null
+      : presumedNew
+        ? (this.sessions.findWritten(first.tenant, first.session_id) ?? null)
+        : await this.sessions.findStored(first.tenant, first.session_id);
+    const folded: Omit<Folded, 'outcome'> = {
+      stored,
+      snapshot: stored?.snapshot ?? null,
+      steps: [],
+      presumedNew,
+      written: false,
+    };
+    const outcome = await this.foldOnto(folded, events);
+    return { ...folded, outcome };
+  }
+
+  /** Applies the events to `folded.snapshot`, recording each step; how far it got. */
+  private async foldOnto(folded: Omit<Folded, 'outcome'>, events: SessionEvents): Promise<GroupOutcome> {
     let applied = 0;
-    const steps: SessionSnapshot[] = [];
     for (const event of events) {
-      if (event instanceof PoisonMessageError)
-        return { stored, snapshot, steps, outcome: { applied, failure: event } };
-      const have = snapshot?.version ?? 0;
-      if (event.version > have + 1) snapshot = await this.fillFromLog(snapshot, event);
-      if (event.version > (snapshot?.version ?? 0) + 1) {
-        const missing = (snapshot?.version ?? 0) + 1;
-        const failure = new PoisonMessageError(`version ${missing} of the session cannot be applied`);
-        return { stored, snapshot, steps, outcome: { applied, failure } };
+      if (event instanceof PoisonMessageError) return { applied, failure: event };
+      const have = folded.snapshot?.version ?? 0;
+      if (event.version > have + 1) folded.snapshot = await this.fillFromLog(folded.snapshot, event);
+      if (event.version > (folded.snapshot?.version ?? 0) + 1) {
+        const missing = (folded.snapshot?.version ?? 0) + 1;
+        return {
+          applied,
+          failure: new PoisonMessageError(`version ${missing} of the session cannot be applied`),
+        };
       }
-      if (event.version === (snapshot?.version ?? 0) + 1) {
+      if (event.version === (folded.snapshot?.version ?? 0) + 1) {
         try {
-          snapshot = evolve(snapshot, event);
-          steps.push(snapshot);
+          folded.snapshot = evolve(folded.snapshot, event);
+          folded.steps.push(folded.snapshot);
         } catch (e) {
-          const failure = new PoisonMessageError((e as Error).message);
-          return { stored, snapshot, steps, outcome: { applied, failure } };
+          return { applied, failure: new PoisonMessageError((e as Error).message) };
         }
       }
       applied++;
     }
-    return { stored, snapshot, steps, outcome: { applied } };
+    return { applied };
   }
 
   /** The versions between what is folded and `event`, from the log. */

@@ -73,6 +73,8 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
       maxAttempts: MAX_ATTEMPTS,
       logger: this.logger,
     });
+    // Another leader (or a rebuild) may write while this replica does not lead.
+    leadership.onChange(() => project.forgetWritten());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -16,6 +16,7 @@ import {
   type SessionDocument,
   type StoredSessionDocument,
 } from './session-document';
+import { WrittenSessions, type StoredSession } from './written-sessions';
 
 /**
  * Indexes for the retention sweep on MongoDB. Lists, counts and exports read the index pages
@@ -25,13 +26,7 @@ export const SESSION_INDEXES: IndexDescription[] = [
   { key: { state: 1, ended_recorded_at: 1 }, name: 'state_ended_recorded' },
 ];
 
-/** A session as read for writing: the snapshot, and what of it is stored. */
-export interface StoredSession {
-  snapshot: SessionSnapshot;
-  version: number;
-  /** Pages already in chunk documents (or inline): later ones are written with the next change. */
-  pagesStored: number;
-}
+export type { StoredSession } from './written-sessions';
 
 /** A session to write over what was read (`stored` null: a new session). */
 export interface SessionWrite {
@@ -43,6 +38,7 @@ export interface SessionWrite {
 @Injectable()
 export class SessionsRepository implements OnModuleInit {
   private readonly logger = new Logger(SessionsRepository.name);
+  private readonly written = new WrittenSessions();
 
   constructor(
     private readonly mongo: MongoService,
@@ -73,7 +69,7 @@ export class SessionsRepository implements OnModuleInit {
   }
 
   async findById(tenant: string, sessionId: string): Promise<SessionSnapshot | null> {
-    return (await this.findStored(tenant, sessionId))?.snapshot ?? null;
+    return (await this.read(sessionDocumentId(tenant, sessionId)))?.snapshot ?? null;
   }
 
   /**
@@ -91,11 +87,37 @@ export class SessionsRepository implements OnModuleInit {
     return document ? toSnapshot({ pages: [], ...document }) : null;
   }
 
-  /** The session with what of it is stored: what a writer folds events into. */
+  /**
+   * The session with what of it is stored: what the writer folds events into. A session this
+   * replica wrote since it began leading is not read again (WrittenSessions).
+   */
   async findStored(tenant: string, sessionId: string): Promise<StoredSession | null> {
-    const document = await this.sessions.findOne<StoredSessionDocument>({
-      _id: sessionDocumentId(tenant, sessionId),
-    });
+    const _id = sessionDocumentId(tenant, sessionId);
+    return this.written.get(this.writtenKey(_id)) ?? this.read(_id);
+  }
+
+  /** The session as this replica last wrote it, if it has it at hand (no read). */
+  findWritten(tenant: string, sessionId: string): StoredSession | undefined {
+    return this.written.get(this.writtenKey(sessionDocumentId(tenant, sessionId)));
+  }
+
+  /** Forgets what this replica wrote: another writer may have been at work (call whenever leadership changes). */
+  forgetWritten(): void {
+    this.written.clear();
+  }
+
+  /** Forgets these sessions as written here: they were deleted elsewhere (an erasure another replica received). */
+  forgetSessions(tenant: string, sessionIds: readonly string[]): void {
+    for (const id of sessionIds) this.written.forget(this.writtenKey(sessionDocumentId(tenant, id)));
+  }
+
+  /** Written sessions are known per collection: a rebuild's switch moves the writer to new ones. */
+  private writtenKey(_id: string): string {
+    return `${this.locator.sessionsCollection()}\u0000${_id}`;
+  }
+
+  private async read(_id: string): Promise<StoredSession | null> {
+    const document = await this.sessions.findOne<StoredSessionDocument>({ _id });
     if (!document) return null;
     const chunks =
       (document.page_count ?? 0) > INLINE_PAGES
@@ -123,6 +145,16 @@ export class SessionsRepository implements OnModuleInit {
    * single writer (the projection lease, fenced by term) does the guarding.
    */
   async write(writes: SessionWrite[]): Promise<Map<string, unknown>> {
+    try {
+      return await this.writeAll(writes);
+    } catch (e) {
+      // Some may be written, some not: read them all again.
+      this.forgetSessionsOf(writes);
+      throw e;
+    }
+  }
+
+  private async writeAll(writes: SessionWrite[]): Promise<Map<string, unknown>> {
     const failed = new Map<string, unknown>();
     if (writes.length === 0) return failed;
     const ferret = await this.mongo.isFerretDb();
@@ -156,7 +188,22 @@ export class SessionsRepository implements OnModuleInit {
     );
     const refused = written.filter((id) => failed.has(id)).length;
     if (result.matched + result.inserted < written.length - refused) await this.findUnwritten(writes, failed);
+    for (const { snapshot } of writes) {
+      const _id = sessionDocumentId(snapshot.tenant, snapshot.id);
+      if (failed.has(_id)) this.written.forget(this.writtenKey(_id));
+      else
+        this.written.set(this.writtenKey(_id), {
+          snapshot,
+          version: snapshot.version,
+          pagesStored: snapshot.pages.length,
+        });
+    }
     return failed;
+  }
+
+  private forgetSessionsOf(writes: SessionWrite[]): void {
+    for (const { snapshot } of writes)
+      this.written.forget(this.writtenKey(sessionDocumentId(snapshot.tenant, snapshot.id)));
   }
 
   /** After a compare-and-set matched fewer sessions than written: which ones are not at their new version. */
@@ -198,6 +245,7 @@ export class SessionsRepository implements OnModuleInit {
     const removed: Array<{ id: string; created_at: number }> = [];
     for (const id of sessionIds) {
       const _id = sessionDocumentId(tenant, id);
+      this.written.forget(this.writtenKey(_id));
       const document = await this.sessions.findOne({ _id }, { projection: { created_at: 1, page_count: 1 } });
       if (!document) continue;
       for (const chunk of chunkIdsOf(_id, document.page_count ?? 0))

@@ -24,9 +24,9 @@ describe('retention and erasure', () => {
     const ids: string[] = [];
     for (const { name } of await mongo.db().listCollections({}, { nameOnly: true }).toArray())
       if (name.endsWith('_postings'))
-        for (const page of await mongo.db().collection(name).find({}).toArray())
-          if (String(page.tenant).startsWith(`${tenant}|`) && page.n !== undefined)
-            ids.push(...storedPageRows<[number, string]>(page).map(([, id]) => id));
+        for (const document of await mongo.db().collection(name).find({}).toArray())
+          if (String(document.tenant).startsWith(`${tenant}|`))
+            ids.push(...storedPageRows<[number, string]>(document).map(([, id]) => id));
     return ids;
   };
 

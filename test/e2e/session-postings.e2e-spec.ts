@@ -23,14 +23,14 @@ describe('session list postings', () => {
   const count = async (query: string) => (await reader.get(`/v1/sessions/count?${query}`)).body.count;
   /** The sessions in the tenant's postings of one term, read from the database, not through the API. */
   const posted = async (term: unknown[]) => {
-    const pages = await mongo
+    // Its pages, or its directory when that keeps its one page.
+    const documents = await mongo
       .db()
       .collection('sessions_postings')
       .find({ tenant: `acme|${JSON.stringify(term)}` })
       .toArray();
-    return pages
-      .filter((page) => page.n !== undefined)
-      .map((page) => storedPageRows<[number, string]>(page))
+    return documents
+      .map((document) => storedPageRows<[number, string]>(document))
       .flat()
       .map(([, id]) => id)
       .sort();

@@ -96,7 +96,11 @@ function stored<T>(packed: Binary | undefined, json: string | undefined, array: 
   return json !== undefined ? (JSON.parse(json) as T[]) : (array ?? []);
 }
 
-/** The rows of an index page document as stored by any version (what tests read the pages with). */
+/**
+ * The rows of an index page document, or of a directory document keeping its one page
+ * (`inlineSinglePage`; none for any other directory), as stored by any version: what tests
+ * read an index with.
+ */
 export function storedPageRows<Row>(document: Document): Row[] {
   const page = document as PageDocument<Row>;
   return stored(page.rows_z, page.rows_json, page.rows);

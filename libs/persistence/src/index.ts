@@ -8,3 +8,4 @@ export * from './index-pages';
 export * from './map-limited';
 export * from './duplicate-key';
 export * from './packed-json';
+export * from './written-cache';

@@ -1,8 +1,13 @@
 import type { SessionSnapshot } from '@cobrowse/contracts';
+import { WrittenCache } from '@cobrowse/persistence';
 
-/** Sessions kept at most, and pages in all of them (a long session counts for its pages). */
-const MAX_SESSIONS = 20_000;
-const MAX_PAGES = 200_000;
+/**
+ * What the kept sessions may weigh: a session counts as SESSION_WEIGHT pages plus its own, so
+ * about 20,000 short sessions or 200 of 1,000 pages (a page is ~200 bytes, a session's rest
+ * about ten times that).
+ */
+const MAX_WEIGHT = 200_000;
+const SESSION_WEIGHT = 10;
 
 /** A session as stored: the snapshot, and the pages of it already in chunk documents. */
 export interface StoredSession {
@@ -15,37 +20,12 @@ export interface StoredSession {
 /**
  * The sessions the projection's leader wrote last, as it wrote them: a session changes over
  * many batches, and the leader, the read model's one writer, need not read back what it wrote.
- * Least recently written go first. The owner forgets a session whose write failed or that was
- * deleted, and everything whenever leadership changes (another writer may have been at work).
+ * Bounded by their weight in pages (MAX_WEIGHT). The owner forgets a session
+ * whose write failed or that was deleted, and everything whenever leadership changes (another
+ * writer may have been at work).
  */
-export class WrittenSessions {
-  private readonly sessions = new Map<string, StoredSession>();
-  private pages = 0;
-
-  get(key: string): StoredSession | undefined {
-    return this.sessions.get(key);
-  }
-
-  set(key: string, stored: StoredSession): void {
-    this.forget(key);
-    this.sessions.set(key, stored);
-    this.pages += stored.snapshot.pages.length;
-    for (const [oldest, session] of this.sessions) {
-      if (this.sessions.size <= MAX_SESSIONS && this.pages <= MAX_PAGES) break;
-      this.sessions.delete(oldest);
-      this.pages -= session.snapshot.pages.length;
-    }
-  }
-
-  forget(key: string): void {
-    const stored = this.sessions.get(key);
-    if (!stored) return;
-    this.sessions.delete(key);
-    this.pages -= stored.snapshot.pages.length;
-  }
-
-  clear(): void {
-    this.sessions.clear();
-    this.pages = 0;
+export class WrittenSessions extends WrittenCache<StoredSession> {
+  constructor() {
+    super(MAX_WEIGHT, (stored) => SESSION_WEIGHT + stored.snapshot.pages.length);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
@@ -14,6 +15,7 @@ describe('presence', () => {
   let system: TestSystem;
   let api: ApiClient;
   let nc: NatsConnection;
+  let mongo: MongoClient;
 
   beforeAll(async () => {
     system = await TestSystem.start({
@@ -22,10 +24,12 @@ describe('presence', () => {
     });
     api = new ApiClient(system.gatewayUrl).as('ingest');
     nc = await connect(system.natsAs('services'));
+    mongo = await MongoClient.connect(system.mongo.url);
   });
 
   afterAll(async () => {
     await nc?.close();
+    await mongo?.close();
     await system?.stop();
   });
 
@@ -34,6 +38,16 @@ describe('presence', () => {
     ((await api.as('read').get('/v1/devices?online=true&limit=1000')).body.data as Array<{ id: string }>).map(
       (d) => d.id,
     );
+  const storedPresence = async () =>
+    (
+      await mongo
+        .db()
+        .collection<{ entries: Array<{ device_id: string }> }>('presence_shards')
+        .find()
+        .toArray()
+    )
+      .flatMap((shard) => shard.entries ?? [])
+      .map((entry) => entry.device_id);
   const facts = async (deviceId: string) =>
     (await readEventLog(nc, `cobrowse.acme.device.${deviceId}.*`)).map((f) => f.envelope);
   const beats = (deviceId: string, fields: Record<string, unknown> = {}, eventId: string = randomUUID()) =>
@@ -108,6 +122,8 @@ describe('presence', () => {
       // Reads go to either tracker replica (a queue group): both show the leader's presence.
       expect(await device(deviceId)).toMatchObject({ is_online: true });
       if (i % 4 === 3) expect(await onlineIds()).toContain(deviceId);
+      // What a next leader takes over: the leader stores the presence it keeps.
+      if (i === 6) await eventually(async () => expect(await storedPresence()).toContain(deviceId));
     }
     const shown = await device(deviceId);
     expect(Date.parse(shown.last_seen_at)).toBeGreaterThan(openedSeen + 4 * BEAT_EVERY_MS);

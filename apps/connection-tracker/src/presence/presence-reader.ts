@@ -3,7 +3,7 @@ import { PRESENCE_SUBJECTS, type PresenceReadReply, type PresenceReadRequest } f
 import { AppConfig } from '@cobrowse/config';
 import { NatsConnectionService } from '@cobrowse/messaging';
 import { deviceDocumentId, type DeviceState } from '../devices/device-state';
-import { presenceShardId, type PresenceShard } from './presence';
+import { presenceShardId, shardEntries, type PresenceShard } from './presence';
 import { PresenceKeeper } from './presence-keeper';
 import { withPresence } from './presence-overlay';
 import { PresenceShardsRepository } from './presence-shards.repository';
@@ -65,8 +65,8 @@ export class PresenceReader {
       ...[...shardIds].map((id) => this.shards.findShard(id)),
     ]);
     for (const shard of shards as Array<PresenceShard | null>)
-      for (const [deviceId, connection_id, seen_at, focus_at] of shard?.entries ?? [])
-        if (wanted.has(deviceId)) (devices[deviceId] ??= []).push({ connection_id, seen_at, focus_at });
+      for (const { device_id, connection_id, seen_at, focus_at } of shardEntries(shard))
+        if (wanted.has(device_id)) (devices[device_id] ??= []).push({ connection_id, seen_at, focus_at });
     const now = Date.now();
     const grace = {
       from: ((storedAt as number | null) ?? now) - this.config.SESSION_INACTIVITY_TIMEOUT_MS,

@@ -2,7 +2,7 @@ import type { ConnectionEnvelope, HeartbeatReport } from '@cobrowse/contracts';
 import { applyConnection, isOnline, type DeviceState } from '../devices/device-state';
 import { beatVerdict } from './beat-verdict';
 import { KnownDevices } from './known-devices';
-import { Presence, presenceShardId } from './presence';
+import { Presence, presenceShardId, type PresenceShard } from './presence';
 import { withPresence } from './presence-overlay';
 
 const TIMEOUT = 1_000;
@@ -101,7 +101,7 @@ describe('Presence', () => {
       _id: presenceShardId('acme', 'd1'),
       tenant: 'acme',
       flushed_at: 3_000,
-      entries: [['d1', 'tab', 2_000, 1_990]],
+      entries: [{ device_id: 'd1', connection_id: 'tab', seen_at: 2_000, focus_at: 1_990 }],
     });
     expect(presence.takeDirtyShards(4_000)).toEqual([]);
     presence.forget('acme/d1');
@@ -124,6 +124,24 @@ describe('Presence', () => {
     expect(next.grace(9_500)).toEqual({ from: 1_500, until: 9_000 });
     expect(next.grace(9_000 + TIMEOUT)).toBeNull();
     expect(next.takeDirtyShards(9_000)).toEqual([]);
+  });
+
+  it('takes over only the rows it can read (a row of another layout is left to the grace)', () => {
+    const next = new Presence();
+    const shard = {
+      _id: presenceShardId('acme', 'd1'),
+      tenant: 'acme',
+      flushed_at: 2_500,
+      entries: [
+        ['d2', 'tab', 2_000, null],
+        { device_id: 'd1', connection_id: 'tab', seen_at: 2_000, focus_at: null },
+        { device_id: 'd3', connection_id: 'tab', seen_at: '2000', focus_at: null },
+      ],
+    } as unknown as PresenceShard;
+    next.load([shard], 2_500, 9_000, TIMEOUT);
+    expect(next.of('acme', 'd1')).toEqual([{ connection_id: 'tab', seen_at: 2_000, focus_at: null }]);
+    expect(next.of('acme', 'd2')).toEqual([]);
+    expect(next.of('acme', 'd3')).toEqual([]);
   });
 
   it('finds devices gone quiet, and those whose document has not had their presence for long', () => {

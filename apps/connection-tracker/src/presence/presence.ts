@@ -4,12 +4,35 @@ import { deviceDocumentId } from '../devices/device-state';
 /** Shards per tenant: a tenant's presence is written as this many small documents at most. */
 export const PRESENCE_SHARDS = 64;
 
-/** A tenant's devices whose id hashes to `n`, as stored: `[device_id, connection_id, seen_at, focus_at]` rows. */
+/** One connection of a device, as a shard stores it. */
+export interface PresenceEntry extends ConnectionPresence {
+  device_id: string;
+}
+
+/**
+ * A tenant's devices whose id hashes to `n`, as stored. Rows are documents, not tuples:
+ * FerretDB v1 refuses an array inside an array.
+ */
 export interface PresenceShard {
   _id: string;
   tenant: string;
   flushed_at: number;
-  entries: Array<[string, string, number, number | null]>;
+  entries: PresenceEntry[];
+}
+
+/** A shard's well-formed rows; anything else (a row of another version, damage) is skipped: the grace covers it. */
+export function shardEntries(shard: Pick<PresenceShard, 'entries'> | null | undefined): PresenceEntry[] {
+  const entries: unknown = shard?.entries;
+  if (!Array.isArray(entries)) return [];
+  return entries.filter(
+    (e): e is PresenceEntry =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.device_id === 'string' &&
+      typeof e.connection_id === 'string' &&
+      typeof e.seen_at === 'number' &&
+      (e.focus_at === null || typeof e.focus_at === 'number'),
+  );
 }
 
 interface DeviceEntry {
@@ -120,7 +143,12 @@ export class Presence {
       for (const key of this.shards.get(shard) ?? []) {
         const entry = this.devices.get(key)!;
         for (const [connectionId, { seen, focus }] of entry.connections)
-          entries.push([entry.deviceId, connectionId, seen, focus]);
+          entries.push({
+            device_id: entry.deviceId,
+            connection_id: connectionId,
+            seen_at: seen,
+            focus_at: focus,
+          });
       }
       out.push({ _id: shard, tenant: shard.slice(0, shard.lastIndexOf('/')), flushed_at: now, entries });
       if (!entries.length) this.shards.delete(shard);
@@ -142,8 +170,8 @@ export class Presence {
   load(shards: Iterable<PresenceShard>, storedAt: number | null, now: number, timeoutMs: number): void {
     this.clear();
     for (const shard of shards)
-      for (const [deviceId, connectionId, seen, focus] of shard.entries)
-        this.see(shard.tenant, deviceId, connectionId, seen, focus);
+      for (const { device_id, connection_id, seen_at, focus_at } of shardEntries(shard))
+        this.see(shard.tenant, device_id, connection_id, seen_at, focus_at);
     for (const entry of this.devices.values()) entry.foldedAt = now;
     this.dirty.clear();
     this.currentGrace = { from: (storedAt ?? now) - timeoutMs, until: now };

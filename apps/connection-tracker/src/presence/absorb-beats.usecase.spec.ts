@@ -73,6 +73,22 @@ describe('AbsorbBeatsUseCase', () => {
     expect(saved[0].deadline_at).toBeGreaterThanOrEqual(before + TIMEOUT);
   });
 
+  it('counts a logged beat as seen at once, and every beat after it while its change is on its way', async () => {
+    const { absorb, presence, saved } = useCase();
+    const before = Date.now();
+    expect(await absorb.execute('acme', [beat('b1', { has_focus: true })])).toEqual(['log']);
+    expect(presence.of('acme', 'd1')).toEqual([
+      { connection_id: 'tab', seen_at: expect.any(Number), focus_at: 1_000 },
+    ]);
+    expect(presence.of('acme', 'd1')[0].seen_at).toBeGreaterThanOrEqual(before);
+    await new Promise((r) => setTimeout(r, 5));
+    const later = Date.now();
+    expect(await absorb.execute('acme', [beat('b2')])).toEqual(['log']);
+    expect(presence.of('acme', 'd1')[0].seen_at).toBeGreaterThanOrEqual(later);
+    // The logged facts move the deadline when they are applied.
+    expect(saved).toEqual([]);
+  });
+
   it('answers a kept beat repeated as a duplicate, and a logged one again as log', async () => {
     const { absorb } = useCase();
     await absorb.execute('acme', [beat('b1'), beat('b2', { has_focus: true })]);

@@ -14,7 +14,8 @@ import { Presence } from './presence';
  * The leader's answer to a batch of heartbeats, in order: `seen` for a beat that changes
  * nothing but "seen now" (kept in presence; its session's deadline moves on, stored before the
  * answer whenever it passes what the database holds), `log` for one that changes state or
- * that cannot be judged now (the gateway logs it: the log is always the safe way).
+ * that cannot be judged now (the gateway logs it: the log is always the safe way). Either
+ * way the beat of an active connection counts as seen in presence.
  */
 /** Well within the gateway's wait (3 s), so it hears an answer for every beat. */
 const ANSWER_WITHIN_MS = 1_000;
@@ -39,7 +40,8 @@ export class AbsorbBeatsUseCase {
    * the gateway gets its answer in time whatever the database does.
    */
   async execute(tenant: string, beats: HeartbeatReport[]): Promise<BeatVerdict[]> {
-    const answerBy = Date.now() + ANSWER_WITHIN_MS;
+    const receivedAt = Date.now();
+    const answerBy = receivedAt + ANSWER_WITHIN_MS;
     const verdicts: BeatVerdict[] = new Array(beats.length);
     const byDevice = new Map<string, number[]>();
     beats.forEach((beat, i) => {
@@ -49,7 +51,13 @@ export class AbsorbBeatsUseCase {
     await Promise.all(
       [...byDevice].map(async ([documentId, positions]) => {
         for (const i of positions)
-          verdicts[i] = await this.judgeInTime(tenant, documentId, beats[i], answerBy - Date.now());
+          verdicts[i] = await this.judgeInTime(
+            tenant,
+            documentId,
+            beats[i],
+            receivedAt,
+            answerBy - Date.now(),
+          );
       }),
     );
     return verdicts;
@@ -59,6 +67,7 @@ export class AbsorbBeatsUseCase {
     tenant: string,
     documentId: string,
     beat: HeartbeatReport,
+    receivedAt: number,
     withinMs: number,
   ): Promise<BeatVerdict> {
     if (withinMs <= 0) return 'log';
@@ -67,7 +76,7 @@ export class AbsorbBeatsUseCase {
       timer = setTimeout(() => resolve('log'), withinMs);
     });
     const judged = this.locks
-      .run(documentId, () => this.judge(tenant, documentId, beat))
+      .run(documentId, () => this.judge(tenant, documentId, beat, receivedAt))
       .catch((e: Error) => {
         this.logger.warn({ msg: 'could not judge a heartbeat; it goes to the log', error: e.name });
         return 'log' as const;
@@ -79,20 +88,27 @@ export class AbsorbBeatsUseCase {
     }
   }
 
-  private async judge(tenant: string, documentId: string, beat: HeartbeatReport): Promise<BeatVerdict> {
+  /**
+   * A beat of an active connection is seen when it arrives, whatever the verdict: a logged one
+   * shows in the document only once the consumer applies it, which may be a while (a backlog,
+   * a takeover waiting for its predecessor's messages), and the device is beating meanwhile.
+   */
+  private async judge(
+    tenant: string,
+    documentId: string,
+    beat: HeartbeatReport,
+    now: number,
+  ): Promise<BeatVerdict> {
     if (!this.leadership.isLeader) return 'log';
     const { connection_id: connectionId, event_id: eventId } = beat;
     const before = this.known.recall(documentId, connectionId, eventId);
     if (before) return before === 'log' ? 'log' : 'duplicate';
-    const now = Date.now();
     const device = await this.deviceOf(documentId, tenant, beat.device_id);
     const verdict = beatVerdict(device, beat, this.known.changeInFlight(documentId, connectionId, now));
-    if (verdict === 'log') {
-      this.known.changeSent(documentId, connectionId, eventId, now);
-    } else {
-      await this.extendDeadline(tenant, device!, now);
+    if (verdict === 'log') this.known.changeSent(documentId, connectionId, eventId, now);
+    else await this.extendDeadline(tenant, device!, now);
+    if (device && hasActiveConnection(device, connectionId))
       this.presence.see(tenant, beat.device_id, connectionId, now, beat.has_focus ? beat.occurred_at : null);
-    }
     this.known.remember(documentId, connectionId, eventId, verdict);
     return verdict;
   }
@@ -115,3 +131,6 @@ export class AbsorbBeatsUseCase {
       await this.deadlines.save({ ...deadline, deadline_at: deadlineAt });
   }
 }
+
+const hasActiveConnection = (device: DeviceState, connectionId: string) =>
+  device.connections.some((c) => c.unique_connection_id === connectionId && c.status === 'active');

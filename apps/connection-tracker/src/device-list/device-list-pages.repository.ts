@@ -9,6 +9,12 @@ import { deviceListShape, type DeviceCounts, type DeviceRow } from './device-row
 @Injectable()
 export class DeviceListPagesRepository extends IndexPagesStore<DeviceRow, DeviceCounts> {
   constructor(mongo: MongoService) {
-    super(deviceListShape, () => mongo.db.collection('devices_list'));
+    super(
+      deviceListShape,
+      () => mongo.db.collection('devices_list'),
+      // The tracker's leader is the one writer (DeviceListWriter forgets at each new term).
+      // 20,000 rows of ~150 bytes: the newest pages of the busiest tenants.
+      { rememberWrites: 20_000 },
+    );
   }
 }

@@ -21,9 +21,9 @@ const KEYS_PER_REQUEST = 2_000;
  * Keeps each tenant's devices list in step with its devices. Only the tracker's leader writes
  * (it alone writes devices), one tenant's change at a time; a removal asked on another replica
  * (an erasure) goes to the leader. The rows this leader wrote in its term are remembered, so a
- * batch whose devices kept their custom data reads and writes no page; a new term starts
- * with none remembered, so the first batch after a crash writes the rows its predecessor may
- * have left unwritten.
+ * batch whose devices kept their custom data reads and writes no page, and so are the pages
+ * it wrote, so an edit reads none of those back; a new term starts with none remembered, so
+ * the first batch after a crash writes the rows its predecessor may have left unwritten.
  */
 @Injectable()
 export class DeviceListWriter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -92,6 +92,7 @@ export class DeviceListWriter implements OnApplicationBootstrap, OnApplicationSh
   private startTermIfNew(): void {
     if (this.leadership.term === this.writtenInTerm) return;
     this.written.clear();
+    this.pages.forgetWrites();
     this.writtenInTerm = this.leadership.term;
   }
 }

@@ -10,17 +10,20 @@ import { DeviceLocks } from '../devices/device-locks';
 import { KnownDevices } from '../presence/known-devices';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
 
-const fact = (type: ConnectionEnvelope['type'], url?: string): ConnectionEnvelope => ({
+const fact = (type: ConnectionEnvelope['type'], url?: string, deviceId = 'd1'): ConnectionEnvelope => ({
   event_id: `${type}-${url ?? ''}`,
   type,
   tenant: 'acme',
-  device_id: 'd1',
+  device_id: deviceId,
   occurred_at: 1_000,
   recorded_at: 1_000,
-  data: { device_id: 'd1', connection_id: 'tab-1', ...(url ? { current_url: url } : {}) },
+  data: { device_id: deviceId, connection_id: 'tab-1', ...(url ? { current_url: url } : {}) },
 });
 
-function useCaseOn(repository: DevicesRepository): ApplyTrackedEventUseCase {
+function useCaseOn(
+  repository: DevicesRepository,
+  list = { put: async () => undefined } as unknown as DeviceListWriter,
+): ApplyTrackedEventUseCase {
   return new ApplyTrackedEventUseCase(
     repository,
     { lookup: async () => undefined } as unknown as DeadlineSchedule,
@@ -28,7 +31,7 @@ function useCaseOn(repository: DevicesRepository): ApplyTrackedEventUseCase {
     { assertLeader: () => undefined } as unknown as Leadership,
     new KnownDevices(),
     new DeviceLocks(),
-    { put: async () => undefined } as unknown as DeviceListWriter,
+    list,
     { SESSION_INACTIVITY_TIMEOUT_MS: 300_000 } as AppConfig,
   );
 }
@@ -61,7 +64,7 @@ describe('ApplyTrackedEventUseCase', () => {
       ...applyConnection(d, fact('connection.heartbeat', 'https://a.test/late')),
       applied_seq: 6,
     }));
-    await useCase.execute([{ event: fact('connection.closed'), seq: 7 }]);
+    expect(await useCase.execute([[{ event: fact('connection.closed'), seq: 7 }]])).toEqual([{ applied: 1 }]);
     expect(stored()).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/late' });
     expect(stored().connections[0].status).toBe('disconnected');
   });
@@ -69,7 +72,9 @@ describe('ApplyTrackedEventUseCase', () => {
   it('skips the fact when the late write had already applied it', async () => {
     const closedLater = { ...applyConnection(opened, fact('connection.closed')), applied_seq: 9 };
     const { useCase, stored } = devicesWithLateWrite(opened, () => closedLater);
-    await useCase.execute([{ event: fact('connection.heartbeat', 'https://a.test/stale'), seq: 7 }]);
+    expect(
+      await useCase.execute([[{ event: fact('connection.heartbeat', 'https://a.test/stale'), seq: 7 }]]),
+    ).toEqual([{ applied: 1 }]);
     expect(stored()).toBe(closedLater);
   });
 
@@ -84,10 +89,39 @@ describe('ApplyTrackedEventUseCase', () => {
         return true;
       },
     } as unknown as DevicesRepository);
-    await useCase.execute([{ event: fact('connection.heartbeat', 'https://a.test/b'), seq: 6 }]);
+    expect(
+      await useCase.execute([[{ event: fact('connection.heartbeat', 'https://a.test/b'), seq: 6 }]]),
+    ).toEqual([{ applied: 1 }]);
     stored = opened; // the former leader's write of the device as it read it, landing now
-    await useCase.execute([{ event: fact('connection.closed'), seq: 7 }]);
+    expect(await useCase.execute([[{ event: fact('connection.closed'), seq: 7 }]])).toEqual([{ applied: 1 }]);
     expect(stored).toMatchObject({ applied_seq: 7, last_url: 'https://a.test/b' });
     expect(stored.connections[0].status).toBe('disconnected');
+  });
+
+  it('writes the devices list once for the whole batch, and fails every key when it cannot', async () => {
+    const puts: string[][] = [];
+    let listDown = false;
+    const list = {
+      put: async (devices: DeviceState[]) => {
+        if (listDown) throw new Error('list down');
+        puts.push(devices.map((d) => d.id).sort());
+      },
+    } as unknown as DeviceListWriter;
+    const useCase = useCaseOn(
+      { findById: async () => null, insert: async () => true } as unknown as DevicesRepository,
+      list,
+    );
+    const batch = [
+      [{ event: fact('connection.opened', 'https://a.test/', 'd1'), seq: 1 }],
+      [{ event: fact('connection.opened', 'https://a.test/', 'd2'), seq: 2 }],
+    ];
+    expect(await useCase.execute(batch)).toEqual([{ applied: 1 }, { applied: 1 }]);
+    expect(puts).toEqual([['d1', 'd2']]);
+    listDown = true;
+    const outcomes = await useCase.execute(batch);
+    expect(outcomes.map((o) => [o.applied, (o.failure as Error).message])).toEqual([
+      [0, 'list down'],
+      [0, 'list down'],
+    ]);
   });
 });

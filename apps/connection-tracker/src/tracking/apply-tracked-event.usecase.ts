@@ -6,7 +6,7 @@ import {
   type ConnectionEnvelope,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { Leadership } from '@cobrowse/messaging';
+import { Leadership, type GroupOutcome } from '@cobrowse/messaging';
 import { deviceDocumentId, type DeviceState } from '../devices/device-state';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DeviceLocks } from '../devices/device-locks';
@@ -54,8 +54,35 @@ export class ApplyTrackedEventUseCase {
     return this.config.SESSION_INACTIVITY_TIMEOUT_MS;
   }
 
-  /** One key's facts, in log order; `seq` is each fact's position in the log. */
-  async execute(facts: TrackedFact[]): Promise<void> {
+  /**
+   * A batch: each key's facts (in log order; `seq` is each fact's position in the log), keys in
+   * parallel, then the devices list once for every device of the batch. A key whose facts
+   * failed is reported so, and all of them when the list could not be written.
+   */
+  async execute(keys: TrackedFact[][]): Promise<GroupOutcome[]> {
+    const applied: DeviceState[] = [];
+    const outcomes = await Promise.all(
+      keys.map(async (facts): Promise<GroupOutcome> => {
+        try {
+          applied.push(...(await this.applyKey(facts)));
+          return { applied: facts.length };
+        } catch (failure) {
+          return { applied: 0, failure };
+        }
+      }),
+    );
+    // After the devices, and for every device of the batch whether it changed or not: a batch
+    // delivered again after a crash between the two writes completes the list.
+    try {
+      await this.list.put(applied);
+    } catch (failure) {
+      return outcomes.map((o) => (o.failure === undefined ? { applied: 0, failure } : o));
+    }
+    return outcomes;
+  }
+
+  /** One key's facts: the devices they touch, each written once. */
+  private async applyKey(facts: TrackedFact[]): Promise<DeviceState[]> {
     const applied: DeviceState[] = [];
     for (const run of await this.byDevice(facts)) {
       // One change to a device at a time, whether from the log or from a heartbeat kept out of it.
@@ -64,9 +91,7 @@ export class ApplyTrackedEventUseCase {
       );
       if (device) applied.push(device);
     }
-    // After the devices, and for every device of the batch whether it changed or not: a batch
-    // delivered again after a crash between the two writes completes the list.
-    await this.list.put(applied);
+    return applied;
   }
 
   /**

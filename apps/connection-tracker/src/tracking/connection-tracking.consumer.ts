@@ -62,10 +62,7 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
         max_ack_pending: 1_000,
       },
       keyOf: (m) => this.keys.keyOf(m),
-      apply: {
-        batch: (groups) => Promise.all(groups.map((group) => this.applyGroup(group))),
-        maxBatch: MAX_BATCH,
-      },
+      apply: { batch: (groups) => this.applyBatch(groups), maxBatch: MAX_BATCH },
       // A device skips a fact older than the last it applied: a handover must not reorder them.
       inOrderAcrossTerms: true,
       // A write refused because this replica stopped leading is handed back, never counted.
@@ -90,28 +87,33 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
   }
 
   /**
-   * One key's messages of a batch, applied together. A message that is not an event is
+   * Each key's messages of a batch, applied together. A message that is not an event is
    * poison: those before it apply, it is parked, and those after it wait for the next batch.
    */
-  private async applyGroup(group: MessageGroup): Promise<GroupOutcome> {
-    const facts: TrackedFact[] = [];
-    for (const m of group.messages) {
-      const event = parseTrackedEvent(m.data);
-      if (!event) break;
-      facts.push({ event, seq: m.seq });
-    }
-    try {
-      await this.apply.execute(facts);
-    } catch (failure) {
-      return { applied: 0, failure };
-    }
-    for (const { event } of facts)
-      if (event.type === 'session.deactivated')
-        this.keys.forget(event.tenant, (event as AnySessionEvent).session_id);
-    return facts.length === group.messages.length
-      ? { applied: facts.length }
-      : { applied: facts.length, failure: new PoisonMessageError('not an event') };
+  private async applyBatch(groups: MessageGroup[]): Promise<GroupOutcome[]> {
+    const keys = groups.map((group) => parseUntilPoison(group));
+    const outcomes = await this.apply.execute(keys);
+    return outcomes.map((outcome, i) => {
+      if (outcome.failure !== undefined) return outcome;
+      for (const { event } of keys[i])
+        if (event.type === 'session.deactivated')
+          this.keys.forget(event.tenant, (event as AnySessionEvent).session_id);
+      return keys[i].length === groups[i].messages.length
+        ? outcome
+        : { ...outcome, failure: new PoisonMessageError('not an event') };
+    });
   }
+}
+
+/** A group's facts up to its first message that is not one. */
+function parseUntilPoison(group: MessageGroup): TrackedFact[] {
+  const facts: TrackedFact[] = [];
+  for (const m of group.messages) {
+    const event = parseTrackedEvent(m.data);
+    if (!event) break;
+    facts.push({ event, seq: m.seq });
+  }
+  return facts;
 }
 
 /** A logged session event or connection fact, or null for anything else on the subjects. */

@@ -1,6 +1,6 @@
 import type { MongoService } from '@cobrowse/persistence';
 import type { DeviceState } from './device-state';
-import { DevicesRepository, sameVersion } from './devices.repository';
+import { DevicesRepository } from './devices.repository';
 
 const device = (appliedSeq?: number): DeviceState => ({
   _id: 'acme/d1',
@@ -18,7 +18,7 @@ const device = (appliedSeq?: number): DeviceState => ({
 
 /** One stored device and every filter a write was given (MongoDB's semantics for the two shapes used). */
 function repositoryOver(stored: DeviceState | null, ferret: boolean) {
-  const state = { stored, writeFilters: [] as unknown[] };
+  const state = { stored, writeFilters: [] as unknown[], reads: 0 };
   const matches = (filter: Record<string, unknown>) =>
     state.stored !== null &&
     filter._id === state.stored._id &&
@@ -27,7 +27,10 @@ function repositoryOver(stored: DeviceState | null, ferret: boolean) {
         ? state.stored.applied_seq === undefined
         : filter.applied_seq === state.stored.applied_seq));
   const collection = {
-    findOne: async (filter: Record<string, unknown>) => (matches(filter) ? state.stored : null),
+    findOne: async (filter: Record<string, unknown>) => {
+      state.reads++;
+      return matches(filter) ? state.stored : null;
+    },
     replaceOne: async (filter: Record<string, unknown>, next: DeviceState) => {
       state.writeFilters.push(filter);
       if (!matches(filter)) return { matchedCount: 0 };
@@ -59,10 +62,7 @@ describe('DevicesRepository writes', () => {
       expect(state.stored?.applied_seq).toBe(6);
     });
 
-    it('refuses to write over a later version, or over an erased device', async () => {
-      const { repository, state } = repositoryOver(device(7), ferret);
-      expect(await repository.replaceIfUnchanged(device(5), device(6))).toBe(false);
-      expect(state.stored?.applied_seq).toBe(7);
+    it('refuses to write over an erased device', async () => {
       const erased = repositoryOver(null, ferret);
       expect(await erased.repository.replaceIfUnchanged(device(5), device(6))).toBe(false);
       expect(erased.state.stored).toBeNull();
@@ -84,18 +84,19 @@ describe('DevicesRepository writes', () => {
     for (const filter of state.writeFilters) expect(filter).toEqual({ _id: expect.any(String) });
   });
 
-  it('compares and sets in one step on MongoDB', async () => {
+  it('compares and sets in one step on MongoDB, refusing to write over a later version', async () => {
     const { repository, state } = repositoryOver(device(5), false);
     await repository.replaceIfUnchanged(device(5), device(6));
     expect(state.writeFilters).toEqual([{ _id: 'acme/d1', applied_seq: 5 }]);
+    const later = repositoryOver(device(7), false);
+    expect(await later.repository.replaceIfUnchanged(device(5), device(6))).toBe(false);
+    expect(later.state.stored?.applied_seq).toBe(7);
   });
-});
 
-describe('sameVersion', () => {
-  it('compares applied positions, an absent one equal only to an absent one', () => {
-    expect(sameVersion({ applied_seq: 3 }, { applied_seq: 3 })).toBe(true);
-    expect(sameVersion({}, {})).toBe(true);
-    expect(sameVersion({ applied_seq: 3 }, {})).toBe(false);
-    expect(sameVersion({ applied_seq: 3 }, { applied_seq: 4 })).toBe(false);
+  it('writes over what is stored on FerretDB, by `_id` and without reading it first', async () => {
+    const { repository, state } = repositoryOver(device(7), true);
+    expect(await repository.replaceIfUnchanged(device(5), device(6))).toBe(true);
+    expect(state.stored?.applied_seq).toBe(6);
+    expect(state.reads).toBe(0);
   });
 });

@@ -40,28 +40,27 @@ export class DevicesRepository implements OnModuleInit {
   }
 
   /**
-   * Writes `next` over `previous` unless the document changed since it was read (another
-   * writer applied a later fact, or it was erased): false then. A write of a replica that
-   * stopped leading, landing after its successor's, so cannot take the device back.
+   * Writes `next` over `previous`: false when the device is gone (erased, expired), and on
+   * MongoDB also when it changed since (another writer applied a later fact), in one atomic
+   * compare-and-set on the version (`applied_seq`) served by the `_id` index.
    *
-   * On MongoDB the version read (`applied_seq`) is part of the filter: one atomic
-   * compare-and-set, served by the `_id` index. FerretDB v1 evaluates any filter but a lone
-   * `_id` by reading the whole collection, so there the version is compared on a read by
-   * `_id` and the write is by `_id` alone: two steps, guarded by the lease (one writer) and
-   * the per-device queue. docs/operations.md says how much of the race that leaves.
+   * FerretDB v1 evaluates any filter but a lone `_id` by reading the whole collection, so
+   * there the write is by `_id` alone, over what is stored. Comparing the version on a read
+   * first bought nothing (it doubled the tracker's database work): `previous` is what this
+   * leader, the one writer, read or wrote itself, and a former leader's read could never see
+   * its successor's writes (its fence closes 2 s before a successor can start), so the only
+   * write a comparison could catch is a former leader's landing late, which this write then
+   * overwrites with a fold that includes what it held (docs/operations.md).
    */
   async replaceIfUnchanged(previous: DeviceState, next: DeviceState): Promise<boolean> {
     const document = toDeviceDocument(next);
-    if (!(await this.mongo.isFerretDb())) {
-      const unchanged: Filter<DeviceDocument> = {
-        _id: previous._id,
-        applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
-      };
-      return (await this.collection.replaceOne(unchanged, document)).matchedCount === 1;
-    }
-    const current = await this.collection.findOne({ _id: previous._id }, { projection: { applied_seq: 1 } });
-    if (!current || !sameVersion(current, previous)) return false;
-    return (await this.collection.replaceOne({ _id: previous._id }, document)).matchedCount === 1;
+    const filter: Filter<DeviceDocument> = (await this.mongo.isFerretDb())
+      ? { _id: previous._id }
+      : {
+          _id: previous._id,
+          applied_seq: previous.applied_seq === undefined ? { $exists: false } : previous.applied_seq,
+        };
+    return (await this.collection.replaceOne(filter, document)).matchedCount === 1;
   }
 
   /** Every device, in no order: what a backfill of the devices list reads, once. */
@@ -98,12 +97,4 @@ export class DevicesRepository implements OnModuleInit {
   async remove(tenant: string, deviceId: string): Promise<boolean> {
     return (await this.collection.deleteOne({ _id: deviceDocumentId(tenant, deviceId) })).deletedCount === 1;
   }
-}
-
-/** Whether two reads of a device saw the same applied version (an unversioned one counts as the same). */
-export function sameVersion(
-  a: Pick<DeviceState, 'applied_seq'>,
-  b: Pick<DeviceState, 'applied_seq'>,
-): boolean {
-  return (a.applied_seq ?? null) === (b.applied_seq ?? null);
 }

@@ -135,9 +135,9 @@ export class ApplyTrackedEventUseCase {
 
   /**
    * Fold, write the deadlines, write the device over the version it was folded onto, remove
-   * the ended sessions' deadlines. A device that changed between the read and the write (an
-   * erasure, a write of a former leader landing late) is read again and the facts folded onto
-   * what is there now — except when what is there is older than what this leader wrote this
+   * the ended sessions' deadlines. A device the write finds changed (erased; on MongoDB also
+   * written by a former leader landing late) is read again and the facts folded onto what is
+   * there now — except when what is there is older than what this leader wrote this
    * term: a former leader's late write took it back (docs/operations.md), and the facts are
    * folded onto what this leader wrote instead, so the facts in between (a session's end) are
    * not lost.

@@ -13,7 +13,8 @@ const CACHE_MS = 2_000;
 /** Per-tenant retention; until a tenant sets one, the SPEC defaults apply. */
 @Injectable()
 export class RetentionPolicyRepository implements OnModuleInit {
-  private readonly cache = new Map<string, { policy: RetentionPolicy; at: number }>();
+  /** The read under way or done, shared: a projector announcing hundreds of sessions at once reads it once. */
+  private readonly cache = new Map<string, { policy: Promise<RetentionPolicy>; at: number }>();
 
   constructor(private readonly mongo: MongoService) {}
 
@@ -24,18 +25,26 @@ export class RetentionPolicyRepository implements OnModuleInit {
 
   onModuleInit(): void {}
 
-  async forTenant(tenant: string): Promise<RetentionPolicy> {
+  forTenant(tenant: string): Promise<RetentionPolicy> {
     const cached = this.cache.get(tenant);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.policy;
+    const policy = this.read(tenant);
+    const entry = { policy, at: Date.now() };
+    this.cache.set(tenant, entry);
+    policy.catch(() => {
+      if (this.cache.get(tenant) === entry) this.cache.delete(tenant);
+    });
+    return policy;
+  }
+
+  private async read(tenant: string): Promise<RetentionPolicy> {
     const document = await this.collection.findOne({ _id: tenant });
-    const policy = document
+    return document
       ? {
           ended_session_ttl_seconds: document.ended_session_ttl_seconds,
           device_ttl_seconds: document.device_ttl_seconds,
         }
       : DEFAULT_RETENTION;
-    this.cache.set(tenant, { policy, at: Date.now() });
-    return policy;
   }
 
   async save(tenant: string, policy: RetentionPolicy): Promise<void> {
@@ -44,7 +53,7 @@ export class RetentionPolicyRepository implements OnModuleInit {
       { ...policy, updated_at: Date.now() },
       { upsert: true },
     );
-    this.cache.set(tenant, { policy, at: Date.now() });
+    this.cache.set(tenant, { policy: Promise.resolve(policy), at: Date.now() });
   }
 }
 

@@ -10,3 +10,4 @@ export * from './startup-checks';
 export * from './probe-listener';
 export * from './group-by';
 export * from './leader-backfill';
+export * from './shared-lookups';

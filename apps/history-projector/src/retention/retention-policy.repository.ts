@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Collection } from 'mongodb';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '@cobrowse/contracts';
 import { MongoService } from '@cobrowse/persistence';
+import { SharedLookups } from '@cobrowse/platform';
 
 export { DEFAULT_RETENTION, type RetentionPolicy };
 
@@ -13,8 +14,8 @@ const CACHE_MS = 2_000;
 /** Per-tenant retention; until a tenant sets one, the SPEC defaults apply. */
 @Injectable()
 export class RetentionPolicyRepository implements OnModuleInit {
-  /** The read under way or done, shared: a projector announcing hundreds of sessions at once reads it once. */
-  private readonly cache = new Map<string, { policy: Promise<RetentionPolicy>; at: number }>();
+  /** A projector announcing hundreds of sessions at once reads a tenant's policy once. */
+  private readonly cache = new SharedLookups<RetentionPolicy>(CACHE_MS);
 
   constructor(private readonly mongo: MongoService) {}
 
@@ -26,15 +27,7 @@ export class RetentionPolicyRepository implements OnModuleInit {
   onModuleInit(): void {}
 
   forTenant(tenant: string): Promise<RetentionPolicy> {
-    const cached = this.cache.get(tenant);
-    if (cached && Date.now() - cached.at < CACHE_MS) return cached.policy;
-    const policy = this.read(tenant);
-    const entry = { policy, at: Date.now() };
-    this.cache.set(tenant, entry);
-    policy.catch(() => {
-      if (this.cache.get(tenant) === entry) this.cache.delete(tenant);
-    });
-    return policy;
+    return this.cache.get(tenant, () => this.read(tenant));
   }
 
   private async read(tenant: string): Promise<RetentionPolicy> {
@@ -53,7 +46,7 @@ export class RetentionPolicyRepository implements OnModuleInit {
       { ...policy, updated_at: Date.now() },
       { upsert: true },
     );
-    this.cache.set(tenant, { policy: Promise.resolve(policy), at: Date.now() });
+    this.cache.set(tenant, policy);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { ConsumerInfo } from 'nats';
-import { previousTermHeldUntil } from './leader-consumer';
+import type { ConsumerConfig, ConsumerInfo, JetStreamManager } from 'nats';
+import { ensureDurableConsumer, previousTermHeldUntil } from './leader-consumer';
 
 const ACK_WAIT_NS = 10_000_000_000;
 const info = (lastActive?: string) =>
@@ -25,5 +25,40 @@ describe('previousTermHeldUntil', () => {
     // Deliveries after the new term began went to someone pulling now, not to the old leader.
     const last = new Date(start + 60_000).toISOString();
     expect(previousTermHeldUntil(info(last), start)).toBe(start + 5_000 + 11_000);
+  });
+});
+
+describe('ensureDurableConsumer', () => {
+  function jsmWith(existing: Partial<ConsumerConfig> | null) {
+    const calls: Array<[string, unknown]> = [];
+    const jsm = {
+      consumers: {
+        info: async () => {
+          if (!existing) throw new Error('consumer not found');
+          return { config: existing };
+        },
+        update: async (_stream: string, _name: string, change: unknown) =>
+          void calls.push(['update', change]),
+        add: async (_stream: string, config: unknown) => void calls.push(['add', config]),
+      },
+    } as unknown as JetStreamManager;
+    return { jsm, calls };
+  }
+  const config = { durable_name: 'tracker', ack_wait: ACK_WAIT_NS, max_ack_pending: 4_000 };
+
+  it('brings an existing consumer’s ack wait and window up to date, changing only what differs', async () => {
+    const outdated = jsmWith({ durable_name: 'tracker', ack_wait: ACK_WAIT_NS, max_ack_pending: 1_000 });
+    await ensureDurableConsumer(outdated.jsm, 'EVENTS', config);
+    expect(outdated.calls).toEqual([['update', { max_ack_pending: 4_000 }]]);
+
+    const current = jsmWith(config);
+    await ensureDurableConsumer(current.jsm, 'EVENTS', config);
+    expect(current.calls).toEqual([]);
+  });
+
+  it('creates a missing consumer', async () => {
+    const missing = jsmWith(null);
+    await ensureDurableConsumer(missing.jsm, 'EVENTS', config);
+    expect(missing.calls).toEqual([['add', config]]);
   });
 });

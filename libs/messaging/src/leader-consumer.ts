@@ -81,7 +81,7 @@ export function previousTermHeldUntil(
   return from + ackWaitMs + HELD_MARGIN_MS;
 }
 
-/** Creates a durable pull consumer, or brings its ack wait up to date. Safe from every replica. */
+/** Creates a durable pull consumer, or brings its ack wait and window up to date. Safe from every replica. */
 export async function ensureDurableConsumer(
   jsm: JetStreamManager,
   stream: string,
@@ -89,8 +89,12 @@ export async function ensureDurableConsumer(
 ): Promise<void> {
   try {
     const { config: current } = await jsm.consumers.info(stream, config.durable_name);
-    if (current.ack_wait !== config.ack_wait)
-      await jsm.consumers.update(stream, config.durable_name, { ack_wait: config.ack_wait });
+    const changed = Object.fromEntries(
+      (['ack_wait', 'max_ack_pending'] as const)
+        .filter((field) => config[field] !== undefined && config[field] !== current[field])
+        .map((field) => [field, config[field]]),
+    );
+    if (Object.keys(changed).length) await jsm.consumers.update(stream, config.durable_name, changed);
   } catch {
     await jsm.consumers.add(stream, config).catch((e: Error) => {
       if (!/already/i.test(e.message)) throw e;

@@ -15,8 +15,9 @@ function sweeperWith(answer: { status: string; error?: { code: string } }) {
     deadline_at: 0,
   };
   const held = new Map([[deadline._id, deadline]]);
+  const leadership = { isLeader: true, term: 1 };
   const deadlines = {
-    refresh: async () => 0,
+    refresh: jest.fn(async () => 0),
     due: () => [...held.values()],
     remove: jest.fn(async (tenant: string, sessionId: string) => void held.delete(`${tenant}/${sessionId}`)),
   };
@@ -29,12 +30,12 @@ function sweeperWith(answer: { status: string; error?: { code: string } }) {
   };
   const sweeper = new InactivitySweeper(
     deadlines as unknown as DeadlineSchedule,
-    { isLeader: true } as Leadership,
+    leadership as Leadership,
     rpc as unknown as RpcClient,
     nats as unknown as NatsConnectionService,
     { SESSION_INACTIVITY_TIMEOUT_MS: 1_000 } as AppConfig,
   );
-  return { sweeper, log, deadlines, rpc, held };
+  return { sweeper, log, deadlines, rpc, held, leadership };
 }
 
 describe('InactivitySweeper', () => {
@@ -74,5 +75,29 @@ describe('InactivitySweeper', () => {
     for (let i = 0; i < 3; i++) await sweeper.sweep();
     expect(rpc.send).toHaveBeenCalledTimes(1); // retried after RETRY_MS, not on every sweep
     expect(deadlines.remove).not.toHaveBeenCalled();
+  });
+
+  it('reads the stored deadlines again a minute into a term, then ever less often, afresh each term', async () => {
+    const { sweeper, deadlines, leadership } = sweeperWith({ status: 'accepted' });
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const refreshesAt = async (seconds: number[]) => {
+      const start = now;
+      const at: number[] = [];
+      for (const t of seconds) {
+        now = start + t * 1_000;
+        const before = deadlines.refresh.mock.calls.length;
+        await sweeper.sweep();
+        if (deadlines.refresh.mock.calls.length > before) at.push(t);
+      }
+      return at;
+    };
+    try {
+      expect(await refreshesAt([0, 59, 60, 61, 179, 180, 419, 420])).toEqual([60, 180, 420]);
+      leadership.term = 2;
+      expect(await refreshesAt([0, 59, 60])).toEqual([60]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

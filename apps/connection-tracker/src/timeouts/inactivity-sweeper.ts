@@ -14,8 +14,14 @@ import { DeadlineSchedule } from './deadline-schedule';
 import type { SessionDeadline } from './session-deadlines.repository';
 
 const RETRY_MS = 10_000;
-/** How often the leader merges the stored deadlines into memory again (DeadlineSchedule.refresh). */
-const REFRESH_MS = 60_000;
+/**
+ * When the leader merges the stored deadlines into memory again (DeadlineSchedule.refresh, a
+ * read of every open session's deadline): a minute into its term, then twice as long after
+ * each, up to an hour. What it catches, a former leader's write landing after this one
+ * loaded, comes right after a takeover; the read costs more with every open session.
+ */
+const FIRST_REFRESH_MS = 60_000;
+const MAX_REFRESH_MS = 3_600_000;
 
 /**
  * Ends sessions whose deadline passed, with reason `timeout`, through session-lifecycle.
@@ -30,7 +36,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
   private readonly requested = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private sweeping = false;
-  private refreshedAt = Date.now();
+  private refreshing = { term: -1, at: 0, every: FIRST_REFRESH_MS };
   private readonly watermark = new AppliedWatermark();
   /**
    * Deadlines of sessions the lifecycle says have ended already (or are gone), with where the
@@ -56,6 +62,16 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  private async refreshWhenDue(now: number): Promise<void> {
+    const { term } = this.leadership;
+    if (this.refreshing.term !== term) this.refreshing = { term, at: now, every: FIRST_REFRESH_MS };
+    if (now - this.refreshing.at < this.refreshing.every) return;
+    const added = await this.deadlines.refresh();
+    this.refreshing.at = now;
+    this.refreshing.every = Math.min(MAX_REFRESH_MS, this.refreshing.every * 2);
+    if (added > 0) this.logger.warn({ msg: 'found deadlines missing from memory', added });
   }
 
   /** Records where the log ends now, and answers how far the tracker has applied it. */
@@ -85,11 +101,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
     this.sweeping = true;
     try {
       const now = Date.now();
-      if (now - this.refreshedAt >= REFRESH_MS) {
-        const added = await this.deadlines.refresh();
-        this.refreshedAt = now;
-        if (added > 0) this.logger.warn({ msg: 'found deadlines missing from memory', added });
-      }
+      await this.refreshWhenDue(now);
       const { logEnd, applied } = await this.sampleLog(now);
       await this.clearEnded(logEnd, applied);
       for (const deadline of this.deadlines.due(now)) {

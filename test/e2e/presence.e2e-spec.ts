@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Binary } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
+import { unpackJson } from '@cobrowse/persistence';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
 const TIMEOUT_MS = 2_000;
@@ -39,14 +40,8 @@ describe('presence', () => {
       (d) => d.id,
     );
   const storedPresence = async () =>
-    (
-      await mongo
-        .db()
-        .collection<{ entries: Array<{ device_id: string }> }>('presence_shards')
-        .find()
-        .toArray()
-    )
-      .flatMap((shard) => shard.entries ?? [])
+    (await mongo.db().collection<{ entries_z?: Binary }>('presence_shards').find().toArray())
+      .flatMap((shard) => (shard.entries_z ? unpackJson<Array<{ device_id: string }>>(shard.entries_z) : []))
       .map((entry) => entry.device_id);
   const facts = async (deviceId: string) =>
     (await readEventLog(nc, `cobrowse.acme.device.${deviceId}.*`)).map((f) => f.envelope);

@@ -98,13 +98,14 @@ describe('ApplyTrackedEventUseCase', () => {
     expect(stored.connections[0].status).toBe('disconnected');
   });
 
-  it('writes the devices list once for the whole batch, and fails every key when it cannot', async () => {
+  it('writes the devices list once for the whole batch; a row it refuses fails its own key only', async () => {
     const puts: string[][] = [];
-    let listDown = false;
+    let refused = 'none';
     const list = {
       put: async (devices: DeviceState[]) => {
-        if (listDown) throw new Error('list down');
-        puts.push(devices.map((d) => d.id).sort());
+        const ids = devices.map((d) => d.id).sort();
+        if (refused === 'all' || ids.includes(refused)) throw new Error(`list refused ${refused}`);
+        puts.push(ids);
       },
     } as unknown as DeviceListWriter;
     const useCase = useCaseOn(
@@ -115,13 +116,26 @@ describe('ApplyTrackedEventUseCase', () => {
       [{ event: fact('connection.opened', 'https://a.test/', 'd1'), seq: 1 }],
       [{ event: fact('connection.opened', 'https://a.test/', 'd2'), seq: 2 }],
     ];
-    expect(await useCase.execute(batch)).toEqual([{ applied: 1 }, { applied: 1 }]);
+    const failures = async () =>
+      (await useCase.execute(batch)).map((o) => [o.applied, (o.failure as Error | undefined)?.message]);
+
+    expect(await failures()).toEqual([
+      [1, undefined],
+      [1, undefined],
+    ]);
     expect(puts).toEqual([['d1', 'd2']]);
-    listDown = true;
-    const outcomes = await useCase.execute(batch);
-    expect(outcomes.map((o) => [o.applied, (o.failure as Error).message])).toEqual([
-      [0, 'list down'],
-      [0, 'list down'],
+
+    refused = 'd2';
+    expect(await failures()).toEqual([
+      [1, undefined],
+      [0, 'list refused d2'],
+    ]);
+    expect(puts.at(-1)).toEqual(['d1']);
+
+    refused = 'all';
+    expect(await failures()).toEqual([
+      [0, 'list refused all'],
+      [0, 'list refused all'],
     ]);
   });
 });

@@ -57,14 +57,15 @@ export class ApplyTrackedEventUseCase {
   /**
    * A batch: each key's facts (in log order; `seq` is each fact's position in the log), keys in
    * parallel, then the devices list once for every device of the batch. A key whose facts
-   * failed is reported so, and all of them when the list could not be written.
+   * failed is reported so; when the list refuses the batch, each key's rows are put on their
+   * own, so a row the list cannot take fails its own key only.
    */
   async execute(keys: TrackedFact[][]): Promise<GroupOutcome[]> {
-    const applied: DeviceState[] = [];
+    const devices: DeviceState[][] = keys.map(() => []);
     const outcomes = await Promise.all(
-      keys.map(async (facts): Promise<GroupOutcome> => {
+      keys.map(async (facts, i): Promise<GroupOutcome> => {
         try {
-          applied.push(...(await this.applyKey(facts)));
+          devices[i] = await this.applyKey(facts);
           return { applied: facts.length };
         } catch (failure) {
           return { applied: 0, failure };
@@ -74,11 +75,21 @@ export class ApplyTrackedEventUseCase {
     // After the devices, and for every device of the batch whether it changed or not: a batch
     // delivered again after a crash between the two writes completes the list.
     try {
-      await this.list.put(applied);
-    } catch (failure) {
-      return outcomes.map((o) => (o.failure === undefined ? { applied: 0, failure } : o));
+      await this.list.put(devices.flat());
+      return outcomes;
+    } catch {
+      return Promise.all(
+        outcomes.map(async (outcome, i): Promise<GroupOutcome> => {
+          if (outcome.failure !== undefined) return outcome;
+          try {
+            await this.list.put(devices[i]);
+            return outcome;
+          } catch (failure) {
+            return { applied: 0, failure };
+          }
+        }),
+      );
     }
-    return outcomes;
   }
 
   /** One key's facts: the devices they touch, each written once. */

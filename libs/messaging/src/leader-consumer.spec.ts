@@ -56,6 +56,20 @@ describe('ensureDurableConsumer', () => {
     expect(current.calls).toEqual([]);
   });
 
+  it('changes an existing consumer’s filter, or clears it to read the whole stream', async () => {
+    const filtered = jsmWith({ ...config, filter_subjects: ['a.>', 'b.>'] });
+    await ensureDurableConsumer(filtered.jsm, 'EVENTS', config);
+    expect(filtered.calls).toEqual([['update', { filter_subject: '', filter_subjects: [] }]]);
+
+    const single = jsmWith({ ...config, filter_subject: 'a.>' });
+    await ensureDurableConsumer(single.jsm, 'EVENTS', { ...config, filter_subjects: ['b.>', 'a.>'] });
+    expect(single.calls).toEqual([['update', { filter_subject: '', filter_subjects: ['b.>', 'a.>'] }]]);
+
+    const same = jsmWith({ ...config, filter_subjects: ['a.>', 'b.>'] });
+    await ensureDurableConsumer(same.jsm, 'EVENTS', { ...config, filter_subjects: ['b.>', 'a.>'] });
+    expect(same.calls).toEqual([]);
+  });
+
   it('creates a missing consumer', async () => {
     const missing = jsmWith(null);
     await ensureDurableConsumer(missing.jsm, 'EVENTS', config);

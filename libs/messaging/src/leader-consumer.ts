@@ -81,7 +81,20 @@ export function previousTermHeldUntil(
   return from + ackWaitMs + HELD_MARGIN_MS;
 }
 
-/** Creates a durable pull consumer, or brings its ack wait and window up to date. Safe from every replica. */
+/** The subjects a consumer reads: none named means every subject of its stream. */
+function filtersOf(config: Partial<Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'>>): string {
+  const filters = config.filter_subjects?.length
+    ? config.filter_subjects
+    : config.filter_subject
+      ? [config.filter_subject]
+      : [];
+  return [...filters].sort().join(' ');
+}
+
+/**
+ * Creates a durable pull consumer, or brings its ack wait, window and filter up to date. Safe
+ * from every replica.
+ */
 export async function ensureDurableConsumer(
   jsm: JetStreamManager,
   stream: string,
@@ -89,11 +102,15 @@ export async function ensureDurableConsumer(
 ): Promise<void> {
   try {
     const { config: current } = await jsm.consumers.info(stream, config.durable_name);
-    const changed = Object.fromEntries(
+    const changed: Partial<ConsumerConfig> = Object.fromEntries(
       (['ack_wait', 'max_ack_pending'] as const)
         .filter((field) => config[field] !== undefined && config[field] !== current[field])
         .map((field) => [field, config[field]]),
     );
+    if (filtersOf(config) !== filtersOf(current)) {
+      changed.filter_subject = config.filter_subject ?? '';
+      changed.filter_subjects = config.filter_subjects ?? [];
+    }
     if (Object.keys(changed).length) await jsm.consumers.update(stream, config.durable_name, changed);
   } catch {
     await jsm.consumers.add(stream, config).catch((e: Error) => {

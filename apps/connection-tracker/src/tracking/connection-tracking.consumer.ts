@@ -1,13 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy } from 'nats';
-import {
-  CONSUMERS,
-  DEVICE_EVENTS_WILDCARD,
-  EVENTS_STREAM,
-  SESSION_EVENTS_WILDCARD,
-  type AnySessionEvent,
-  type ConnectionEnvelope,
-} from '@cobrowse/contracts';
+import { CONSUMERS, EVENTS_STREAM, type AnySessionEvent, type ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { isDatabaseUnreachable } from '@cobrowse/persistence';
 import {
@@ -64,7 +57,9 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
         durable_name: TRACKER_CONSUMER,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        filter_subjects: [DEVICE_EVENTS_WILDCARD, SESSION_EVENTS_WILDCARD],
+        // No filter: the tracker reads the whole log (session events and connection facts,
+        // every subject of the stream). Naming both wildcards as filters made the server walk
+        // them for each message: ~0.7 ms of its CPU per message against ~0.03 unfiltered.
         ack_wait: 10_000_000_000,
         max_ack_pending: MAX_PENDING,
       },

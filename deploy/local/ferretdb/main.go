@@ -21,6 +21,12 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data-dir", ".data/ferretdb", "directory for the SQLite databases")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	// SQLite's own pairing for WAL: a commit is written to the log, which is synced at each
+	// checkpoint rather than at every commit. Every commit survives the crash of any process,
+	// this one included; an operating system crash or power loss may roll back the last ones.
+	// "full" syncs every commit: FerretDB runs each update as a transaction of its own, so
+	// that is an fsync per document written, one at a time behind SQLite's single writer.
+	synchronous := flag.String("synchronous", "normal", "SQLite synchronous setting: normal or full")
 	flag.Parse()
 
 	var level slog.Level
@@ -28,6 +34,10 @@ func main() {
 		fail("bad -log-level: %v", err)
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if *synchronous != "normal" && *synchronous != "full" {
+		fail("bad -synchronous %q: normal or full", *synchronous)
+	}
 
 	abs, err := filepath.Abs(*dataDir)
 	if err != nil {
@@ -41,7 +51,7 @@ func main() {
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: "file:" + abs + "/?_pragma=synchronous(" + *synchronous + ")",
 	})
 	if err != nil {
 		fail("cannot start: %v", err)

@@ -16,8 +16,11 @@ import { keyOfRow } from '../session-list/list-row';
 import { SessionListReader } from '../session-list/session-list.reader';
 import { SessionsRepository } from './sessions.repository';
 
-/** Sessions read by `_id` at once for a list page. */
-const FETCH_AHEAD = 50;
+/**
+ * Sessions read by `_id` at once for a list page: a default page (50) and the next session,
+ * which says whether there is more, in one round.
+ */
+const FETCH_AHEAD = 64;
 
 /** Answers the session queries of SPEC section 5 from the read model (events from the log). */
 @Injectable()

@@ -1,7 +1,7 @@
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { PoisonMessageError } from '@cobrowse/messaging';
 import { evolve } from '@cobrowse/session-domain';
-import type { ListChange, SessionListWriter } from '../session-list/session-list.writer';
+import type { ListChange, RowChange, SessionListWriter } from '../session-list/session-list.writer';
 import type { SessionsRepository, SessionWrite, StoredSession } from '../sessions/sessions.repository';
 import type { SessionLogReader } from './session-log.reader';
 import { ProjectBatchUseCase } from './project-batch.usecase';
@@ -22,11 +22,15 @@ const created = (id: string) => event(id, 1, 'session.created', { device_id: 'd'
 const page = (id: string, version: number) =>
   event(id, version, 'session.page-entered', { url: `https://x/${version}` });
 
-/** The read model as plain maps, writes counted; a session id in `refuse` is refused by the database. */
-function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>()) {
+/**
+ * The read model as plain maps, writes counted; a session id in `refuse` is refused by the
+ * database, and the first `refusePosts` postings writes fail.
+ */
+function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>(), refusePosts = 0) {
   const stored = new Map<string, SessionSnapshot>();
   const writes: SessionWrite[][] = [];
   const rows: ListChange[] = [];
+  const posts: RowChange[][] = [];
   const sessions = {
     findWritten: () => undefined,
     findStored: async (_t: string, id: string): Promise<StoredSession | null> => {
@@ -46,13 +50,16 @@ function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>()) {
     },
   } as unknown as SessionsRepository;
   const list = {
-    post: async () => undefined,
+    post: async (_t: string, changes: RowChange[]) => {
+      if (refusePosts-- > 0) throw new Error('postings refused');
+      posts.push(changes);
+    },
     apply: async (_t: string, change: ListChange) => void rows.push(change),
   } as unknown as SessionListWriter;
   const reader = {
     read: async (_t: string, id: string) => log.filter((e) => e.session_id === id),
   } as unknown as SessionLogReader;
-  return { useCase: new ProjectBatchUseCase(sessions, list, reader), stored, writes, rows };
+  return { useCase: new ProjectBatchUseCase(sessions, list, reader), stored, writes, rows, posts };
 }
 
 describe('ProjectBatchUseCase', () => {
@@ -107,6 +114,26 @@ describe('ProjectBatchUseCase', () => {
     expect(again.changed.map((s) => [s.id, s.version])).toEqual([
       ['s1', 3],
       ['s2', 1],
+    ]);
+  });
+
+  it('posts a session delivered again under every term it has: its postings may have failed after it was stored', async () => {
+    const { useCase, stored, posts } = fakes([], new Set(), 1);
+    const activated = event('s1', 2, 'session.activated', { agent: { id: 'a1' } });
+    // Written beside its postings, which were refused: the batch fails, nothing is acked.
+    await expect(useCase.execute([[created('s1')]])).rejects.toThrow('postings refused');
+    expect(stored.get('s1')?.version).toBe(1);
+
+    // Delivered again with the next event: its terms of version 1 are posted too, not only the agent's.
+    await useCase.execute([[created('s1'), activated]]);
+    expect(posts.at(-1)).toEqual([
+      { row: expect.objectContaining({ id: 's1', agent_ids: ['a1'] }), was: null },
+    ]);
+
+    // A session not delivered again is posted with what it was: only what changed is edited.
+    await useCase.execute([[page('s1', 3)]]);
+    expect(posts.at(-1)).toEqual([
+      { row: expect.objectContaining({ id: 's1' }), was: expect.objectContaining({ id: 's1' }) },
     ]);
   });
 

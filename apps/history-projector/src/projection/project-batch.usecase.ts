@@ -5,7 +5,7 @@ import { PoisonMessageError, type GroupOutcome } from '@cobrowse/messaging';
 import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
 import { rowOf } from '../session-list/list-row';
-import { SessionListWriter } from '../session-list/session-list.writer';
+import { SessionListWriter, type RowChange } from '../session-list/session-list.writer';
 import { sessionDocumentId } from '../sessions/session-document';
 import { SessionsRepository, type StoredSession } from '../sessions/sessions.repository';
 import { SessionLogReader } from './session-log.reader';
@@ -22,6 +22,15 @@ export interface ProjectedBatch {
   changed: SessionSnapshot[];
 }
 
+/** A session's row now and before (null: post it under every term it has), in its tenant. */
+type PostingChange = RowChange & { tenant: string };
+
+const postingChange = (session: SessionSnapshot, was: SessionSnapshot | null): PostingChange => ({
+  tenant: session.tenant,
+  row: rowOf(session),
+  was: was ? rowOf(was) : null,
+});
+
 /** Sessions read at once from the database. */
 const READ_CONCURRENCY = 16;
 
@@ -35,12 +44,14 @@ interface Folded {
   presumedNew: boolean;
   /** Whether its write was sent (it had events not applied before). */
   written: boolean;
+  /** Whether one of its events was applied before: it is delivered again. */
+  deliveredAgain: boolean;
 }
 
 /**
  * Folds a batch of logged events into the sessions read model: each session's events of the
- * batch become one write, the batch's writes one bulk write, and then the list's index pages
- * and counters follow in one write per tenant. What a session is folded onto is what this
+ * batch become one write, the batch's writes one bulk write beside the postings of the terms
+ * they changed, and then the list's index pages and counters follow in one write per tenant. What a session is folded onto is what this
  * leader last wrote of it (no read), nothing when the batch creates it (read only if its insert
  * is refused), or else the stored document. Exactly once per version: an event at or below
  * the stored version is already applied; a missing earlier version is read from the log (its
@@ -86,10 +97,26 @@ export class ProjectBatchUseCase {
   private async project(groups: SessionEvents[], options: { createdIsNew: boolean }): Promise<Folded[]> {
     const folded = await mapLimited(groups, READ_CONCURRENCY, (events) => this.fold(events, options));
     const writes = folded.filter((f) => f.snapshot && f.snapshot.version !== (f.stored?.version ?? 0));
-    await this.updatePostings(writes);
-    const failed = await this.sessions.write(
-      writes.map((f) => ({ snapshot: f.snapshot!, stored: f.stored })),
+    // Postings and sessions are written side by side, each settled before the batch goes on:
+    // a crash (or a refused posting) between a session's write and its postings leaves its
+    // events unacked, and a session delivered again is posted under every term it has.
+    const writing = new Set(writes);
+    const postings = folded.flatMap((f) =>
+      !f.snapshot
+        ? []
+        : f.deliveredAgain
+          ? [postingChange(f.snapshot, null)]
+          : writing.has(f)
+            ? [postingChange(f.snapshot, f.stored?.snapshot ?? null)]
+            : [],
     );
+    const [posted, stored] = await Promise.allSettled([
+      this.updatePostings(postings),
+      this.sessions.write(writes.map((f) => ({ snapshot: f.snapshot!, stored: f.stored }))),
+    ]);
+    if (posted.status === 'rejected') throw posted.reason;
+    if (stored.status === 'rejected') throw stored.reason;
+    const failed = stored.value;
     for (const f of writes) {
       f.written = true;
       const failure = failed.get(sessionDocumentId(f.snapshot!.tenant, f.snapshot!.id));
@@ -118,6 +145,7 @@ export class ProjectBatchUseCase {
       steps: [],
       presumedNew,
       written: false,
+      deliveredAgain: false,
     };
     const outcome = await this.foldOnto(folded, events);
     return { ...folded, outcome };
@@ -144,7 +172,7 @@ export class ProjectBatchUseCase {
         } catch (e) {
           return { applied, failure: new PoisonMessageError((e as Error).message) };
         }
-      }
+      } else folded.deliveredAgain = true;
       applied++;
     }
     return { applied };
@@ -167,17 +195,19 @@ export class ProjectBatchUseCase {
     return snapshot;
   }
 
-  /** The postings of the terms the written sessions gained or lost, before the sessions are stored. */
-  private async updatePostings(writes: Folded[]): Promise<void> {
-    const byTenant = groupBy(writes, (f) => f.snapshot!.tenant);
+  /**
+   * The postings of the terms sessions gained (all of a session's terms when `was` is null)
+   * and lost. A posting may outlive its session's term (the reader checks each posted session
+   * against the whole query); a stored session missing from a posting it should be in is
+   * what must not last: the sessions it could concern are posted again when delivered again.
+   */
+  private async updatePostings(changes: PostingChange[]): Promise<void> {
+    const byTenant = groupBy(changes, (c) => c.tenant);
     await Promise.all(
-      [...byTenant].map(([tenant, sessions]) =>
+      [...byTenant].map(([tenant, rows]) =>
         this.list.post(
           tenant,
-          sessions.map((f) => ({
-            row: rowOf(f.snapshot!),
-            was: f.stored ? rowOf(f.stored.snapshot) : null,
-          })),
+          rows.map(({ row, was }) => ({ row, was })),
         ),
       ),
     );

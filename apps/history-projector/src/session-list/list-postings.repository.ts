@@ -60,7 +60,7 @@ export const postingSpace = (tenant: string, term: ListTerm) => `${tenant}|${ter
  * (`<sessions>_postings`): per tenant and term, index pages of the list positions of the
  * sessions with that term, newest first like the list, each addressed by `_id`
  * (`<tenant>|<term>:directory`, `<tenant>|<term>:<n>`). Written by the projection's leader
- * (or a rebuild, in its own collections) before the sessions they point to.
+ * (or a rebuild, in its own collections) beside the sessions they point to.
  */
 @Injectable()
 export class ListPostingsRepository extends IndexPagesStore<Posting, PostingCounts> {

@@ -31,8 +31,9 @@ export class SessionListWriter {
 
   /**
    * Adds the sessions to the postings of the terms they gained and takes them out of those
-   * they lost. Called before the sessions are stored, so a stored session is always in the
-   * postings of its terms (a crash in between repeats the same change on redelivery). A term
+   * they lost (every term it has, for a change with no `was`). Called beside the sessions'
+   * write, before their events are acked; a session delivered again is posted under every
+   * term (ProjectBatchUseCase), so a stored session ends in the postings of its terms. A term
    * grown too common to be read has its postings closed (postingsClose): no longer written.
    */
   post(tenant: string, changes: readonly RowChange[]): Promise<void> {

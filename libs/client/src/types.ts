@@ -64,6 +64,13 @@ export interface SessionResource {
   version: number;
 }
 
+/**
+ * A live `session-updated` snapshot: the session resource, or with `truncated` set, the
+ * resource without its pages and metadata (the session outgrew one NATS message, or a later
+ * snapshot of the same write follows): read the session for those.
+ */
+export type SessionUpdate = SessionResource & { truncated?: true };
+
 export type SessionEventType =
   | 'session.created'
   | 'session.activated'

@@ -25,6 +25,7 @@ import {
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
+import { wholeSnapshots } from './announcements';
 import { parseLoggedEvent } from './parse-event';
 import { ProjectBatchUseCase } from './project-batch.usecase';
 
@@ -96,29 +97,36 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
         }),
       ),
     );
-    for (const session of changed) this.announce(session);
+    const whole = wholeSnapshots(changed);
+    changed.forEach((session, i) => this.announce(session, whole[i]));
     return outcomes;
   }
 
   /** Side effects of a session's applied events; a failure here never counts against them. */
-  private announce(session: SessionSnapshot): void {
+  private announce(session: SessionSnapshot, whole: boolean): void {
     if (session.ended_recorded_at !== null) this.expiry.note(session.tenant, session.ended_recorded_at);
-    this.publishUpdate(session).catch((e: Error) =>
+    this.publishUpdate(session, whole).catch((e: Error) =>
       this.logger.warn({ msg: 'could not publish session-updated', error: e.name }),
     );
   }
 
-  private async publishUpdate(session: SessionSnapshot): Promise<void> {
+  private async publishUpdate(session: SessionSnapshot, whole: boolean): Promise<void> {
     const expiresAt = sessionExpiresAt(
       session.ended_recorded_at,
       await this.retention.forTenant(session.tenant),
     );
-    const resource = toSessionResource(session, Date.now(), expiresAt);
-    let payload = JSON.stringify(resource);
-    // A session with many long pages can outgrow one NATS message: subscribers then get it
-    // without pages and metadata, marked truncated, and read the whole one over REST.
+    const now = Date.now();
+    // Subscribers get a slim snapshot (without pages and metadata, marked truncated) for a
+    // step a later one of the batch follows, and for a session with many long pages that
+    // outgrows one NATS message; they read the whole one over REST.
+    const slim = () =>
+      JSON.stringify({
+        ...toSessionResource({ ...session, pages: [], metadata: {} }, now, expiresAt),
+        truncated: true,
+      });
+    let payload = whole ? JSON.stringify(toSessionResource(session, now, expiresAt)) : slim();
     if (Buffer.byteLength(payload) > (this.nats.nc.info?.max_payload ?? NATS_MAX_MESSAGE_BYTES) - 1024)
-      payload = JSON.stringify({ ...resource, pages: [], metadata: {}, truncated: true });
+      payload = slim();
     this.nats.nc.publish(sessionUpdatedSubject(session.tenant, session.id), payload);
   }
 }

@@ -11,6 +11,7 @@ import type {
   JsonObject,
   SessionEventType,
   SessionResource,
+  SessionUpdate,
 } from '../types.js';
 
 export type SessionEventMap = {
@@ -152,8 +153,13 @@ export class Session extends Emitter<SessionEventMap> {
       message: (message) => {
         const payload = JSON.parse(message.data);
         if (message.event === 'session-updated') {
-          this.#adopt(payload as SessionResource);
-          this.#readVersion = Math.max(this.#readVersion, (payload as SessionResource).version);
+          // A truncated snapshot lacks pages and metadata: never adopted, it only wakes the
+          // event waiting for it, which then reads the session.
+          const resource = payload as SessionUpdate;
+          if (!resource.truncated) {
+            this.#adopt(resource);
+            this.#readVersion = Math.max(this.#readVersion, resource.version);
+          }
           this.#wake?.();
           return;
         }

@@ -2,7 +2,7 @@ import type { CobrowseError } from '../errors.js';
 import type { HttpTransport } from '../transport/http.js';
 import { SseConnection } from '../transport/sse.js';
 import { toQuery } from '../query.js';
-import type { EventEnvelope, SessionEventType, SessionResource } from '../types.js';
+import type { EventEnvelope, SessionEventType, SessionUpdate } from '../types.js';
 
 export interface SubscribeOptions {
   /** Event types to receive (all when absent), with or without the `session.` prefix. */
@@ -11,7 +11,7 @@ export interface SubscribeOptions {
   after?: string;
   /** Also receive each session as the projector has it after an event. */
   withSessions?: boolean;
-  onSession?: (session: SessionResource) => void;
+  onSession?: (session: SessionUpdate) => void;
   onError?: (error: CobrowseError) => void;
   [customDataFilter: `filter_${string}`]: string | number | boolean | undefined;
 }
@@ -35,7 +35,7 @@ export class TenantSubscription {
       query,
       {
         message: async (message) => {
-          if (message.event === 'session-updated') onSession?.(JSON.parse(message.data) as SessionResource);
+          if (message.event === 'session-updated') onSession?.(JSON.parse(message.data) as SessionUpdate);
           else await handler(JSON.parse(message.data) as EventEnvelope);
         },
         fatal: (error) => onError?.(error),

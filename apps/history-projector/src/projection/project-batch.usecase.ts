@@ -51,9 +51,9 @@ interface Folded {
 /**
  * Folds a batch of logged events into the sessions read model: each session's events of the
  * batch become one write, the batch's writes one bulk write beside the postings of the terms
- * they changed, and then the list's index pages and counters follow in one write per tenant. What a session is folded onto is what this
- * leader last wrote of it (no read), nothing when the batch creates it (read only if its insert
- * is refused), or else the stored document. Exactly once per version: an event at or below
+ * they changed, and then the list's index pages and counters follow in one write per tenant.
+ * What a session is folded onto is what this leader last wrote of it (no read), nothing when
+ * the batch creates it (read only if its insert is refused), or else the stored document. Exactly once per version: an event at or below
  * the stored version is already applied; a missing earlier version is read from the log (its
  * message is with a crashed replica, or parked). Rows and counters are set from the sessions
  * as stored, never added to, so a batch delivered again after a crash completes what it

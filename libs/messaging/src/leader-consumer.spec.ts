@@ -29,7 +29,7 @@ describe('previousTermHeldUntil', () => {
 });
 
 describe('ensureDurableConsumer', () => {
-  function jsmWith(existing: Partial<ConsumerConfig> | null) {
+  function jsmWith(existing: Partial<ConsumerConfig> | null, refuseUpdates = false) {
     const calls: Array<[string, unknown]> = [];
     const jsm = {
       consumers: {
@@ -37,8 +37,10 @@ describe('ensureDurableConsumer', () => {
           if (!existing) throw new Error('consumer not found');
           return { config: existing };
         },
-        update: async (_stream: string, _name: string, change: unknown) =>
-          void calls.push(['update', change]),
+        update: async (_stream: string, _name: string, change: unknown) => {
+          calls.push(['update', change]);
+          if (refuseUpdates) throw new Error('consumer update not allowed');
+        },
         add: async (_stream: string, config: unknown) => void calls.push(['add', config]),
       },
     } as unknown as JetStreamManager;
@@ -68,6 +70,20 @@ describe('ensureDurableConsumer', () => {
     const same = jsmWith({ ...config, filter_subjects: ['a.>', 'b.>'] });
     await ensureDurableConsumer(same.jsm, 'EVENTS', { ...config, filter_subjects: ['b.>', 'a.>'] });
     expect(same.calls).toEqual([]);
+  });
+
+  it('says in the log when the server refuses an update, and leaves the consumer as it was', async () => {
+    const refused = jsmWith({ ...config, max_ack_pending: 1_000 }, true);
+    const warnings: unknown[] = [];
+    await ensureDurableConsumer(refused.jsm, 'EVENTS', config, { warn: (m: unknown) => warnings.push(m) });
+    expect(refused.calls).toEqual([['update', { max_ack_pending: 4_000 }]]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        consumer: 'tracker',
+        fields: ['max_ack_pending'],
+        error: 'consumer update not allowed',
+      }),
+    ]);
   });
 
   it('creates a missing consumer', async () => {

@@ -93,30 +93,42 @@ function filtersOf(config: Partial<Pick<ConsumerConfig, 'filter_subject' | 'filt
 
 /**
  * Creates a durable pull consumer, or brings its ack wait, window and filter up to date. Safe
- * from every replica.
+ * from every replica. An update the server refuses leaves the consumer as it was, said in the
+ * log: it still delivers, so the service starts rather than retrying forever.
  */
 export async function ensureDurableConsumer(
   jsm: JetStreamManager,
   stream: string,
   config: Partial<ConsumerConfig> & { durable_name: string },
+  logger?: Pick<Logger, 'warn'>,
 ): Promise<void> {
+  let current: Partial<ConsumerConfig>;
   try {
-    const { config: current } = await jsm.consumers.info(stream, config.durable_name);
-    const changed: Partial<ConsumerConfig> = Object.fromEntries(
-      (['ack_wait', 'max_ack_pending'] as const)
-        .filter((field) => config[field] !== undefined && config[field] !== current[field])
-        .map((field) => [field, config[field]]),
-    );
-    if (filtersOf(config) !== filtersOf(current)) {
-      changed.filter_subject = config.filter_subject ?? '';
-      changed.filter_subjects = config.filter_subjects ?? [];
-    }
-    if (Object.keys(changed).length) await jsm.consumers.update(stream, config.durable_name, changed);
+    ({ config: current } = await jsm.consumers.info(stream, config.durable_name));
   } catch {
     await jsm.consumers.add(stream, config).catch((e: Error) => {
       if (!/already/i.test(e.message)) throw e;
     });
+    return;
   }
+  const changed: Partial<ConsumerConfig> = Object.fromEntries(
+    (['ack_wait', 'max_ack_pending'] as const)
+      .filter((field) => config[field] !== undefined && config[field] !== current[field])
+      .map((field) => [field, config[field]]),
+  );
+  if (filtersOf(config) !== filtersOf(current)) {
+    changed.filter_subject = config.filter_subject ?? '';
+    changed.filter_subjects = config.filter_subjects ?? [];
+  }
+  if (Object.keys(changed).length === 0) return;
+  await jsm.consumers.update(stream, config.durable_name, changed).catch((e: Error) =>
+    logger?.warn({
+      msg: 'the server refused to update the durable consumer; it keeps its settings',
+      consumer: config.durable_name,
+      fields: Object.keys(changed),
+      error: e.message,
+    }),
+  );
 }
 
 /**
@@ -189,7 +201,8 @@ export class LeaderConsumer {
     );
     await retryWhileUnavailable(
       `consumer ${this.name}`,
-      () => ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config),
+      () =>
+        ensureDurableConsumer(this.nats.jsm, this.options.stream, this.options.config, this.options.logger),
       this.options.logger,
     );
     ensured = true;

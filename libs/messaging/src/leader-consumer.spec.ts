@@ -29,7 +29,7 @@ describe('previousTermHeldUntil', () => {
 });
 
 describe('ensureDurableConsumer', () => {
-  function jsmWith(existing: Partial<ConsumerConfig> | null, refuseUpdates = false) {
+  function jsmWith(existing: Partial<ConsumerConfig> | null, updateFails?: Error) {
     const calls: Array<[string, unknown]> = [];
     const jsm = {
       consumers: {
@@ -39,7 +39,7 @@ describe('ensureDurableConsumer', () => {
         },
         update: async (_stream: string, _name: string, change: unknown) => {
           calls.push(['update', change]);
-          if (refuseUpdates) throw new Error('consumer update not allowed');
+          if (updateFails) throw updateFails;
         },
         add: async (_stream: string, config: unknown) => void calls.push(['add', config]),
       },
@@ -73,7 +73,10 @@ describe('ensureDurableConsumer', () => {
   });
 
   it('says in the log when the server refuses an update, and leaves the consumer as it was', async () => {
-    const refused = jsmWith({ ...config, max_ack_pending: 1_000 }, true);
+    const refusal = Object.assign(new Error('400'), {
+      api_error: { code: 400, err_code: 10012, description: 'consumer update not allowed' },
+    });
+    const refused = jsmWith({ ...config, max_ack_pending: 1_000 }, refusal);
     const warnings: unknown[] = [];
     await ensureDurableConsumer(refused.jsm, 'EVENTS', config, { warn: (m: unknown) => warnings.push(m) });
     expect(refused.calls).toEqual([['update', { max_ack_pending: 4_000 }]]);
@@ -84,6 +87,11 @@ describe('ensureDurableConsumer', () => {
         error: 'consumer update not allowed',
       }),
     ]);
+  });
+
+  it('leaves an update that got no answer to be retried', async () => {
+    const unanswered = jsmWith({ ...config, max_ack_pending: 1_000 }, new Error('TIMEOUT'));
+    await expect(ensureDurableConsumer(unanswered.jsm, 'EVENTS', config)).rejects.toThrow('TIMEOUT');
   });
 
   it('creates a missing consumer', async () => {

@@ -1,5 +1,12 @@
 import type { Logger } from '@nestjs/common';
-import type { ConsumerConfig, ConsumerInfo, ConsumerMessages, JetStreamManager, JsMsg } from 'nats';
+import type {
+  ConsumerConfig,
+  ConsumerInfo,
+  ConsumerMessages,
+  JetStreamManager,
+  JsMsg,
+  NatsError,
+} from 'nats';
 import {
   consumerAckPending,
   consumerParked,
@@ -121,14 +128,16 @@ export async function ensureDurableConsumer(
     changed.filter_subjects = config.filter_subjects ?? [];
   }
   if (Object.keys(changed).length === 0) return;
-  await jsm.consumers.update(stream, config.durable_name, changed).catch((e: Error) =>
+  await jsm.consumers.update(stream, config.durable_name, changed).catch((e: NatsError) => {
+    // No answer at all (NATS down, a timeout) is for the caller to retry.
+    if (!e.api_error) throw e;
     logger?.warn({
       msg: 'the server refused to update the durable consumer; it keeps its settings',
       consumer: config.durable_name,
       fields: Object.keys(changed),
-      error: e.message,
-    }),
-  );
+      error: e.api_error.description,
+    });
+  });
 }
 
 /**

@@ -47,6 +47,7 @@ func main() {
 		fail("cannot create data dir: %v", err)
 	}
 
+	installBusyHandler()
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,

@@ -1,11 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { AppConfig, loadConfig } from '@cobrowse/config/app-config';
-import { authorizationConfig, natsIdentities } from '@cobrowse/local-runtime/nats-identities';
+import { NatsTenancy } from '@cobrowse/local-runtime/nats-identities';
 import { registry } from '@cobrowse/observability/metrics';
 import { parseApiKeys } from '../../apps/gateway/src/auth/api-keys';
 
@@ -97,7 +106,13 @@ interface PodSpec {
   enableServiceLinks?: boolean;
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
-  volumes?: Array<{ name: string; secret?: { secretName: string } }>;
+  volumes?: Array<{
+    name: string;
+    secret?: { secretName: string };
+    projected?: {
+      sources: Array<{ secret?: { name: string; items?: Array<{ key: string; path: string }> } }>;
+    };
+  }>;
 }
 interface WorkloadSpec {
   replicas?: number;
@@ -123,6 +138,13 @@ interface HpaSpec {
 interface ServiceMonitorSpec {
   selector: { matchLabels?: Record<string, string> };
   endpoints: Array<{ port?: string; path?: string; honorLabels?: boolean }>;
+}
+interface CertificateSpec {
+  secretName: string;
+  dnsNames: string[];
+}
+interface NetworkPolicySpec {
+  ingress: Array<{ ports: Array<{ port: PortRef }>; from?: Array<Record<string, unknown>> }>;
 }
 interface PrometheusRuleSpec {
   groups: Array<{ name: string; rules: Array<{ alert?: string; record?: string; expr: string }> }>;
@@ -236,6 +258,34 @@ function secretsReferenced(objects: K8sObject[]): Set<string> {
   return names;
 }
 
+/** A throwaway self-signed certificate as tls.crt, tls.key and ca.crt in `dir` (for nats-server -t). */
+function selfSignedCertificate(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=nats',
+      '-keyout',
+      join(dir, 'tls.key'),
+      '-out',
+      join(dir, 'tls.crt'),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
+  copyFileSync(join(dir, 'tls.crt'), join(dir, 'ca.crt'));
+}
+
 /** Bytes of a Kubernetes quantity (Mi, Gi) or of a Go memory limit (MiB, GiB). */
 function bytes(quantity: string): number {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|KiB|MiB|GiB)?$/.exec(quantity);
@@ -325,13 +375,14 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     }
   });
 
-  it('ship the authorization npm run nats-config prints, the same as the compose file', () => {
-    const generated = authorizationConfig(
-      natsIdentities([], () => ''),
-      { passwordVariables: true },
-    );
-    expect(readFileSync(join(KUBERNETES, 'base/nats/nats-authorization.conf'), 'utf8')).toBe(generated);
-    expect(readFileSync(join(ROOT, 'deploy/docker/nats-authorization.conf'), 'utf8')).toBe(generated);
+  it('ship the accounts npm run nats-config prints (the services alone; compose with tenant acme)', () => {
+    const accounts = (tenants: string[]) =>
+      new NatsTenancy(tenants, () => '').config({ passwordVariables: true });
+    expect(readFileSync(join(KUBERNETES, 'base/nats/nats-accounts.conf'), 'utf8')).toBe(accounts([]));
+    expect(readFileSync(join(ROOT, 'deploy/docker/nats-accounts.conf'), 'utf8')).toBe(accounts(['acme']));
+    const compose = readFileSync(join(ROOT, 'deploy/docker/compose.yaml'), 'utf8');
+    for (const variable of accounts(['acme']).matchAll(/password: \$(\w+)/g))
+      expect(compose).toContain(`${variable[1]}: \${${variable[1]}:?`);
   });
 
   it('name only metric families the services export, in the docs too', () => {
@@ -359,6 +410,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const deployment = (name: string) => the<WorkloadSpec>(objects, 'Deployment', name);
     const container = (w: Workload) => w.spec.template.spec.containers[0];
     const servicesConfig = () => environment(objects, container(deployment('gateway')));
+    const certificate = (name: string) => the<CertificateSpec>(objects, 'Certificate', name);
 
     it('renders, and every object decodes strictly into its type', () => {
       expect(stderr).toMatch(/objects, valid/);
@@ -498,7 +550,20 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
 
       expect(config.EVENTS_STREAM_REPLICAS).toBe('3');
       expect(config.NATS_USER).toBe('services');
-      expect(config.NATS_URL.split(',')).toEqual(pods(nats, 4222).map((p) => `nats://${p}`));
+      // Production speaks TLS to NATS, trusting the CA of the servers' certificate.
+      const scheme = overlay === 'production' ? 'tls' : 'nats';
+      expect(config.NATS_URL.split(',')).toEqual(pods(nats, 4222).map((p) => `${scheme}://${p}`));
+      if (overlay === 'production') {
+        for (const name of SERVICES) {
+          const spec = deployment(name).spec.template.spec;
+          const ca = config.NATS_TLS_CA_FILE ?? '';
+          const mount = container(deployment(name)).volumeMounts?.find((m) =>
+            ca.startsWith(`${m.mountPath}/`),
+          );
+          const volume = spec.volumes?.find((v) => v.name === mount?.name);
+          expect(volume?.secret?.secretName).toBe(certificate('nats-tls').spec.secretName);
+        }
+      } else expect(config.NATS_TLS_CA_FILE).toBeUndefined();
 
       const url = /^mongodb:\/\/([^/]+)\/([^?]+)\?(.+)$/.exec(config.MONGODB_URL);
       expect(url).not.toBeNull();
@@ -551,21 +616,16 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       expect(c.volumeMounts).toContainEqual({ name: dataVolume, mountPath: storeDir });
     });
 
-    it('gives nats-server a configuration it accepts, with every password its authorization names', () => {
+    it('gives nats-server a configuration it accepts, with every password its accounts name', () => {
       const nats = the<WorkloadSpec>(objects, 'StatefulSet', 'nats');
       const dataOf = (prefix: string) =>
         ofKind(objects, 'ConfigMap').find((m) => m.metadata.name.startsWith(prefix))?.data ?? {};
-      const authorization = dataOf('nats-authorization')['nats-authorization.conf'];
+      const accounts = dataOf('nats-accounts')['nats-accounts.conf'];
       // What `npm run nats-config` prints for the tenants it names (an overlay may add some).
-      const tenants = [...authorization.matchAll(/user: "subscriber-([a-z0-9-]+)"/g)].map((m) => m[1]);
-      expect(authorization).toBe(
-        authorizationConfig(
-          natsIdentities(tenants, () => ''),
-          { passwordVariables: true },
-        ),
-      );
-      const variables = [...authorization.matchAll(/password: \$(\w+)/g)].map((m) => m[1]);
-      expect(variables).toEqual(expect.arrayContaining(['SERVICES_NATS_PASSWORD', 'RELAY_NATS_PASSWORD']));
+      const tenants = [...accounts.matchAll(/user: "subscriber-([a-z0-9-]+)"/g)].map((m) => m[1]);
+      expect(accounts).toBe(new NatsTenancy(tenants, () => '').config({ passwordVariables: true }));
+      const variables = [...accounts.matchAll(/password: \$(\w+)/g)].map((m) => m[1]);
+      expect(variables).toContain('SERVICES_NATS_PASSWORD');
 
       const secretName = (container(nats).envFrom ?? []).find((f) => f.secretRef)?.secretRef?.name ?? '';
       const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === secretName);
@@ -581,11 +641,13 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         throw new Error(`${NATS_SERVER} is missing: run bash deploy/local/provision.sh`);
       const dir = mkdtempSync(join(tmpdir(), 'cobrowse-nats-conf-'));
       try {
-        for (const [file, text] of Object.entries({
-          ...dataOf('nats-config'),
-          ...dataOf('nats-authorization'),
-        }))
-          writeFileSync(join(dir, file), text);
+        // The certificate's files where the pod mounts them, as a throwaway self-signed one.
+        const tlsDir = join(dir, 'tls');
+        const files = { ...dataOf('nats-config'), ...dataOf('nats-accounts'), ...dataOf('nats-tls') };
+        const tlsFiles = /\/etc\/nats\/tls\//.test(Object.values(files).join('\n'));
+        if (tlsFiles) selfSignedCertificate(tlsDir);
+        for (const [file, text] of Object.entries(files))
+          writeFileSync(join(dir, file), text.replaceAll('/etc/nats/tls/', `${tlsDir}/`));
         const env = {
           POD_NAME: 'nats-0',
           ...Object.fromEntries(variables.map((v) => [v, 'pTestOnly0123456789'])),
@@ -597,6 +659,48 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         });
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('speaks TLS to NATS clients and between NATS nodes in production, on the mounted certificate', () => {
+      const tls = Object.entries(
+        ofKind(objects, 'ConfigMap').find((m) => m.metadata.name.startsWith('nats-tls'))?.data ?? {},
+      );
+      const conf = Object.values(
+        ofKind(objects, 'ConfigMap').find((m) => m.metadata.name.startsWith('nats-config'))?.data ?? {},
+      )[0];
+      expect(conf).toMatch(/cluster \{[^}]*include "cluster-tls.conf"/s);
+      expect(conf).toContain('include "tls.conf"');
+      const blocks = Object.fromEntries(tls.map(([file, text]) => [file, /^tls \{/m.test(text)]));
+      if (overlay !== 'production') {
+        expect(blocks).toEqual({ 'tls.conf': false, 'cluster-tls.conf': false });
+        return;
+      }
+      expect(blocks).toEqual({ 'tls.conf': true, 'cluster-tls.conf': true });
+      expect(Object.fromEntries(tls)['cluster-tls.conf']).toMatch(/verify: true/);
+      const sources =
+        the<WorkloadSpec>(objects, 'StatefulSet', 'nats').spec.template.spec.volumes?.[0].projected
+          ?.sources ?? [];
+      const mounted = sources.find((s) => s.secret)?.secret;
+      expect(mounted?.name).toBe(certificate('nats-tls').spec.secretName);
+      expect(mounted?.items?.map((i) => i.path).sort()).toEqual(['tls/ca.crt', 'tls/tls.crt', 'tls/tls.key']);
+      // Every node's name, and the clients' Service, are in the certificate.
+      const names = certificate('nats-tls').spec.dnsNames;
+      expect(names).toEqual(expect.arrayContaining(['nats-client', '*.nats']));
+    });
+
+    it('lets only Prometheus reach the NATS monitoring port, and only NATS nodes its route port', () => {
+      const policy = the<NetworkPolicySpec>(objects, 'NetworkPolicy', 'nats');
+      for (const rule of policy.spec.ingress) {
+        const ports = rule.ports.map((p) => p.port);
+        if (ports.includes('monitor') || ports.includes('cluster'))
+          expect(rule.from?.length).toBeGreaterThan(0);
+        if (ports.includes('monitor'))
+          expect(rule.from).toEqual([
+            expect.objectContaining({
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+            }),
+          ]);
       }
     });
 
@@ -641,7 +745,10 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     });
 
     it('expects only the documented Secrets from outside, and creates every other one it uses', () => {
-      const rendered = new Set(ofKind(objects, 'Secret').map((s) => s.metadata.name));
+      const rendered = new Set([
+        ...ofKind(objects, 'Secret').map((s) => s.metadata.name),
+        ...ofKind<CertificateSpec>(objects, 'Certificate').map((c) => c.spec.secretName),
+      ]);
       const external = [...secretsReferenced(objects)].filter((s) => !rendered.has(s)).sort();
       if (overlay === 'production') {
         expect(external).toEqual(['gateway-api-keys', 'nats-passwords']);

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  authorizationConfig,
   keptPasswords,
-  natsIdentities,
+  NatsTenancy,
   writeConnectionFiles,
   repoRoot,
   SERVICE_NAMES,
@@ -38,10 +37,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  // NATS with the shipped authorization: one identity for the services, one for relays and a
-  // subscriber for the development tenant, each with a connection file under .local/nats/.
+  // NATS with the shipped accounts: the services', and the development tenant's for its
+  // subscribers and its relays, each identity with a connection file under .local/nats/.
   const identitiesDir = join(root, '.local', 'nats');
-  const identities = natsIdentities([DEV_TENANT], keptPasswords(identitiesDir));
+  const tenancy = new NatsTenancy([DEV_TENANT], keptPasswords(identitiesDir));
   let natsUrl = process.env.NATS_URL;
   let identityFiles: string[] = [];
   const clusterSize = natsClusterSize();
@@ -49,23 +48,23 @@ async function main(): Promise<void> {
   const syncInterval = process.env.NATS_SYNC_INTERVAL ?? 'always';
   if (!natsUrl) {
     const nats = clusterSize
-      ? await NatsCluster.start(join(dataDir, 'nats-cluster'), clusterSize, authorizationConfig(identities), {
+      ? await NatsCluster.start(join(dataDir, 'nats-cluster'), clusterSize, tenancy.config(), {
           syncInterval,
         })
       : await startNatsServer(
           join(dataDir, 'nats'),
           join(dataDir, 'nats-server.log'),
           undefined,
-          authorizationConfig(identities),
+          tenancy.config(),
           { syncInterval },
         );
     infra.push(nats);
     natsUrl = nats.url;
-    identityFiles = writeConnectionFiles(identitiesDir, identities, natsUrl);
+    identityFiles = writeConnectionFiles(identitiesDir, tenancy.identities, natsUrl);
   }
   // With a given NATS_URL, the services use NATS_USER / NATS_PASSWORD as given (if any).
   const natsCredentials = identityFiles.length
-    ? { NATS_USER: 'services', NATS_PASSWORD: identities.find((i) => i.name === 'services')!.password }
+    ? { NATS_USER: 'services', NATS_PASSWORD: tenancy.identity('services')!.password }
     : { NATS_USER: process.env.NATS_USER, NATS_PASSWORD: process.env.NATS_PASSWORD };
   let mongoUrl = process.env.MONGODB_URL;
   if (!mongoUrl) {

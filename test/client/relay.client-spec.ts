@@ -99,7 +99,7 @@ describe('@cobrowse/client, relay side', () => {
   });
 
   it('reports over NATS with the relay identity, and connection facts too', async () => {
-    const relayNats = await connect(system.natsAs('relay'));
+    const relayNats = await connect(system.natsAs('relay-acme'));
     const relay = new RelayClient({ nats: relayNats, apiKey: TEST_KEYS.ingest });
     const device = `nats-dev-${randomUUID().slice(0, 8)}`;
     const { session_id, status } = await relay.sessionCreated({

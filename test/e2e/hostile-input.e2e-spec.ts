@@ -29,7 +29,7 @@ describe('hostile input', () => {
 
   beforeAll(async () => {
     system = await TestSystem.start();
-    nc = await connect(system.natsAs('relay'));
+    nc = await connect(system.natsAs('relay-acme'));
   });
 
   afterAll(async () => {

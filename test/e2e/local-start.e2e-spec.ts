@@ -43,7 +43,7 @@ describe('local start', () => {
     expect(stdout).toContain(`gateway:  http://127.0.0.1:${gatewayPort}`);
     for (const service of ['session-lifecycle', 'history-projector', 'connection-tracker'])
       expect(pidOf(service)).toBeGreaterThan(0);
-    for (const identity of ['services', 'relay', 'subscriber-dev']) {
+    for (const identity of ['services', 'relay-dev', 'subscriber-dev']) {
       const file = join(dir, '.local', 'nats', `${identity}.json`);
       expect(stdout).toContain(file);
       expect(existsSync(file)).toBe(true);

@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
+import { TENANT_EVENTS_STREAM } from '@cobrowse/contracts';
 import { storedPageRows } from '@cobrowse/persistence';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
 
@@ -10,6 +11,8 @@ describe('retention and erasure', () => {
   let system: TestSystem;
   let api: ApiClient;
   let nc: NatsConnection;
+  /** Tenant acme's subscriber: reads its account's copy of the tenant's events. */
+  let acme: NatsConnection;
   let mongo: MongoClient;
   /** The devices the devices list has a row for: read from its pages, not through the API. */
   const devicesListed = async (tenant = 'acme') => {
@@ -54,10 +57,12 @@ describe('retention and erasure', () => {
     system = await TestSystem.start({ env: { RETENTION_SWEEP_INTERVAL_MS: '500' } });
     api = new ApiClient(system.gatewayUrl);
     nc = await connect(system.natsAs('services'));
+    acme = await connect(system.natsAs('subscriber-acme'));
     mongo = await MongoClient.connect(system.mongo.url);
   });
 
   afterAll(async () => {
+    await acme?.close();
     await mongo?.close();
     await nc?.close();
     await system?.stop();
@@ -185,6 +190,10 @@ describe('retention and erasure', () => {
       await eventually(async () => expect(await devicesListed()).toContain(device));
       await eventually(async () => expect(await devicesListed('globex')).toContain(device));
       expect(await sessionsPosted()).toEqual(expect.arrayContaining([endedSession, openSession]));
+      const tenantCopy = (filter: string) => readEventLog(acme, filter, TENANT_EVENTS_STREAM);
+      await eventually(async () =>
+        expect(await tenantCopy(`cobrowse.acme.session.${openSession}.*`)).toHaveLength(1),
+      );
 
       expect((await api.as('read').request('DELETE', `/v1/devices/${device}`)).status).toBe(403);
       expect((await api.as('otherTenantAdmin').request('DELETE', '/v1/devices/keep-me')).status).toBe(404);
@@ -214,6 +223,10 @@ describe('retention and erasure', () => {
         expect(await readEventLog(nc, `cobrowse.acme.session.${endedSession}.*`)).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.session.${openSession}.*`)).toEqual([]);
         expect(await readEventLog(nc, `cobrowse.acme.device.${device}.*`)).toEqual([]);
+        // The tenant's own copy too (SPEC section 4), and nothing else of it.
+        for (const subject of [`session.${endedSession}.*`, `session.${openSession}.*`, `device.${device}.*`])
+          expect(await tenantCopy(`cobrowse.acme.${subject}`)).toEqual([]);
+        expect(await tenantCopy(`cobrowse.acme.session.${otherSession}.*`)).toHaveLength(1);
         expect((await api.as('read').get(`/v1/sessions/${otherSession}`)).status).toBe(200);
         expect((await api.as('otherTenantAdmin').get(`/v1/sessions/${globexSameDevice}`)).status).toBe(200);
       };

@@ -6,7 +6,7 @@
 // load restrictions, no plugins), then checks every rendered object:
 //
 //   - it decodes strictly into its Go type, chosen by apiVersion and kind (k8s.io/api and the
-//     prometheus-operator monitoring/v1 types): an unknown field, a duplicated field, a field
+//     prometheus-operator monitoring/v1 types, cert-manager's Certificate): an unknown field, a duplicated field, a field
 //     of the wrong type or an unknown kind is an error;
 //   - what refers to something else finds it in the same rendering: selectors of Services,
 //     PodDisruptionBudgets, NetworkPolicies and ServiceMonitors select pods or Services, ports
@@ -62,6 +62,7 @@ var kinds = map[string]func() any{
 	"monitoring.coreos.com/v1/ServiceMonitor": func() any { return &monitoringv1.ServiceMonitor{} },
 	"monitoring.coreos.com/v1/PodMonitor":     func() any { return &monitoringv1.PodMonitor{} },
 	"monitoring.coreos.com/v1/PrometheusRule": func() any { return &monitoringv1.PrometheusRule{} },
+	"cert-manager.io/v1/Certificate":          func() any { return &certificate{} },
 }
 
 type object struct {
@@ -323,6 +324,8 @@ func (c *checker) crossCheck() {
 			c.checkServiceMonitor(o, t)
 		case *monitoringv1.PrometheusRule:
 			c.checkPrometheusRule(o, t)
+		case *certificate:
+			c.checkCertificate(o, t)
 		case *corev1.ConfigMap:
 			if t.Labels["grafana_dashboard"] == "1" {
 				for key, text := range t.Data {
@@ -464,6 +467,14 @@ func (c *checker) needConfigMap(o *object, name string, keys []string, optional 
 
 func (c *checker) needSecret(o *object, name string, keys []string, optional *bool) {
 	if optional != nil && *optional {
+		return
+	}
+	if cert := c.certificateFor(o.namespace, name); cert != nil {
+		for _, k := range keys {
+			if !certificateSecretKeys[k] {
+				c.fail(o, "uses key %q of Secret %q, which its Certificate does not write", k, name)
+			}
+		}
 		return
 	}
 	s := c.find("Secret", o.namespace, name)

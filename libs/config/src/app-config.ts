@@ -24,6 +24,14 @@ export class AppConfig {
   @IsString()
   NATS_PASSWORD?: string;
 
+  /**
+   * The CA that signed the NATS servers' certificates, when they speak TLS to their clients
+   * (NATS_URL tls://…, the Kubernetes production overlay); none: the system's CAs.
+   */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CA_FILE?: string;
+
   @IsOptional()
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {

@@ -10,6 +10,7 @@ export * from './connection-events';
 export * from './presence';
 export * from './paging';
 export * from './nats-permissions';
+export * from './nats-accounts';
 export * from './event-type-label';
 export * from './custom-data-filter';
 export * from './list-cursor';

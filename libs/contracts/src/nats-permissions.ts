@@ -1,11 +1,4 @@
-import {
-  DEAD_LETTER_STREAM,
-  EVENTS_STREAM,
-  INGEST_SUBJECT,
-  INTERNAL_PREFIX,
-  SERVICE_CONSUMERS,
-  tenantSubjects,
-} from './subjects';
+import { INGEST_SUBJECT, INTERNAL_PREFIX, TENANT_EVENTS_STREAM, tenantSubjects } from './subjects';
 
 /** A NATS user's permissions, in the shape of the server configuration's `permissions` block. */
 export interface NatsPermissions {
@@ -15,77 +8,56 @@ export interface NatsPermissions {
   allow_responses?: boolean;
 }
 
-/** The identities of SPEC section 4; a subscriber is one per tenant. */
-export type NatsIdentityKind = 'services' | 'relay' | 'subscriber';
-
 /**
- * Reply inboxes of the outside identities: each gets its own prefix, so none can read the
- * replies meant for another (the default `_INBOX.>` would expose every service reply).
- */
-export const RELAY_INBOX_PREFIX = '_INBOX_relay';
-export function subscriberInboxPrefix(tenant: string): string {
-  return `_INBOX_sub_${tenant}`;
-}
-
-/**
- * The four services: the log and its live subjects, the internal subjects, JetStream and KV
- * APIs, and replies. Nothing else (no other stream's subjects, no other account).
+ * The services, in their own account: the log and its live subjects, the internal subjects,
+ * the JetStream and KV APIs (their account's, and the imported ones of the tenants' streams)
+ * and replies. Relays and subscribers are in other accounts: what they send reaches the
+ * services only through an import (docs/events.md, "Who may do what on NATS").
  */
 export function servicesPermissions(): NatsPermissions {
-  const subjects = [
-    'cobrowse.>',
-    `${INTERNAL_PREFIX}.>`,
-    '$JS.API.>',
-    '$JS.ACK.>',
-    '$JS.FC.>',
-    '$KV.>',
-    '_INBOX.>',
-  ];
+  const subjects = ['cobrowse.>', `${INTERNAL_PREFIX}.>`, '$JS.>', '$KV.>', '_INBOX.>'];
   return {
     publish: { allow: subjects },
     subscribe: { allow: subjects },
-    // Relays and subscribers ask with their own inboxes; the services answer those too.
+    // Requests imported from the tenants' accounts arrive with the server's own reply subjects.
     allow_responses: true,
   };
 }
 
-/** A relay: request on `cobrowse.ingest` and receive the reply; nothing else. */
+/** A tenant's relay, in its tenant's relays account: request on `cobrowse.ingest`, read its replies. */
 export function relayPermissions(): NatsPermissions {
   return {
     publish: { allow: [INGEST_SUBJECT] },
-    subscribe: { allow: [`${RELAY_INBOX_PREFIX}.>`] },
+    subscribe: { allow: ['_INBOX.>'] },
   };
 }
 
 /**
- * A subscriber of one tenant: that tenant's subjects live, and push consumers of its own on
- * the event log filtered to them (the filter is part of the consumer-create subject, and the
- * server checks the consumer's filter against it). It cannot publish into the log, read
- * another tenant, fetch by sequence, or touch the services' durable consumers. Pull consumers
- * are not offered: the pull subject names only the consumer, so it could not be kept to one
- * tenant's consumers.
+ * A tenant's subscriber, in its tenant's account: its tenant's subjects live, and consumers of
+ * its own (push or pull) on the stream the services keep there. It cannot publish into the
+ * log (nothing in its account leads there), create or change streams, or use the imports
+ * the stream's source needs (their subjects are not in the list).
  */
 export function subscriberPermissions(tenant: string): NatsPermissions {
-  const consumerApi = (op: string) => `$JS.API.CONSUMER.${op}.${EVENTS_STREAM}`;
-  const serviceConsumers = SERVICE_CONSUMERS.flatMap((c) => [
-    `${consumerApi('CREATE')}.${c}.>`,
-    `${consumerApi('INFO')}.${c}`,
-    `${consumerApi('DELETE')}.${c}`,
-    `$JS.ACK.${EVENTS_STREAM}.${c}.>`,
-  ]);
+  const stream = TENANT_EVENTS_STREAM;
   return {
     publish: {
       allow: [
         '$JS.API.INFO',
-        `$JS.API.STREAM.INFO.${EVENTS_STREAM}`,
-        `${consumerApi('CREATE')}.*.${tenantSubjects(tenant)}`,
-        `${consumerApi('INFO')}.*`,
-        `${consumerApi('DELETE')}.*`,
-        `$JS.ACK.${EVENTS_STREAM}.>`,
-        `$JS.FC.${EVENTS_STREAM}.>`,
+        '$JS.API.STREAM.NAMES',
+        '$JS.API.STREAM.LIST',
+        `$JS.API.STREAM.INFO.${stream}`,
+        `$JS.API.STREAM.MSG.GET.${stream}`,
+        `$JS.API.DIRECT.GET.${stream}`,
+        `$JS.API.DIRECT.GET.${stream}.>`,
+        `$JS.API.CONSUMER.*.${stream}`,
+        `$JS.API.CONSUMER.*.${stream}.>`,
+        `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.>`,
+        `$JS.API.CONSUMER.MSG.NEXT.${stream}.>`,
+        `$JS.ACK.${stream}.>`,
+        `$JS.FC.${stream}.>`,
       ],
-      deny: [...serviceConsumers, `$JS.API.STREAM.INFO.${DEAD_LETTER_STREAM}`],
     },
-    subscribe: { allow: [tenantSubjects(tenant), `${subscriberInboxPrefix(tenant)}.>`] },
+    subscribe: { allow: [tenantSubjects(tenant), '_INBOX.>'] },
   };
 }

@@ -1,3 +1,4 @@
+import { isTenantId } from './tenancy';
 import type { SessionEventType } from './events';
 
 /** JetStream stream holding the immutable event log. */
@@ -89,8 +90,55 @@ export const CONNECTION_FACTS_BUCKET = 'cobrowse_connection_facts';
 /** KV bucket reserving session tokens among a tenant's non-ended sessions. */
 export const SESSION_TOKENS_BUCKET = 'cobrowse_session_tokens';
 
-/** Relays that speak NATS send the POST /v1/events body here as a request. */
+/** Relays that speak NATS send the POST /v1/events body here as a request, in their tenant's account. */
 export const INGEST_SUBJECT = 'cobrowse.ingest';
+
+/**
+ * What a tenant's `cobrowse.ingest` is in the services' account: the tenant is in the subject,
+ * put there by the server's import (its relays cannot name another), so nothing a relay sends
+ * can speak for another tenant.
+ */
+export function tenantIngestSubject(tenant: string): string {
+  return `${INGEST_SUBJECT}.${tenant}`;
+}
+export const TENANT_INGEST_WILDCARD = `${INGEST_SUBJECT}.*`;
+
+/**
+ * Whether a reply subject is a requester's own inbox: the server's reply subject of a request
+ * that came through an import (`_R_.…`), or an inbox of the services' own account. Answers go
+ * nowhere else.
+ */
+export function isRequesterInbox(subject: string): boolean {
+  return /^(_R_|_INBOX)\.[^.*>\s]+(\.[^.*>\s]+)*$/.test(subject);
+}
+
+/** The tenant a services-side ingest subject is for; null for anything else. */
+export function parseTenantIngestSubject(subject: string): string | null {
+  const parts = subject.split('.');
+  return parts.length === 3 && `${parts[0]}.${parts[1]}` === INGEST_SUBJECT && isTenantId(parts[2])
+    ? parts[2]
+    : null;
+}
+
+/**
+ * The stream in each tenant's NATS account that sources `cobrowse.<tenant>.>` from the log:
+ * where a tenant's subscribers create their JetStream consumers. The services create and
+ * keep it (through the JetStream API the tenant's account exports to them).
+ */
+export const TENANT_EVENTS_STREAM = 'COBROWSE_TENANT_EVENTS';
+
+/** The JetStream API of a tenant's account as the services' account imports it. */
+export function tenantJetStreamApiPrefix(tenant: string): string {
+  return `$JS.tenant.${tenant}.API`;
+}
+
+/** The log's consumer API as a tenant's account imports it, for its stream's source. */
+export const LOG_API_PREFIX_IN_TENANT = '$JS.svc.API';
+
+/** Where the log delivers a tenant's sourced events, in the services' account. */
+export function tenantSourceDeliverPrefix(tenant: string): string {
+  return `${INTERNAL_PREFIX}.deliver.${tenant}`;
+}
 
 export function sessionEventSubject(tenant: string, sessionId: string, type: SessionEventType): string {
   return `cobrowse.${tenant}.session.${sessionId}.${type.slice('session.'.length)}`;

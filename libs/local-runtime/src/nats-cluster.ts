@@ -22,7 +22,7 @@ export class NatsCluster {
   static async start(
     dataDir: string,
     size: number,
-    authorization?: string,
+    accounts?: string,
     options: Pick<NatsServerOptions, 'syncInterval'> = {},
   ): Promise<NatsCluster> {
     const ports = await freePorts(size * 3);
@@ -30,7 +30,7 @@ export class NatsCluster {
     const route = ports.slice(size, 2 * size);
     const monitor = ports.slice(2 * size);
     const start = (i: number) =>
-      startNatsServer(join(dataDir, `n${i + 1}`), join(dataDir, `n${i + 1}.log`), client[i], authorization, {
+      startNatsServer(join(dataDir, `n${i + 1}`), join(dataDir, `n${i + 1}.log`), client[i], accounts, {
         ...options,
         serverName: `n${i + 1}`,
         monitorPort: monitor[i],
@@ -63,8 +63,8 @@ export class NatsCluster {
     node.handle = await this.start(this.nodes.indexOf(node));
   }
 
-  async reloadAuthorization(authorization: string): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.handle.reloadAuthorization(authorization)));
+  async reloadAccounts(accounts: string): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.handle.reloadAccounts(accounts)));
   }
 
   async stop(): Promise<void> {

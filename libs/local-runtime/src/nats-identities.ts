@@ -2,62 +2,84 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  RELAY_INBOX_PREFIX,
-  relayPermissions,
-  servicesPermissions,
-  subscriberInboxPrefix,
-  subscriberPermissions,
+  natsAccounts,
+  type NatsAccountSpec,
   type NatsPermissions,
+  type TenantLimits,
 } from '@cobrowse/contracts';
 
-/** One NATS user of the shipped authorization: who it is, its secret and what it may do. */
+/** One NATS user of the shipped configuration: who it is, its account, its secret and what it may do. */
 export interface NatsIdentity {
-  /** `services`, `relay` or `subscriber-<tenant>`: also the user name and the connection file's name. */
+  /** `services`, `relay-<tenant>` or `subscriber-<tenant>`: also the user name and the connection file's name. */
   name: string;
+  account: string;
   password: string;
   permissions: NatsPermissions;
-  /** The reply inbox prefix the identity must use (its permissions allow only that one). */
-  inboxPrefix?: string;
 }
 
-/** What nats.js `connect()` takes as is: servers and credentials (and the inbox the identity may use). */
+/** What nats.js `connect()` takes as is: servers and credentials. */
 export interface NatsConnectionFile {
   servers: string[];
   user: string;
   pass: string;
   name: string;
-  inboxPrefix?: string;
 }
 
-/** The identities SPEC section 4 names: the services, relays, and a subscriber per tenant. */
-export function natsIdentities(tenants: string[], passwordOf: (name: string) => string): NatsIdentity[] {
-  const identity = (name: string, permissions: NatsPermissions, inboxPrefix?: string): NatsIdentity => ({
-    name,
-    password: passwordOf(name),
-    permissions,
-    ...(inboxPrefix ? { inboxPrefix } : {}),
-  });
-  return [
-    identity('services', servicesPermissions()),
-    identity('relay', relayPermissions(), RELAY_INBOX_PREFIX),
-    ...tenants.map((t) => identity(`subscriber-${t}`, subscriberPermissions(t), subscriberInboxPrefix(t))),
-  ];
-}
+/** The accounts of SPEC section 4 for these tenants, and a password for each of their users. */
+export class NatsTenancy {
+  readonly accounts: NatsAccountSpec[];
+  readonly identities: NatsIdentity[];
 
-/**
- * The `authorization` block of nats-server's configuration (JSON is valid there). Without a
- * `no_auth_user`, a connection without credentials is refused. With `passwordVariables`, each
- * password is an environment variable reference (for compose), `<NAME>_NATS_PASSWORD`.
- */
-export function authorizationConfig(
-  identities: NatsIdentity[],
-  options: { passwordVariables?: boolean } = {},
-): string {
-  const users = identities.map((i) => {
-    const password = options.passwordVariables ? `$${passwordVariable(i.name)}` : JSON.stringify(i.password);
-    return `    { user: ${JSON.stringify(i.name)}, password: ${password}, permissions: ${JSON.stringify(i.permissions)} }`;
-  });
-  return `authorization {\n  users: [\n${users.join(',\n')}\n  ]\n}\n`;
+  constructor(
+    readonly tenants: string[],
+    passwordOf: (name: string) => string,
+    readonly limits?: TenantLimits,
+  ) {
+    this.accounts = natsAccounts(tenants, limits);
+    this.identities = this.accounts.flatMap((a) =>
+      a.users.map((u) => ({
+        name: u.name,
+        account: a.name,
+        password: passwordOf(u.name),
+        permissions: u.permissions,
+      })),
+    );
+  }
+
+  /** The same tenancy with one tenant more (its users get new passwords, the others keep theirs). */
+  withTenant(tenant: string, passwordOf: (name: string) => string): NatsTenancy {
+    const kept = (name: string) => this.identity(name)?.password ?? passwordOf(name);
+    return new NatsTenancy([...new Set([...this.tenants, tenant])], kept, this.limits);
+  }
+
+  identity(name: string): NatsIdentity | undefined {
+    return this.identities.find((i) => i.name === name);
+  }
+
+  /**
+   * The `accounts` block of nats-server's configuration (JSON is valid there). Without a
+   * `no_auth_user`, a connection without credentials is refused. With `passwordVariables`, each
+   * password is an environment variable reference (for compose), `<NAME>_NATS_PASSWORD`.
+   */
+  config(options: { passwordVariables?: boolean } = {}): string {
+    const accounts = this.accounts.map((account) => {
+      const users = account.users.map((u) => {
+        const password = options.passwordVariables
+          ? `$${passwordVariable(u.name)}`
+          : JSON.stringify(this.identity(u.name)!.password);
+        return `      { user: ${JSON.stringify(u.name)}, password: ${password}, permissions: ${JSON.stringify(u.permissions)} }`;
+      });
+      const fields = [
+        `    users: [\n${users.join(',\n')}\n    ]`,
+        `    jetstream: ${JSON.stringify(account.jetstream)}`,
+        `    limits: ${JSON.stringify(account.limits)}`,
+        ...(account.exports.length ? [`    exports: ${JSON.stringify(account.exports)}`] : []),
+        ...(account.imports.length ? [`    imports: ${JSON.stringify(account.imports)}`] : []),
+      ];
+      return `  ${JSON.stringify(account.name)}: {\n${fields.join('\n')}\n  }`;
+    });
+    return `accounts {\n${accounts.join('\n')}\n}\n`;
+  }
 }
 
 export function passwordVariable(identity: string): string {
@@ -65,13 +87,7 @@ export function passwordVariable(identity: string): string {
 }
 
 export function connectionFile(identity: NatsIdentity, url: string): NatsConnectionFile {
-  return {
-    servers: url.split(','),
-    user: identity.name,
-    pass: identity.password,
-    name: identity.name,
-    ...(identity.inboxPrefix ? { inboxPrefix: identity.inboxPrefix } : {}),
-  };
+  return { servers: url.split(','), user: identity.name, pass: identity.password, name: identity.name };
 }
 
 /** Writes `<name>.json` for every identity into `dir` (mode 600: they hold secrets). */

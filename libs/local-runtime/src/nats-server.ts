@@ -10,8 +10,8 @@ export interface NatsServerHandle {
   monitorUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
-  /** Rewrites the authorization and has the running server reload it (no client is dropped). */
-  reloadAuthorization(authorization: string): Promise<void>;
+  /** Rewrites the accounts and has the running server reload them (no client of a kept account is dropped). */
+  reloadAccounts(accounts: string): Promise<void>;
 }
 
 export interface NatsServerOptions {
@@ -31,8 +31,8 @@ export async function startNatsServer(
   dataDir: string,
   logFile?: string,
   port?: number,
-  /** An `authorization { … }` block (see nats-identities.ts); none means open to anyone. */
-  authorization?: string,
+  /** An `accounts { … }` block (see nats-identities.ts); none means open to anyone. */
+  accounts?: string,
   options: NatsServerOptions = {},
 ): Promise<NatsServerHandle> {
   const clientPort = port ?? (await freePort());
@@ -40,8 +40,8 @@ export async function startNatsServer(
   const storeDir = join(dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
   const configFile = join(dataDir, 'nats-server.conf');
-  const authFile = join(dataDir, 'authorization.conf');
-  if (authorization) writeFileSync(authFile, authorization, { mode: 0o600 });
+  const accountsFile = join(dataDir, 'accounts.conf');
+  if (accounts) writeFileSync(accountsFile, accounts, { mode: 0o600 });
   writeFileSync(
     configFile,
     [
@@ -56,7 +56,7 @@ export async function startNatsServer(
             .map((p) => `nats-route://127.0.0.1:${p}`)
             .join(', ')}] }`
         : '',
-      authorization ? `include "authorization.conf"` : '',
+      accounts ? `include "accounts.conf"` : '',
       '',
     ].join('\n'),
   );
@@ -76,15 +76,27 @@ export async function startNatsServer(
     monitorUrl: `http://127.0.0.1:${monitorPort}`,
     process,
     stop: () => process.stop(),
-    reloadAuthorization: async (text: string) => {
-      writeFileSync(authFile, text, { mode: 0o600 });
-      await reloadConfig(process);
+    reloadAccounts: async (text: string) => {
+      writeFileSync(accountsFile, text, { mode: 0o600 });
+      await reloadConfig(process, `http://127.0.0.1:${monitorPort}`);
     },
   };
 }
 
-/** `nats-server --signal reload`: SIGHUP makes the server read its configuration again. */
-async function reloadConfig(server: ManagedProcess): Promise<void> {
-  if (!server.pid) throw new Error('nats-server is not running');
-  globalThis.process.kill(server.pid, 'SIGHUP');
+/**
+ * `nats-server --signal reload`, twice: SIGHUP makes the server read its configuration again,
+ * and each is waited for (the monitoring endpoint's `config_load_time` changes). nats-server
+ * 2.15 sets up the service imports of an account only on a reload that finds the account
+ * already there: a tenant's new accounts answer nothing through their imports until the second.
+ */
+async function reloadConfig(server: ManagedProcess, monitorUrl: string): Promise<void> {
+  const pid = server.pid;
+  if (!pid) throw new Error('nats-server is not running');
+  const loadedAt = async () =>
+    ((await (await fetch(`${monitorUrl}/varz`)).json()) as { config_load_time: string }).config_load_time;
+  for (let i = 0; i < 2; i++) {
+    const before = await loadedAt();
+    globalThis.process.kill(pid, 'SIGHUP');
+    await waitFor('nats-server to reload its configuration', async () => (await loadedAt()) !== before);
+  }
 }

@@ -3,7 +3,11 @@ import {
   DEAD_LETTER_WILDCARD,
   DEVICE_EVENTS_WILDCARD,
   EVENTS_STREAM,
+  LOG_API_PREFIX_IN_TENANT,
   SESSION_EVENTS_WILDCARD,
+  TENANT_EVENTS_STREAM,
+  tenantSourceDeliverPrefix,
+  tenantSubjects,
 } from '@cobrowse/contracts';
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
 import { Logger } from '@nestjs/common';
@@ -56,6 +60,35 @@ export function eventStreamConfig({
   };
 }
 
+/**
+ * The stream in a tenant's account that sources its events from the log (through the imports
+ * of SPEC section 4's accounts): kept as long as the log, with no subjects of its own.
+ */
+export function tenantStreamConfig(
+  tenant: string,
+  { replicas, maxAgeDays }: EventLogOptions,
+): Partial<StreamConfig> {
+  return {
+    name: TENANT_EVENTS_STREAM,
+    description: `The event log's ${tenant}.> subjects: cobrowse.${tenant}.session.<session_id>.<event> and cobrowse.${tenant}.device.<device_id>.<fact>`,
+    subjects: [],
+    sources: [
+      {
+        name: EVENTS_STREAM,
+        filter_subject: tenantSubjects(tenant),
+        external: { api: LOG_API_PREFIX_IN_TENANT, deliver: tenantSourceDeliverPrefix(tenant) },
+      },
+    ],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: ms(maxAgeDays * 24 * 3600 * 1000),
+    allow_direct: true,
+    deny_delete: true,
+    num_replicas: replicas,
+  };
+}
+
 export function deadLetterStreamConfig({
   replicas,
   duplicateWindowMs,
@@ -87,7 +120,7 @@ export function ensureDeadLetterStream(jsm: JetStreamManager, options: EventLogO
 }
 
 /** Creates the stream, or brings an existing one to this configuration. Safe to run from every replica. */
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
   const name = config.name!;
   try {
     const { config: current } = await jsm.streams.info(name);

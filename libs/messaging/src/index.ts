@@ -21,3 +21,4 @@ export * from './safe-request.deserializer';
 export * from './startup-check';
 export * from './startup-retry';
 export * from './log-publish';
+export * from './tenant-streams';

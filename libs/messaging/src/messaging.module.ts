@@ -1,8 +1,12 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import { natsConnectOptions, NatsConnectionService } from './nats-connection.service';
+import { TenantStreams } from './tenant-streams';
 
-/** Connects the service's nats.js client (JetStream, raw subscriptions) before the app starts. */
+/**
+ * Connects the service's nats.js client (JetStream, raw subscriptions) before the app starts;
+ * with it, the tenants' streams it keeps beside the log.
+ */
 @Global()
 @Module({})
 export class MessagingModule {
@@ -19,8 +23,9 @@ export class MessagingModule {
             return nats;
           },
         },
+        TenantStreams,
       ],
-      exports: [NatsConnectionService],
+      exports: [NatsConnectionService, TenantStreams],
     };
   }
 }

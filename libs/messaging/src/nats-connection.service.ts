@@ -19,7 +19,7 @@ const NATS_CONNECT_DEFAULTS: Partial<ConnectionOptions> = {
 
 /** How every service connection to NATS is made: its servers, its identity, reconnecting for ever. */
 export function natsConnectOptions(
-  config: { NATS_URL: string; NATS_USER?: string; NATS_PASSWORD?: string },
+  config: { NATS_URL: string; NATS_USER?: string; NATS_PASSWORD?: string; NATS_TLS_CA_FILE?: string },
   name: string,
 ): ConnectionOptions {
   return {
@@ -27,6 +27,7 @@ export function natsConnectOptions(
     servers: config.NATS_URL.split(','),
     name,
     ...(config.NATS_USER ? { user: config.NATS_USER, pass: config.NATS_PASSWORD ?? '' } : {}),
+    ...(config.NATS_TLS_CA_FILE ? { tls: { caFile: config.NATS_TLS_CA_FILE } } : {}),
   };
 }
 

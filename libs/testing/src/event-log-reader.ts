@@ -1,4 +1,5 @@
 import type { NatsConnection } from 'nats';
+import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { readSubject } from '@cobrowse/messaging';
 
 export interface LoggedEvent {
@@ -7,9 +8,13 @@ export interface LoggedEvent {
   envelope: Record<string, any>;
 }
 
-/** Everything in the event log on a subject filter, in log order. */
-export async function readEventLog(nc: NatsConnection, filter = 'cobrowse.>'): Promise<LoggedEvent[]> {
-  const stored = await readSubject(nc, 'COBROWSE_EVENTS', filter);
+/** Everything in the event log (or a tenant's copy of it) on a subject filter, in log order. */
+export async function readEventLog(
+  nc: NatsConnection,
+  filter = 'cobrowse.>',
+  stream: string = EVENTS_STREAM,
+): Promise<LoggedEvent[]> {
+  const stored = await readSubject(nc, stream, filter);
   return stored.map((m) => ({
     seq: m.seq,
     subject: m.subject,

@@ -4,13 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'nats';
+import type { TenantLimits } from '@cobrowse/contracts';
 import {
-  authorizationConfig,
   connectionFile,
   freePort,
   freePorts,
   NatsCluster,
-  natsIdentities,
+  NatsTenancy,
   ManagedProcess,
   SERVICE_NAMES,
   serviceEntry,
@@ -19,7 +19,6 @@ import {
   startService,
   waitUntilHealthy,
   type FerretDbHandle,
-  type NatsIdentity,
   type NatsServerHandle,
   type ServiceName,
 } from '@cobrowse/local-runtime';
@@ -32,6 +31,8 @@ export interface TestSystemOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** NATS as a cluster of this many nodes over loopback (streams and buckets at that many replicas). */
   natsCluster?: number;
+  /** Limits of each tenant's NATS accounts, instead of the shipped defaults. */
+  tenantLimits?: TenantLimits;
 }
 
 const PROBE_PORTS_PER_SYSTEM = 24;
@@ -55,27 +56,26 @@ export class TestSystem {
     public mongo: FerretDbHandle,
     readonly gatewayPort: number,
     readonly env: NodeJS.ProcessEnv,
-    private identities: NatsIdentity[],
+    private tenancy: NatsTenancy,
   ) {}
 
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
     const dir = mkdtempSync(join(tmpdir(), 'cobrowse-e2e-'));
-    // NATS runs with the shipped authorization: services, relay, and a subscriber per test tenant.
-    const identities = natsIdentities([...TEST_TENANTS], (name) => `${name}-${randomUUID()}`);
+    // NATS runs with the shipped accounts: the services', and a subscribers' and a relays' account per test tenant.
+    const tenancy = new NatsTenancy(
+      [...TEST_TENANTS],
+      (name) => `${name}-${randomUUID()}`,
+      options.tenantLimits,
+    );
     const natsCluster = options.natsCluster
-      ? await NatsCluster.start(join(dir, 'nats'), options.natsCluster, authorizationConfig(identities))
+      ? await NatsCluster.start(join(dir, 'nats'), options.natsCluster, tenancy.config())
       : undefined;
     const nats =
       natsCluster?.nodes[0].handle ??
-      (await startNatsServer(
-        join(dir, 'nats'),
-        join(dir, 'nats-server.log'),
-        undefined,
-        authorizationConfig(identities),
-      ));
+      (await startNatsServer(join(dir, 'nats'), join(dir, 'nats-server.log'), undefined, tenancy.config()));
     const mongo = await startFerretDb(dir, join(dir, 'ferretdb.log'));
     const gatewayPort = await freePort();
-    const services = identities.find((i) => i.name === 'services')!;
+    const services = tenancy.identity('services')!;
     const env: NodeJS.ProcessEnv = {
       NATS_URL: natsCluster?.url ?? nats.url,
       ...(natsCluster ? { EVENTS_STREAM_REPLICAS: String(options.natsCluster) } : {}),
@@ -87,7 +87,7 @@ export class TestSystem {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...options.env,
     };
-    const system = new TestSystem(dir, nats, natsCluster, mongo, gatewayPort, env, identities);
+    const system = new TestSystem(dir, nats, natsCluster, mongo, gatewayPort, env, tenancy);
     system.spareProbePorts = await freePorts(PROBE_PORTS_PER_SYSTEM);
     TestSystem.stopOnSignals(system);
     for (const service of SERVICE_NAMES) {
@@ -105,24 +105,18 @@ export class TestSystem {
 
   /**
    * Options for nats.js `connect()` as one of the identities: `services` (what tests that read
-   * the log or act as a service use), `relay`, or `subscriber-<tenant>`.
+   * the log or act as a service use), `relay-<tenant>`, or `subscriber-<tenant>`.
    */
   natsAs(identity: string): ConnectionOptions {
-    const found = this.identities.find((i) => i.name === identity);
+    const found = this.tenancy.identity(identity);
     if (!found) throw new Error(`no NATS identity ${identity}`);
     return connectionFile(found, this.env.NATS_URL!);
   }
 
-  /** Adds a tenant's subscriber identity to the running NATS server (a configuration reload). */
-  async addSubscriber(tenant: string): Promise<void> {
-    const tenants = this.identities
-      .filter((i) => i.name.startsWith('subscriber-'))
-      .map((i) => i.name.slice(11));
-    this.identities = natsIdentities(
-      [...new Set([...tenants, tenant])],
-      (name) => this.identities.find((i) => i.name === name)?.password ?? `${name}-${randomUUID()}`,
-    );
-    await (this.natsCluster ?? this.nats).reloadAuthorization(authorizationConfig(this.identities));
+  /** Adds a tenant's accounts to the running NATS server (a configuration reload). */
+  async addTenant(tenant: string): Promise<void> {
+    this.tenancy = this.tenancy.withTenant(tenant, (name) => `${name}-${randomUUID()}`);
+    await (this.natsCluster ?? this.nats).reloadAccounts(this.tenancy.config());
   }
 
   get gatewayUrl(): string {
@@ -205,7 +199,7 @@ export class TestSystem {
       join(this.dir, 'nats'),
       join(this.dir, 'nats-server.log'),
       this.nats.port,
-      authorizationConfig(this.identities),
+      this.tenancy.config(),
     );
   }
 

@@ -14,7 +14,7 @@ import {
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
+import { NatsConnectionService, readBatch, RpcClient, TenantStreams } from '@cobrowse/messaging';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -43,6 +43,7 @@ export class EraseDeviceUseCase {
     private readonly deadlines: DeadlineSchedule,
     private readonly audit: ErasureAuditRepository,
     private readonly presence: PresenceReader,
+    private readonly tenantStreams: TenantStreams,
   ) {}
 
   async execute({ tenant, device_id: deviceId, requested_by }: EraseDeviceRequest): Promise<ErasureRecord> {
@@ -63,10 +64,10 @@ export class EraseDeviceUseCase {
       tenant,
       sessions: [...sessions].map(([session_id, token]) => ({ session_id, token })),
     });
-    await this.removeFromReadModels(tenant, deviceId, sessionIds);
+    await this.removeDerivedCopies(tenant, deviceId, sessionIds);
     setTimeout(
       () =>
-        void this.removeFromReadModels(tenant, deviceId, sessionIds).catch((e) =>
+        void this.removeDerivedCopies(tenant, deviceId, sessionIds).catch((e) =>
           this.logger.warn({ msg: 'erasure second pass failed', error: (e as Error).message }),
         ),
       SECOND_PASS_MS,
@@ -104,18 +105,22 @@ export class EraseDeviceUseCase {
   }
 
   private async purgeLog(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
-    const jsm = this.nats.jsm;
     let purged = 0;
-    for (const id of sessionIds)
-      purged += (await jsm.streams.purge(EVENTS_STREAM, { filter: sessionHistorySubject(tenant, id) }))
-        .purged;
-    purged += (await jsm.streams.purge(EVENTS_STREAM, { filter: deviceFactsSubject(tenant, deviceId) }))
-      .purged;
+    for (const filter of erasedSubjects(tenant, deviceId, sessionIds))
+      purged += (await this.nats.jsm.streams.purge(EVENTS_STREAM, { filter })).purged;
+    await this.purgeTenantStream(tenant, deviceId, sessionIds);
     return purged;
   }
 
-  /** Idempotent: run once at once and once more after writes in flight have landed. */
-  private async removeFromReadModels(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
+  /** The tenant's own copy of its events (SPEC section 4), after the log: nothing sources them again. */
+  private async purgeTenantStream(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
+    for (const filter of erasedSubjects(tenant, deviceId, sessionIds))
+      await this.tenantStreams.purge(tenant, filter);
+  }
+
+  /** The read models and the tenant's sourced stream. Idempotent: run at once and once more after writes in flight have landed. */
+  private async removeDerivedCopies(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
+    await this.purgeTenantStream(tenant, deviceId, sessionIds);
     await this.rpc.send<unknown, EraseSessionsRequest>(
       RPC.projectorEraseSessions,
       { tenant, session_ids: sessionIds },
@@ -128,4 +133,8 @@ export class EraseDeviceUseCase {
     await this.devices.remove(tenant, deviceId);
     this.presence.forget(tenant, deviceId);
   }
+}
+
+function erasedSubjects(tenant: string, deviceId: string, sessionIds: string[]): string[] {
+  return [...sessionIds.map((id) => sessionHistorySubject(tenant, id)), deviceFactsSubject(tenant, deviceId)];
 }

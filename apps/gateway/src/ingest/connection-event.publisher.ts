@@ -8,7 +8,7 @@ import {
   type ConnectionEnvelope,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService, openKvBucket, publishToLog } from '@cobrowse/messaging';
+import { NatsConnectionService, openKvBucket, publishToLog, TenantStreams } from '@cobrowse/messaging';
 import { eventsAppended, natsRequestDuration, timed } from '@cobrowse/observability';
 import type { ReportedConnectionEvent } from './batch-item.parser';
 
@@ -29,6 +29,7 @@ export class ConnectionEventPublisher implements OnModuleInit {
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly config: AppConfig,
+    private readonly tenantStreams: TenantStreams,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -50,6 +51,7 @@ export class ConnectionEventPublisher implements OnModuleInit {
       () => false,
     );
     if (!claimed && isLogged((await kv.get(key))?.string())) return 'duplicate';
+    this.tenantStreams.ensureSoon(tenant);
     const envelope: ConnectionEnvelope = {
       event_id: event.event_id,
       type: event.type,

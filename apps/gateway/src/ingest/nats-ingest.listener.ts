@@ -3,9 +3,11 @@ import type { Msg, Subscription } from 'nats';
 import {
   RequestErrorCode,
   RequestException,
-  INGEST_SUBJECT,
   isPlainObject,
+  isRequesterInbox,
   MAX_BODY_BYTES,
+  parseTenantIngestSubject,
+  TENANT_INGEST_WILDCARD,
   type ErrorBody,
 } from '@cobrowse/contracts';
 import { NATS_MAX_MESSAGE_BYTES, NatsConnectionService } from '@cobrowse/messaging';
@@ -18,7 +20,9 @@ import { IngestBatchUseCase } from './ingest-batch.usecase';
 
 /**
  * Relays that speak NATS send the POST /v1/events body to `cobrowse.ingest` with an
- * `Authorization: Bearer <key>` header; the reply is the JSON the HTTP endpoint answers.
+ * `Authorization: Bearer <key>` header; the reply is the JSON the HTTP endpoint answers. A
+ * tenant's relays account imports it as `cobrowse.ingest.<tenant>` here, so the tenant comes
+ * from the server, and the key must be one of that tenant's.
  */
 @Injectable()
 export class NatsIngestListener implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,7 +36,7 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.nc.subscribe(INGEST_SUBJECT, {
+    this.subscription = this.nats.nc.subscribe(TENANT_INGEST_WILDCARD, {
       queue: 'gateway',
       callback: (_err, msg) => void this.handle(msg),
     });
@@ -43,7 +47,9 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
   }
 
   private async handle(msg: Msg): Promise<void> {
-    if (!msg.reply) return;
+    // An answer goes only where the server routes it back to the requester, never to a subject
+    // a request names (that would publish there with the services' rights).
+    if (!msg.reply || !isRequesterInbox(msg.reply)) return;
     let reply: unknown;
     try {
       reply = await this.process(msg);
@@ -63,6 +69,10 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
 
   private async process(msg: Msg): Promise<unknown> {
     const principal = this.guard.authenticate(msg.headers?.get('Authorization') || undefined);
+    // Another tenant's key is as unknown here as a made-up one.
+    if (principal.tenant !== parseTenantIngestSubject(msg.subject)) {
+      throw new RequestException(RequestErrorCode.Unauthorized, 'unknown API key');
+    }
     if (!hasScope(principal, 'ingest')) {
       throw new RequestException(RequestErrorCode.Forbidden, 'this API key lacks the "ingest" scope');
     }

@@ -14,6 +14,7 @@ import {
   NatsConnectionService,
   publishToLog,
   readSubject,
+  TenantStreams,
 } from '@cobrowse/messaging';
 import { natsRequestDuration, timed } from '@cobrowse/observability';
 import { evolve } from '@cobrowse/session-domain';
@@ -46,6 +47,7 @@ export class SessionEventStore implements OnModuleInit {
   constructor(
     private readonly nats: NatsConnectionService,
     private readonly config: AppConfig,
+    private readonly tenantStreams: TenantStreams,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -81,6 +83,7 @@ export class SessionEventStore implements OnModuleInit {
     event: AnySessionEvent,
     expectedLastSeq: number,
   ): Promise<{ seq: number; duplicate: boolean }> {
+    this.tenantStreams.ensureSoon(event.tenant);
     const h = natsHeaders();
     h.set(
       'Nats-Expected-Last-Subject-Sequence-Subject',

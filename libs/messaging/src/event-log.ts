@@ -71,7 +71,7 @@ export function tenantStreamConfig(
   return {
     name: TENANT_EVENTS_STREAM,
     description: `The event log's ${tenant}.> subjects: cobrowse.${tenant}.session.<session_id>.<event> and cobrowse.${tenant}.device.<device_id>.<fact>`,
-    subjects: [],
+    // No subjects of its own (none set: the server then takes none, as it reports them).
     sources: [
       {
         name: EVENTS_STREAM,

@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ConnectionOptions } from 'nats';
 import {
+  connectionFile,
   freePort,
+  NatsTenancy,
   SERVICE_NAMES,
   startFerretDb,
   startNatsServer,
@@ -11,11 +15,12 @@ import {
   type ManagedProcess,
   type ServiceName,
 } from '@cobrowse/local-runtime';
-import { BENCH_API_KEYS } from './workload';
+import { BENCH_API_KEYS, BENCH_TENANT } from './workload';
 
 /**
- * The system under measurement: NATS and FerretDB of its own on free ports (or the NATS_URL /
- * MONGODB_URL given), and the four built services as separate processes.
+ * The system under measurement: NATS (with the shipped accounts) and FerretDB of its own on
+ * free ports (or the NATS_URL / MONGODB_URL given, with NATS_USER / NATS_PASSWORD), and the
+ * four built services as separate processes.
  */
 export class BenchSystem {
   private constructor(
@@ -27,6 +32,7 @@ export class BenchSystem {
     private readonly dir: string,
     /** pids of nats-server and FerretDB when this bench started them. */
     readonly infraPids: Record<string, number>,
+    private readonly tenancy: NatsTenancy | undefined,
   ) {}
 
   /** `natsSyncInterval`: JetStream's fsync policy of the NATS this bench starts (`always`, or the server's default when absent). */
@@ -36,12 +42,14 @@ export class BenchSystem {
     const infraPids: Record<string, number> = {};
     let natsUrl = process.env.NATS_URL;
     let mongoUrl = process.env.MONGODB_URL;
+    let tenancy: NatsTenancy | undefined;
     if (!natsUrl) {
+      tenancy = new NatsTenancy([BENCH_TENANT], () => randomBytes(18).toString('base64url'));
       const nats = await startNatsServer(
         join(dir, 'nats'),
         join(dir, 'nats-server.log'),
         undefined,
-        undefined,
+        tenancy.config(),
         {
           syncInterval: options.natsSyncInterval,
         },
@@ -60,6 +68,7 @@ export class BenchSystem {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NATS_URL: natsUrl,
+      ...(tenancy ? { NATS_USER: 'services', NATS_PASSWORD: tenancy.identity('services')!.password } : {}),
       MONGODB_URL: mongoUrl,
       COBROWSE_API_KEYS: BENCH_API_KEYS,
       GATEWAY_PORT: String(port),
@@ -89,7 +98,19 @@ export class BenchSystem {
       },
       dir,
       infraPids,
+      tenancy,
     );
+  }
+
+  /**
+   * nats.js `connect()` options as `services` or `relay-bench`; with a given NATS_URL, the
+   * services' NATS_USER / NATS_PASSWORD whoever is asked for.
+   */
+  natsAs(identity: string): ConnectionOptions {
+    const found = this.tenancy?.identity(identity);
+    if (found) return connectionFile(found, this.natsUrl);
+    const { NATS_USER: user, NATS_PASSWORD: pass } = process.env;
+    return { servers: this.natsUrl.split(','), ...(user ? { user, pass } : {}) };
   }
 
   /** Every process of the system, and the bench itself, by name. */

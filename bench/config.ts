@@ -40,6 +40,8 @@ export const CONFIG = {
   /** Events per `POST /v1/events` of the mix (at most 500). */
   mixBatch: num('BENCH_MIX_BATCH', 250, 250),
   e2eSeconds: num('BENCH_E2E_SECONDS', 20, 8),
+  /** The e2e lag phase's load in events/s; 0: half the sustained rate measured in the run. */
+  e2eLoadEps: num('BENCH_E2E_LOAD_EPS', 0, 0),
   getSeconds: num('BENCH_GET_SECONDS', 10, 3),
   /** Time one query shape may take in all before it stops repeating (it runs at least twice). */
   queryBudgetSeconds: num('BENCH_QUERY_BUDGET_S', 20, 3),

@@ -15,6 +15,7 @@ import { heartbeats } from './phases/heartbeats';
 import { load } from './phases/http-load';
 import { jetstreamPublishCeiling } from './phases/jetstream-ceiling';
 import { longSession } from './phases/long-session';
+import { natsIngest } from './phases/nats-ingest';
 import { sendMix } from './phases/mix-send';
 import { projectionCeiling, type SentSessionEvent } from './phases/projection-ceiling';
 import { queries } from './phases/queries';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     `${CONFIG.quick ? 'smoke run (BENCH_QUICK): ' : ''}starting NATS (sync_interval ${syncInterval}), FerretDB and the four services`,
   );
   const system = await BenchSystem.start({ natsSyncInterval: syncInterval });
-  const nc = await connect({ servers: system.natsUrl });
+  const nc = await connect(system.natsAs('services'));
   const jsm = await nc.jetstreamManager();
   const headers = { authorization: `Bearer ${BENCH_KEY}` };
   const sampleIds: string[] = [];
@@ -48,8 +49,8 @@ async function main(): Promise<void> {
   };
   let stored = 0;
   try {
-    const { single, batch } = await phase('ingest_batch', () => ingest(system, remember));
-    stored += single.ok + batch.ok * 100;
+    const { single, batch, overNats } = await phase('ingest_batch', () => ingest(system, remember));
+    stored += single.ok + batch.ok * 100 + overNats.accepted;
 
     const first = await jsm.streams.getMessage(EVENTS_STREAM, { seq: 1 });
     const messageSize = first.data.length;
@@ -147,9 +148,10 @@ async function main(): Promise<void> {
     // What the whole system sustains: no more than the relays get accepted with every service
     // running (the fill), nor than either consumer applies alone.
     const sustainedEps = Math.min(fill.accepted / fill.seconds, projection.eps, tracker.eps);
-    const lagLoad = Math.max(10, Math.round(sustainedEps / 2));
+    // A fixed load (BENCH_E2E_LOAD_EPS) compares runs whose sustained rates differ.
+    const lagLoad = CONFIG.e2eLoadEps || Math.max(10, Math.round(sustainedEps / 2));
     progress(
-      `e2e lag: ${CONFIG.e2eSeconds} s of the mix at ${lagLoad} events/s (half the sustained ${Math.round(sustainedEps)}: the slowest of the fill's ingest, projection and tracker) plus 10 probes/s`,
+      `e2e lag: ${CONFIG.e2eSeconds} s of the mix at ${lagLoad} events/s (${CONFIG.e2eLoadEps ? 'BENCH_E2E_LOAD_EPS; ' : ''}half the sustained ${Math.round(sustainedEps)}: the slowest of the fill's ingest, projection and tracker) plus 10 probes/s`,
     );
     const lag = await phase('e2e_lag', () => e2eLag(nc, system.gatewayUrl, lagLoad, CONFIG.e2eSeconds));
     await drain(nc, CONSUMERS.projector);
@@ -235,6 +237,8 @@ async function main(): Promise<void> {
       ingest_single_rps: round(single.ok / single.seconds),
       ingest_single_p99_ms: single.p99,
       ingest_batch_eps: round(batchEps),
+      ingest_nats_eps: round(overNats.eps),
+      ingest_nats_p99_ms: round(overNats.p99),
       ingest_failed_requests: single.failed + batch.failed,
       nats_sync_interval: syncInterval,
       ingest_single_rps_lazy_fsync: lazyIngest
@@ -301,6 +305,7 @@ async function main(): Promise<void> {
       csv_projector_peak_rss_mb: round(csv.projectorPeakMb),
       ratios: {
         ingest_batch_to_jetstream_ceiling: round(batchEps / jetstreamCeiling, 3),
+        ingest_nats_to_jetstream_ceiling: round(overNats.eps / jetstreamCeiling, 3),
         projection_to_projection_ceiling: round(projection.eps / projectionCeilingResult.eps, 3),
         projection_to_db_write_ceiling: round(projection.eps / dbCeiling.batched, 3),
         projection_to_db_single_write_ceiling: round(projection.eps / dbCeiling.single, 3),
@@ -329,7 +334,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** Single creations (16 connections) and 100-event batches (4 connections). */
+/** Single creations (16 connections), 100-event batches (4 connections), and the same batches over NATS. */
 async function ingest(system: BenchSystem, remember: (ids: string[]) => void) {
   progress(`ingest_single_rps: single POST /v1/sessions, 16 connections, ${CONFIG.ingestSeconds} s`);
   const single = await load({
@@ -359,7 +364,16 @@ async function ingest(system: BenchSystem, remember: (ids: string[]) => void) {
       return body;
     },
   });
-  return { single, batch };
+  progress(
+    `ingest_nats_eps: 100 events per request on cobrowse.ingest as a relay, 4 in flight, ${CONFIG.ingestSeconds} s`,
+  );
+  const overNats = await natsIngest(
+    system.natsAs(`relay-${BENCH_TENANT}`),
+    4,
+    CONFIG.ingestSeconds,
+    remember,
+  );
+  return { single, batch, overNats };
 }
 
 type Results = Record<string, unknown> & {
@@ -378,6 +392,11 @@ function printTable(r: Results): void {
       'ingest_batch_eps',
       s('ingest_batch_eps'),
       `${r.ratios.ingest_batch_to_jetstream_ceiling} of JetStream ceiling (target ≥ 0.5)`,
+    ],
+    [
+      'ingest_nats_eps',
+      s('ingest_nats_eps'),
+      `${r.ratios.ingest_nats_to_jetstream_ceiling} of JetStream ceiling; a relay on cobrowse.ingest, 4 requests in flight`,
     ],
     [
       'ingest_mix_eps',

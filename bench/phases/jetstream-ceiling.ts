@@ -1,6 +1,9 @@
 import { RetentionPolicy, StorageType, type NatsConnection } from 'nats';
+import { INTERNAL_PREFIX } from '@cobrowse/contracts';
 
 const STREAM = 'BENCH_PUBLISH_CEILING';
+/** Under the services' internal prefix: the bench measures as the services' NATS identity. */
+const SUBJECT_PREFIX = `${INTERNAL_PREFIX}.bench-ceiling`;
 
 /**
  * The raw JetStream publish ceiling: a nats.js async publisher with up to `window` publishes
@@ -16,7 +19,7 @@ export async function jetstreamPublishCeiling(
   await jsm.streams.delete(STREAM).catch(() => undefined);
   await jsm.streams.add({
     name: STREAM,
-    subjects: ['bench-ceiling.>'],
+    subjects: [`${SUBJECT_PREFIX}.>`],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
   });
@@ -25,7 +28,7 @@ export async function jetstreamPublishCeiling(
   const started = performance.now();
   let pending: Array<Promise<unknown>> = [];
   for (let i = 0; i < count; i++) {
-    pending.push(js.publish(`bench-ceiling.s${i % 1000}.created`, payload));
+    pending.push(js.publish(`${SUBJECT_PREFIX}.s${i % 1000}.created`, payload));
     if (pending.length >= window) {
       await Promise.all(pending);
       pending = [];

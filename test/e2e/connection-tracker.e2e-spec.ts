@@ -10,6 +10,8 @@ describe('connection tracker', () => {
   let system: TestSystem;
   let api: ApiClient;
   let nc: NatsConnection;
+  /** A relay of tenant acme: cobrowse.ingest is answered in a tenant's relays account. */
+  let relay: NatsConnection;
 
   beforeAll(async () => {
     system = await TestSystem.start({
@@ -18,9 +20,11 @@ describe('connection tracker', () => {
     });
     api = new ApiClient(system.gatewayUrl).as('ingest');
     nc = await connect(system.natsAs('services'));
+    relay = await connect(system.natsAs('relay-acme'));
   });
 
   afterAll(async () => {
+    await relay?.close();
     await nc?.close();
     await system?.stop();
   });
@@ -195,7 +199,7 @@ describe('connection tracker', () => {
       const h = headers();
       h.set('Authorization', `Bearer ${TEST_KEYS.ingest}`);
       const again = (
-        await nc.request('cobrowse.ingest', JSON.stringify({ events }), { headers: h, timeout: 10_000 })
+        await relay.request('cobrowse.ingest', JSON.stringify({ events }), { headers: h, timeout: 10_000 })
       ).json<any>();
       expect(again.results.map((r: { status: string }) => r.status)).toEqual([
         'duplicate',

@@ -7,14 +7,18 @@ describe('ingest', () => {
   let system: TestSystem;
   let api: ApiClient;
   let nc: NatsConnection;
+  /** A relay of tenant acme: cobrowse.ingest is answered in a tenant's relays account. */
+  let relay: NatsConnection;
 
   beforeAll(async () => {
     system = await TestSystem.start();
     api = new ApiClient(system.gatewayUrl).as('ingest');
     nc = await connect(system.natsAs('services'));
+    relay = await connect(system.natsAs('relay-acme'));
   });
 
   afterAll(async () => {
+    await relay?.close();
     await nc?.close();
     await system?.stop();
   });
@@ -234,7 +238,7 @@ describe('ingest', () => {
     const request = async (body: unknown, authorization?: string) => {
       const h = headers();
       if (authorization) h.set('Authorization', authorization);
-      const reply = await nc.request(
+      const reply = await relay.request(
         'cobrowse.ingest',
         typeof body === 'string' ? body : JSON.stringify(body),
         {

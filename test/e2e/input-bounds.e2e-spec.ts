@@ -14,6 +14,8 @@ describe('input bounds', () => {
   let ingest: ApiClient;
   let admin: ApiClient;
   let nc: NatsConnection;
+  /** A relay of tenant acme: cobrowse.ingest is answered in a tenant's relays account. */
+  let relay: NatsConnection;
 
   beforeAll(async () => {
     // The 240-page session takes FerretDB minutes to project: longer than the default inactivity
@@ -22,9 +24,11 @@ describe('input bounds', () => {
     ingest = new ApiClient(system.gatewayUrl).as('ingest');
     admin = new ApiClient(system.gatewayUrl).as('admin');
     nc = await connect(system.natsAs('services'));
+    relay = await connect(system.natsAs('relay-acme'));
   });
 
   afterAll(async () => {
+    await relay?.close();
     await nc?.close();
     await system?.stop();
   });
@@ -51,7 +55,7 @@ describe('input bounds', () => {
   const ingestOverNats = async (body: string) => {
     const h = headers();
     h.set('Authorization', `Bearer ${TEST_KEYS.ingest}`);
-    const reply = await nc.request('cobrowse.ingest', body, { headers: h, timeout: 30_000 });
+    const reply = await relay.request('cobrowse.ingest', body, { headers: h, timeout: 30_000 });
     return { bytes: reply.data.length, body: reply.json<any>() };
   };
 

@@ -14,6 +14,7 @@ import { ApiClient, eventually, TEST_KEYS, TestSystem } from '@cobrowse/testing'
 describe('logs without secrets or data', () => {
   let system: TestSystem;
   let services: NatsConnection;
+  let relay: NatsConnection;
   const P = `planted${randomUUID().slice(0, 6)}`;
   const CLIENT_IP = '203.0.113.77';
   const BAD_KEY = `${P}-not-a-key-000000000000`;
@@ -32,9 +33,11 @@ describe('logs without secrets or data', () => {
   beforeAll(async () => {
     system = await TestSystem.start({ env: { LOG_LEVEL: 'verbose' } });
     services = await connect(system.natsAs('services'));
+    relay = await connect(system.natsAs('relay-acme'));
   });
 
   afterAll(async () => {
+    await relay?.close();
     await services?.close();
     await system?.stop();
   });
@@ -83,7 +86,7 @@ describe('logs without secrets or data', () => {
     for (const key of [BAD_KEY, TEST_KEYS.ingest]) {
       const h = headers();
       h.set('Authorization', `Bearer ${key}`);
-      await services.request(INGEST_SUBJECT, JSON.stringify({ events: [metadata] }), {
+      await relay.request(INGEST_SUBJECT, JSON.stringify({ events: [metadata] }), {
         headers: h,
         timeout: 10_000,
       });

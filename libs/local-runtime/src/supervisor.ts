@@ -1,3 +1,4 @@
+import { BACKOFF, delayBefore } from '@cobrowse/resilience';
 import type { ManagedProcess } from './managed-process';
 
 export interface SupervisorOptions {
@@ -8,8 +9,6 @@ export interface SupervisorOptions {
   log: (line: string) => void;
 }
 
-const FIRST_DELAY_MS = 1_000;
-const MAX_DELAY_MS = 30_000;
 /** A process that ran this long before exiting starts again after the first delay. */
 const STABLE_AFTER_MS = 60_000;
 
@@ -22,7 +21,8 @@ export class Supervisor {
   private current: ManagedProcess;
   private stopping = false;
   private restarts = 0;
-  private delayMs = FIRST_DELAY_MS;
+  /** Quick failures in a row: the restart back-off. */
+  private quickFailures = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -49,9 +49,8 @@ export class Supervisor {
 
   private exited(process: ManagedProcess, code: number | null, ranMs: number): void {
     if (this.stopping || process !== this.current) return;
-    if (ranMs >= STABLE_AFTER_MS) this.delayMs = FIRST_DELAY_MS;
-    const delay = this.delayMs;
-    this.delayMs = Math.min(this.delayMs * 2, MAX_DELAY_MS);
+    if (ranMs >= STABLE_AFTER_MS) this.quickFailures = 0;
+    const delay = delayBefore(BACKOFF.restart, ++this.quickFailures);
     this.restarts++;
     this.options.log(
       `${this.options.name} (pid ${process.pid}) exited ${code === null ? 'on a signal' : `with code ${code}`} ` +

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { JsMsg } from 'nats';
+import { BACKOFF, delayBefore } from '@cobrowse/resilience';
 import { describeFailure, isEventLogUnreachable, PoisonMessageError } from './settle-message';
 
 /** One key's messages of a batch, in log order. */
@@ -39,14 +40,12 @@ interface Held {
   notBefore: number;
 }
 
-/** A key whose message failed: how often it was refused, and how long to wait next. */
+/** A key whose message failed: how often it was refused, and how often retried (its back-off). */
 interface Retry {
   refusals: number;
-  delay: number;
+  retries: number;
 }
 
-const FIRST_DELAY_MS = 250;
-const MAX_DELAY_MS = 5_000;
 const IDLE_WAIT_MS = 1_000;
 
 /**
@@ -136,7 +135,7 @@ export class KeyedBatches {
     const held = this.holdBack(group.key, rest);
     if (outcome.failure === undefined) return; // not reached this time: the next batch has them
     const failure = outcome.failure;
-    const retry = this.retries.get(group.key) ?? { refusals: 0, delay: FIRST_DELAY_MS };
+    const retry = this.retries.get(group.key) ?? { refusals: 0, retries: 0 };
     this.retries.set(group.key, retry);
     const reason = (failure as Error)?.message ?? String(failure);
     const poison = failure instanceof PoisonMessageError;
@@ -167,8 +166,7 @@ export class KeyedBatches {
     } else {
       this.options.logger.warn({ msg: 'apply failed; will retry', ...context, ...describeFailure(failure) });
     }
-    held.notBefore = Date.now() + retry.delay;
-    retry.delay = Math.min(retry.delay * 2, MAX_DELAY_MS);
+    held.notBefore = Date.now() + delayBefore(BACKOFF.dependency, ++retry.retries);
     for (const m of held.messages) m.working();
   }
 

@@ -16,6 +16,7 @@ import {
   probes,
   projectionDelay,
 } from '@cobrowse/observability';
+import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
 import { DeadLetterReplay } from './dead-letter-replay';
 import { DeadLetters } from './dead-letters';
 import { KeyedBatches, type ApplyBatch } from './keyed-batches';
@@ -34,12 +35,8 @@ const PULL_BATCH = 256;
  * messages (together with the ack wait, this bounds how long they stay with it).
  */
 const PULL_EXPIRES_MS = 5_000;
-const RETRY_FIRST_MS = 250;
 /** Beyond the ack wait, for the server's redelivery timer to have run. */
 const HELD_MARGIN_MS = 1_000;
-const RETRY_MAX_MS = 5_000;
-const nextDelay = (delay: number) => Math.min(delay * 2, RETRY_MAX_MS);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface LeaderConsumerOptions {
   stream: string;
@@ -237,7 +234,7 @@ export class LeaderConsumer {
     // consuming as soon as it started).
     const term = this.leadership.term;
     const inTerm = () => this.leadership.leadsIn(term);
-    for (let delay = RETRY_FIRST_MS; !this.messages && inTerm(); delay = nextDelay(delay)) {
+    for (let retry = 1; !this.messages && inTerm(); retry++) {
       try {
         await this.options.onLead?.();
         if (this.options.inOrderAcrossTerms) await this.waitForPreviousTerm(inTerm);
@@ -252,7 +249,7 @@ export class LeaderConsumer {
           consumer: this.name,
           error: (e as Error).message,
         });
-        await sleep(delay);
+        await sleep(delayBefore(BACKOFF.dependency, retry));
       }
     }
   }
@@ -381,7 +378,7 @@ export class LeaderConsumer {
 
   /** The message's key, retried while its lookup fails; undefined once this replica stopped consuming. */
   private async keyWhileConsuming(m: JsMsg, inTerm: () => boolean): Promise<string | undefined> {
-    for (let delay = RETRY_FIRST_MS; ; delay = nextDelay(delay)) {
+    for (let retry = 1; ; retry++) {
       try {
         return await this.options.keyOf(m);
       } catch (e) {
@@ -392,7 +389,7 @@ export class LeaderConsumer {
           seq: m.seq,
           error: (e as Error).name,
         });
-        await sleep(delay);
+        await sleep(delayBefore(BACKOFF.dependency, retry));
       }
     }
   }

@@ -1,9 +1,9 @@
 import type { JetStreamClient, JetStreamPublishOptions, PubAck } from 'nats';
+import { BACKOFF, retry } from '@cobrowse/resilience';
 import { isTransientJetStreamError } from './startup-retry';
 
 const ATTEMPT_TIMEOUT_MS = 2_000;
 const ATTEMPTS = 4;
-const PAUSE_STEP_MS = 250;
 
 /**
  * Publishes one entry to the log, retrying a publish that got no answer: when the node leading
@@ -12,18 +12,14 @@ const PAUSE_STEP_MS = 250;
  * message id makes a retry of an entry that was stored after all a duplicate, never a second
  * copy; refusals (a lost optimistic-concurrency race) are thrown at once.
  */
-export async function publishToLog(
+export function publishToLog(
   js: JetStreamClient,
   subject: string,
   data: string,
   options: Partial<JetStreamPublishOptions> & { msgID: string },
 ): Promise<PubAck> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await js.publish(subject, data, { ...options, timeout: ATTEMPT_TIMEOUT_MS });
-    } catch (e) {
-      if (attempt >= ATTEMPTS || !isTransientJetStreamError(e)) throw e;
-      await new Promise((r) => setTimeout(r, PAUSE_STEP_MS * attempt));
-    }
-  }
+  return retry(() => js.publish(subject, data, { ...options, timeout: ATTEMPT_TIMEOUT_MS }), {
+    backoff: BACKOFF.publish,
+    retryIf: (e, attempt) => attempt < ATTEMPTS && isTransientJetStreamError(e),
+  });
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { JsMsg } from 'nats';
+import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
 
 /** A message that can never be applied (not an event, or one that cannot follow its predecessor): parked at once. */
 export class PoisonMessageError extends Error {
@@ -27,9 +28,6 @@ export interface SettleOptions {
   context: Record<string, unknown>;
 }
 
-const FIRST_DELAY_MS = 250;
-const MAX_DELAY_MS = 5_000;
-
 /**
  * Applies one message until it is settled: acked once applied; parked after `maxAttempts`
  * refusals or at once when it is poison; retried without counting while a dependency is
@@ -43,8 +41,7 @@ export async function settleMessage(
   options: SettleOptions,
 ): Promise<void> {
   let refusals = 0;
-  let delay = FIRST_DELAY_MS;
-  for (;;) {
+  for (let retry = 1; ; retry++) {
     // Fenced: a replica that stopped leading writes nothing more, prefetched messages included.
     if (!options.active()) {
       m.nak();
@@ -87,8 +84,7 @@ export async function settleMessage(
       });
     }
     m.working();
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, MAX_DELAY_MS);
+    await sleep(delayBefore(BACKOFF.dependency, retry));
   }
 }
 

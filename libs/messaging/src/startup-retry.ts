@@ -1,7 +1,5 @@
 import type { Logger } from '@nestjs/common';
-
-const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 5_000;
+import { BACKOFF, retry, sleep as wait } from '@cobrowse/resilience';
 
 /**
  * Whether a JetStream API failure is the kind a starting service should wait out: no answer in
@@ -24,24 +22,22 @@ export function isTransientJetStreamError(error: unknown): boolean {
  * succeeds, waiting out transient failures with back-off; anything else is thrown at once.
  * A replica started while the cluster elects a leader waits instead of exiting.
  */
-export async function retryWhileUnavailable<T>(
+export function retryWhileUnavailable<T>(
   what: string,
   step: () => Promise<T>,
   logger?: Pick<Logger, 'warn'>,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms: number) => Promise<void> = wait,
 ): Promise<T> {
-  for (let attempt = 1, delay = FIRST_DELAY_MS; ; attempt++, delay = Math.min(delay * 2, MAX_DELAY_MS)) {
-    try {
-      return await step();
-    } catch (e) {
-      if (!isTransientJetStreamError(e)) throw e;
+  return retry(step, {
+    backoff: BACKOFF.startup,
+    retryIf: isTransientJetStreamError,
+    onRetry: (e, attempt) =>
       logger?.warn({
         msg: 'JetStream not ready; retrying',
         step: what,
         attempt,
         error: (e as Error).message,
-      });
-      await sleep(delay);
-    }
-  }
+      }),
+    sleep,
+  });
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 import type { DependencyHealth } from '@cobrowse/contracts';
 import { databaseOperationDuration, probes } from '@cobrowse/observability';
+import { BACKOFF, retry } from '@cobrowse/resilience';
 
 const CLIENT_OPTIONS: MongoClientOptions = {
   serverSelectionTimeoutMS: 5_000,
@@ -25,6 +26,8 @@ const MAX_POOL_SIZE = 10;
 function clientOptions(url: string): MongoClientOptions {
   return /[?&]maxPoolSize=/i.test(url) ? CLIENT_OPTIONS : { ...CLIENT_OPTIONS, maxPoolSize: MAX_POOL_SIZE };
 }
+/** How long a starting service waits for the database before it gives up (and is restarted). */
+const CONNECT_PATIENCE_MS = 60_000;
 /** How often the watchdog makes a round trip to the database; `/health` waits this long for one. */
 const PING_EVERY_MS = 2_000;
 const PING_TIMEOUT_MS = 3_000;
@@ -65,17 +68,14 @@ export class MongoService implements OnApplicationShutdown {
   async connect(url: string, dbName: string): Promise<void> {
     this.url = url;
     this.dbName = dbName;
-    this.client = this.watched(new MongoClient(url, clientOptions(url)));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.connect();
-        break;
-      } catch (e) {
-        if (attempt >= 60) throw e;
-        this.logger.warn({ msg: 'mongodb not reachable yet, retrying', attempt });
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
+    const client = this.watched(new MongoClient(url, clientOptions(url)));
+    this.client = client;
+    const giveUpAt = Date.now() + CONNECT_PATIENCE_MS;
+    await retry(() => client.connect(), {
+      backoff: BACKOFF.startup,
+      retryIf: () => Date.now() < giveUpAt,
+      onRetry: (_e, attempt) => this.logger.warn({ msg: 'mongodb not reachable yet, retrying', attempt }),
+    });
     this.database = this.client.db(dbName);
     this.lastAnswerAt = Date.now();
     this.watchdog = setInterval(() => void this.checkRoundTrip(), PING_EVERY_MS);

@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     let replayed = 0;
+    let gone = 0;
     for (const p of parked) {
       const owner = p.headers?.get(DEAD_LETTER_HEADERS.consumer) ?? '';
       let reply: ReplayDeadLetterReply;
@@ -46,10 +47,13 @@ async function main(argv: string[]): Promise<number> {
         reply = { status: 'still-failing', reason: `no ${owner} replica is consuming` };
       }
       if (reply.status === 'replayed') replayed++;
+      if (reply.status === 'gone') gone++;
       process.stdout.write(`${p.seq} ${owner}: ${reply.status}${reply.reason ? ` (${reply.reason})` : ''}\n`);
     }
-    process.stdout.write(`${replayed} of ${parked.length} replayed\n`);
-    return replayed === parked.length ? 0 : 1;
+    process.stdout.write(
+      `${replayed} of ${parked.length} replayed${gone ? `, ${gone} removed (no longer in the log)` : ''}\n`,
+    );
+    return replayed + gone === parked.length ? 0 : 1;
   } finally {
     await nc.close();
   }

@@ -170,6 +170,11 @@ export interface EraseSessionsRequest {
   session_ids: string[];
 }
 
+export interface EraseSessionsReply {
+  /** Sessions the read model had and no longer has. */
+  deleted: number;
+}
+
 export interface EraseDeviceRequest {
   tenant: string;
   device_id: string;
@@ -178,7 +183,19 @@ export interface EraseDeviceRequest {
 }
 
 /** The audit record of an erasure: ids and times only, no personal data. */
-export interface ErasureRecord {
+/** What an erasure removed where, besides the log: counts, no ids or data. */
+export interface ErasureRemovals {
+  /** Messages removed from the tenant's own copy of its events (COBROWSE_TENANT_EVENTS). */
+  tenant_stream_messages_purged: number;
+  /** Parked copies of its events removed from the dead letters (SPEC section 10). */
+  dead_letters_removed: number;
+  /** Sessions deleted from the sessions read model, with their page chunks, list rows and postings. */
+  read_model_sessions_deleted: number;
+  /** Whether the devices read model had the device (and its row in the devices list). */
+  device_deleted: boolean;
+}
+
+export interface ErasureRecord extends ErasureRemovals {
   erasure_id: string;
   tenant: string;
   device_id: string;
@@ -205,7 +222,11 @@ export interface ReplayDeadLetterRequest {
 }
 
 export interface ReplayDeadLetterReply {
-  /** replayed: applied and removed from the dead letters; still-failing: kept, with the reason. */
-  status: 'replayed' | 'still-failing' | 'not-found';
+  /**
+   * replayed: applied and removed from the dead letters; still-failing: kept, with the reason;
+   * gone: its event is no longer in the log (erased, or past the log's age), so it is removed
+   * from the dead letters and nothing is applied.
+   */
+  status: 'replayed' | 'still-failing' | 'not-found' | 'gone';
   reason?: string;
 }

@@ -38,6 +38,16 @@ export const INTERNAL_SUBJECTS = {
   projectorListRemove: `${INTERNAL_PREFIX}.projector.list-remove`,
   /** Rows of erased devices for the tracker's leader to remove from the devices list (it alone writes it). */
   trackerListRemove: `${INTERNAL_PREFIX}.tracker.list-remove`,
+  /**
+   * Sessions an erasure removed from the log, for every session-lifecycle replica to drop from
+   * its cache (payload: EraseSessionsRequest; the forget request itself reaches one replica).
+   */
+  lifecycleSessionsForgotten: `${INTERNAL_PREFIX}.lifecycle.sessions-forgotten`,
+  /**
+   * Sessions an erasure removed from the sessions read model, for a rebuild under way to
+   * remove from the generation it builds (payload: EraseSessionsRequest).
+   */
+  projectorSessionsErased: `${INTERNAL_PREFIX}.projector.sessions-erased`,
   /** A rebuild switched the sessions read model (payload: the new collection). */
   readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
 } as const;

@@ -3,12 +3,14 @@ import type { JsMsg, Msg, Subscription } from 'nats';
 import {
   DEAD_LETTER_STREAM,
   directGetSubject,
+  EVENTS_STREAM,
   RPC,
   type ReplayDeadLetterReply,
   type ReplayDeadLetterRequest,
 } from '@cobrowse/contracts';
 import { DEAD_LETTER_HEADERS } from './dead-letters';
 import type { NatsConnectionService } from './nats-connection.service';
+import { readBatch } from './read-subject';
 
 /** The consumer whose parked messages are replayed: only its leader answers. */
 export interface ReplayTarget {
@@ -77,11 +79,25 @@ export class DeadLetterReplay {
       term: () => undefined,
       working: () => undefined,
     } as unknown as JsMsg;
+    if (!(await this.stillLogged(message))) {
+      await this.nats.jsm.streams.deleteMessage(DEAD_LETTER_STREAM, seq, true);
+      return { status: 'gone', reason: 'the event is no longer in the log (erased, or past its age)' };
+    }
     await this.leased.runKeyed(await this.leased.keyOf(message), () =>
       this.apply(message, async (reason) => void (result.reason = reason)),
     );
     if (!result.applied) return { status: 'still-failing', reason: result.reason ?? 'not applied' };
     await this.nats.jsm.streams.deleteMessage(DEAD_LETTER_STREAM, seq);
     return { status: 'replayed' };
+  }
+
+  /**
+   * Whether the parked event is still where it was logged: an erasure purges it from the log
+   * and then from the dead letters, so one parked in between must not be applied again.
+   */
+  private async stillLogged(m: Pick<JsMsg, 'subject' | 'seq'>): Promise<boolean> {
+    if (!m.subject || !Number.isSafeInteger(m.seq) || m.seq < 1) return false;
+    const { events } = await readBatch(this.nats.nc, EVENTS_STREAM, m.subject, m.seq, 1);
+    return events[0]?.seq === m.seq;
   }
 }

@@ -1,6 +1,10 @@
-import { headers as natsHeaders, type JsMsg, type JetStreamManager } from 'nats';
-import { DEAD_LETTER_STREAM, deadLetterSubject } from '@cobrowse/contracts';
+import { headers as natsHeaders, type JsMsg, type JetStreamManager, type NatsError } from 'nats';
+import { DEAD_LETTER_STREAM, DEAD_LETTER_WILDCARD, deadLetterSubject } from '@cobrowse/contracts';
 import type { NatsConnectionService } from './nats-connection.service';
+import { readBatch } from './read-subject';
+
+/** JetStream's "no message found" (JSNoMessageFoundErr). */
+const NO_MESSAGE_FOUND = 10037;
 
 /** Headers a parked event carries beside its original payload. */
 export const DEAD_LETTER_HEADERS = {
@@ -36,6 +40,31 @@ export class DeadLetters {
       expect: { streamName: DEAD_LETTER_STREAM },
     });
     m.term(reason.slice(0, 200));
+  }
+
+  /**
+   * Removes (and overwrites on disk) every parked event, of any consumer, that was logged on
+   * a subject `erased` names: an erasure's sessions and device. A walk of the whole stream,
+   * which parked events only ever enter by the handful; erasures are rare. How many it removed.
+   */
+  static async remove(nats: NatsConnectionService, erased: (subject: string) => boolean): Promise<number> {
+    let removed = 0;
+    for (let next = 1; ;) {
+      const { events, pending } = await readBatch(nats.nc, DEAD_LETTER_STREAM, DEAD_LETTER_WILDCARD, next);
+      for (const parked of events)
+        if (erased(parked.headers?.get(DEAD_LETTER_HEADERS.subject) ?? '')) {
+          const deleted = await nats.jsm.streams
+            .deleteMessage(DEAD_LETTER_STREAM, parked.seq, true)
+            .catch((e: NatsError) => {
+              // Gone already (replayed, or the erasure's other pass) is as good as removed.
+              if (e.api_error?.err_code === NO_MESSAGE_FOUND) return false;
+              throw e;
+            });
+          if (deleted) removed++;
+        }
+      if (pending <= 0 || events.length === 0) return removed;
+      next = events[events.length - 1].seq + 1;
+    }
   }
 
   /** How many events this consumer has parked (and not yet replayed). */

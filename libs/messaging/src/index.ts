@@ -14,6 +14,7 @@ export * from './leadership/leadership';
 export * from './leadership/leader-requests';
 export * from './bounded-reply.serializer';
 export * from './dead-letters';
+export * from './erased-sessions';
 export * from './settle-message';
 export * from './dead-letter-replay';
 export * from './kv-bucket';

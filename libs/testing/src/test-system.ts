@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,19 +220,25 @@ export class TestSystem {
 
   /** Runs the read-model rebuild command to its end; resolves with its output. */
   rebuild(): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')],
-        { env: { ...process.env, ...this.env } },
-      );
-      let text = '';
-      child.stdout.on('data', (d) => (text += d));
-      child.stderr.on('data', (d) => (text += d));
+    return this.startRebuild().done;
+  }
+
+  /** Starts the read-model rebuild command: its process, its output so far, and its end. */
+  startRebuild(): { child: ChildProcess; output: () => string; done: Promise<string> } {
+    const child = spawn(
+      process.execPath,
+      [serviceEntry('history-projector').replace(/main\.js$/, 'rebuild/main.js')],
+      { env: { ...process.env, ...this.env } },
+    );
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.stderr.on('data', (d) => (text += d));
+    const done = new Promise<string>((resolve, reject) =>
       child.on('exit', (code) =>
         code === 0 ? resolve(text) : reject(new Error(`rebuild exited ${code}: ${text}`)),
-      );
-    });
+      ),
+    );
+    return { child, output: () => text, done };
   }
 
   /**

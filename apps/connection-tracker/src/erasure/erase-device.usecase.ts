@@ -5,16 +5,19 @@ import {
   DeviceErrorCode,
   DeviceException,
   EVENTS_STREAM,
+  parseLogSubject,
   RPC,
   sessionHistorySubject,
   type EraseDeviceRequest,
+  type EraseSessionsReply,
   type EraseSessionsRequest,
   type ErasureRecord,
+  type ErasureRemovals,
   type ForgetSessionsRequest,
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, readBatch, RpcClient, TenantStreams } from '@cobrowse/messaging';
+import { DeadLetters, NatsConnectionService, readBatch, RpcClient, TenantStreams } from '@cobrowse/messaging';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -64,7 +67,7 @@ export class EraseDeviceUseCase {
       tenant,
       sessions: [...sessions].map(([session_id, token]) => ({ session_id, token })),
     });
-    await this.removeDerivedCopies(tenant, deviceId, sessionIds);
+    const removed = await this.removeDerivedCopies(tenant, deviceId, sessionIds);
     setTimeout(
       () =>
         void this.removeDerivedCopies(tenant, deviceId, sessionIds).catch((e) =>
@@ -81,6 +84,7 @@ export class EraseDeviceUseCase {
       requested_by,
       erased_at: new Date().toISOString(),
       log_messages_purged: logMessagesPurged,
+      ...removed,
     };
     await this.audit.insert(record);
     this.logger.log({
@@ -88,6 +92,7 @@ export class EraseDeviceUseCase {
       erasure_id: record.erasure_id,
       sessions: sessionIds.length,
       log_messages_purged: logMessagesPurged,
+      ...removed,
     });
     return record;
   }
@@ -113,15 +118,35 @@ export class EraseDeviceUseCase {
   }
 
   /** The tenant's own copy of its events (SPEC section 4), after the log: nothing sources them again. */
-  private async purgeTenantStream(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
+  private async purgeTenantStream(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
+    let purged = 0;
     for (const filter of erasedSubjects(tenant, deviceId, sessionIds))
-      await this.tenantStreams.purge(tenant, filter);
+      purged += await this.tenantStreams.purge(tenant, filter);
+    return purged;
   }
 
-  /** The read models and the tenant's sourced stream. Idempotent: run at once and once more after writes in flight have landed. */
-  private async removeDerivedCopies(tenant: string, deviceId: string, sessionIds: string[]): Promise<void> {
-    await this.purgeTenantStream(tenant, deviceId, sessionIds);
-    await this.rpc.send<unknown, EraseSessionsRequest>(
+  /** Parked copies of the erased events (a replay would bring them back otherwise). */
+  private removeDeadLetters(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
+    const sessions = new Set(sessionIds);
+    return DeadLetters.remove(this.nats, (subject) => {
+      const logged = parseLogSubject(subject);
+      if (logged?.tenant !== tenant) return false;
+      return logged.kind === 'session' ? sessions.has(logged.id) : logged.id === deviceId;
+    });
+  }
+
+  /**
+   * The read models, the tenant's sourced stream and the dead letters. Idempotent: run at once
+   * and once more after writes in flight (and events being parked) have landed.
+   */
+  private async removeDerivedCopies(
+    tenant: string,
+    deviceId: string,
+    sessionIds: string[],
+  ): Promise<ErasureRemovals> {
+    const tenantStreamMessagesPurged = await this.purgeTenantStream(tenant, deviceId, sessionIds);
+    const deadLettersRemoved = await this.removeDeadLetters(tenant, deviceId, sessionIds);
+    const { deleted } = await this.rpc.send<EraseSessionsReply, EraseSessionsRequest>(
       RPC.projectorEraseSessions,
       { tenant, session_ids: sessionIds },
       RPC_TIMEOUT_MS,
@@ -130,8 +155,14 @@ export class EraseDeviceUseCase {
     // The row first: it is found by the device's `added_at`, which goes with the device.
     const device = await this.devices.findById(tenant, deviceId);
     if (device) await this.list.remove(tenant, [keyOfDevice(device)]);
-    await this.devices.remove(tenant, deviceId);
+    const deviceDeleted = await this.devices.remove(tenant, deviceId);
     this.presence.forget(tenant, deviceId);
+    return {
+      tenant_stream_messages_purged: tenantStreamMessagesPurged,
+      dead_letters_removed: deadLettersRemoved,
+      read_model_sessions_deleted: deleted,
+      device_deleted: deviceDeleted,
+    };
   }
 }
 

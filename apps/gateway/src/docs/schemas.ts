@@ -184,4 +184,11 @@ export class ErasureRecordDto {
   requested_by!: string;
   @ApiProperty({ format: 'date-time' }) erased_at!: string;
   @ApiProperty({ description: 'messages removed from the event log' }) log_messages_purged!: number;
+  @ApiProperty({ description: "messages removed from the tenant's own copy of its events" })
+  tenant_stream_messages_purged!: number;
+  @ApiProperty({ description: 'parked copies of its events removed from the dead letters' })
+  dead_letters_removed!: number;
+  @ApiProperty({ description: 'sessions deleted from the sessions read model (rows and postings with them)' })
+  read_model_sessions_deleted!: number;
+  @ApiProperty({ description: 'whether the devices read model had the device' }) device_deleted!: boolean;
 }

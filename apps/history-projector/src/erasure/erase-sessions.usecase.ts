@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EraseSessionsRequest } from '@cobrowse/contracts';
+import { INTERNAL_SUBJECTS, type EraseSessionsReply, type EraseSessionsRequest } from '@cobrowse/contracts';
+import { announceErasedSessions, NatsConnectionService } from '@cobrowse/messaging';
 import { LeaderListRemoval } from './leader-list-removal';
 import { SessionsRepository } from '../sessions/sessions.repository';
 
 /**
  * Removes erased sessions from the read model: their documents, page chunks, list rows and
- * counts (the log was purged first, so nothing rebuilds them).
+ * counts (the log was purged first, so nothing rebuilds them), and tells a rebuild under way
+ * to remove them from the generation it builds.
  */
 @Injectable()
 export class EraseSessionsUseCase {
@@ -14,9 +16,12 @@ export class EraseSessionsUseCase {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly list: LeaderListRemoval,
+    private readonly nats: NatsConnectionService,
   ) {}
 
-  async execute({ tenant, session_ids: ids }: EraseSessionsRequest): Promise<{ deleted: number }> {
+  async execute(request: EraseSessionsRequest): Promise<EraseSessionsReply> {
+    const { tenant, session_ids: ids } = request;
+    await announceErasedSessions(this.nats.nc, INTERNAL_SUBJECTS.projectorSessionsErased, request);
     const removed = await this.sessions.delete(tenant, ids);
     await this.list.remove(
       tenant,

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   RPC,
+  type EraseSessionsReply,
   type EraseSessionsRequest,
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
@@ -25,7 +26,7 @@ export class ErasureController {
   }
 
   @MessagePattern(RPC.projectorEraseSessions)
-  erase(@Payload() request: EraseSessionsRequest): Promise<{ deleted: number }> {
+  erase(@Payload() request: EraseSessionsRequest): Promise<EraseSessionsReply> {
     return this.eraseSessions.execute(request);
   }
 }

@@ -25,6 +25,7 @@ import {
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
+import { ReadModelLocator } from '../sessions/read-model-locator';
 import { wholeSnapshots } from './announcements';
 import { parseLoggedEvent } from './parse-event';
 import { ProjectBatchUseCase } from './project-batch.usecase';
@@ -57,6 +58,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
     private readonly retention: RetentionPolicyRepository,
     private readonly expiry: SessionExpiryWatch,
     private readonly config: AppConfig,
+    locator: ReadModelLocator,
   ) {
     this.consumer = new LeaderConsumer(nats, leadership, {
       stream: EVENTS_STREAM,
@@ -70,6 +72,10 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
       },
       keyOf: sessionKeyOf,
       apply: { batch: (groups) => this.projectBatch(groups), maxBatch: MAX_BATCH },
+      // A term writes where the pointer says now: a rebuild switches it only while it holds
+      // the lease, so a term that begins after a switch never writes to the old generation,
+      // even on a replica that missed the announcement and has not polled since.
+      onLead: () => locator.refresh(),
       isOutage: isDatabaseUnreachable,
       maxAttempts: MAX_ATTEMPTS,
       logger: this.logger,

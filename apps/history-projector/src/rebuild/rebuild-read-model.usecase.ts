@@ -1,8 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EVENTS_STREAM, INTERNAL_SUBJECTS, SESSION_EVENTS_WILDCARD } from '@cobrowse/contracts';
-import { LeaderLease, NatsConnectionService, PoisonMessageError, readBatch } from '@cobrowse/messaging';
+import { Events } from 'nats';
+import {
+  EVENTS_STREAM,
+  INTERNAL_SUBJECTS,
+  SESSION_EVENTS_WILDCARD,
+  type EraseSessionsRequest,
+} from '@cobrowse/contracts';
+import {
+  EventLogUnavailableError,
+  isTransientJetStreamError,
+  LeaderLease,
+  NatsConnectionService,
+  onErasedSessions,
+  PoisonMessageError,
+  readBatch,
+} from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
+import { BACKOFF, retry } from '@cobrowse/resilience';
 import { parseLoggedEvent } from '../projection/parse-event';
 import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
 import { SessionLogReader } from '../projection/session-log.reader';
@@ -16,6 +31,8 @@ import { SessionsRepository } from '../sessions/sessions.repository';
 
 /** The live projectors stay away from the lease this long when asked (renewed while the rebuild needs it). */
 const HOLD_OFF_MS = 60_000;
+/** A read the log does not answer (NATS restarting, a leader election) is tried again this long. */
+const LOG_PATIENCE_MS = 120_000;
 /** Every replica reads the read-model pointer at least this often. */
 const POINTER_SPREAD_MS = 2_000;
 
@@ -34,12 +51,24 @@ export interface RebuildResult {
   skipped: number;
 }
 
+/** What a rebuild writes its generation with, and what erasures it heard of. */
+interface Generation {
+  repository: SessionsRepository;
+  list: SessionListWriter;
+  writer: ProjectBatchUseCase;
+  /** Erasures announced and not yet applied to the generation. */
+  erasures: EraseSessionsRequest[];
+  /** `<tenant>/<session id>` of every session erased during the rebuild. */
+  erased: Set<string>;
+}
+
 /**
  * Replays the whole event log into a fresh sessions collection while the live projector
  * keeps the old one current. Once caught up it takes the projection lease (the live
  * projector steps down, so there is never a second writer), replays the rest, switches the
  * read model to the new collection, hands the lease back and drops the old collection.
- * Queries are answered throughout.
+ * Queries are answered throughout. An erasure during the rebuild is applied to the new
+ * generation too (its announcement, after each batch), so the switch brings nothing back.
  */
 @Injectable()
 export class RebuildReadModelUseCase {
@@ -57,22 +86,30 @@ export class RebuildReadModelUseCase {
     const locator = { sessionsCollection: () => target } as ReadModelLocator;
     const repository = new SessionsRepository(this.mongo, locator);
     await repository.ensureIndexes();
-    // The same projection as the live one, into the new collections (it alone writes them).
-    const writer = new ProjectBatchUseCase(
-      repository,
-      new SessionListWriter(
-        new ListPagesRepository(this.mongo, locator),
-        new ListPostingsRepository(this.mongo, locator),
-      ),
-      new SessionLogReader(this.nats),
+    const list = new SessionListWriter(
+      new ListPagesRepository(this.mongo, locator),
+      new ListPostingsRepository(this.mongo, locator),
     );
+    const generation: Generation = {
+      repository,
+      list,
+      // The same projection as the live one, into the new collections (it alone writes them).
+      writer: new ProjectBatchUseCase(repository, list, new SessionLogReader(this.nats)),
+      erasures: [],
+      erased: new Set(),
+    };
+    const erasures = onErasedSessions(this.nats.nc, INTERNAL_SUBJECTS.projectorSessionsErased, (erased) =>
+      generation.erasures.push(erased),
+    );
+    const heardEverything = this.watchConnection();
 
     const progress: RebuildProgress = { seq: 0, lastSeq: 0, applied: 0, skipped: 0, phase: 'replaying' };
     const lease = new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS);
     let renewal: NodeJS.Timeout | undefined;
     try {
       for (;;) {
-        const caughtUp = await this.replayBatch(writer, progress);
+        const caughtUp = await this.replayBatch(generation, progress);
+        await this.applyErasures(generation);
         onProgress(progress);
         if (!caughtUp) continue;
         if (!renewal) {
@@ -81,12 +118,18 @@ export class RebuildReadModelUseCase {
         }
         break;
       }
+      await this.applyErasures(generation);
+      if (!heardEverything())
+        throw new Error(
+          'the connection to NATS dropped during the rebuild, so an erasure announced meanwhile may have been missed; run it again',
+        );
       await switchPointer(this.mongo, target);
       this.nats.nc.publish(INTERNAL_SUBJECTS.readModelSwitched, target);
       progress.phase = 'switched';
       onProgress(progress);
       await new Promise((r) => setTimeout(r, POINTER_SPREAD_MS));
     } finally {
+      erasures.unsubscribe();
       if (renewal) {
         clearInterval(renewal);
         await lease.release();
@@ -114,15 +157,43 @@ export class RebuildReadModelUseCase {
     }, 1_000);
   }
 
+  /**
+   * Whether this process has been connected to NATS throughout (so it heard every erasure
+   * announced), from now on.
+   */
+  private watchConnection(): () => boolean {
+    let dropped = false;
+    void (async () => {
+      for await (const status of this.nats.nc.status())
+        if (status.type === Events.Disconnect || status.type === Events.Reconnect) dropped = true;
+    })();
+    return () => !dropped && !this.nats.nc.isClosed();
+  }
+
+  /** Removes the sessions erased since the last batch from the new generation, as the live projector does. */
+  private async applyErasures({ repository, list, erasures, erased }: Generation): Promise<void> {
+    for (const { tenant, session_ids: ids } of erasures.splice(0)) {
+      for (const id of ids) erased.add(`${tenant}/${id}`);
+      const removed = await repository.delete(tenant, ids);
+      if (removed.length) await list.apply(tenant, { remove: removed.map((s) => [s.created_at, s.id]) });
+    }
+  }
+
   /** Applies up to one batch from the log; true when nothing is left to replay. */
-  private async replayBatch(writer: ProjectBatchUseCase, progress: RebuildProgress): Promise<boolean> {
-    progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
-    const { events, pending } = await readBatch(
-      this.nats.nc,
-      EVENTS_STREAM,
-      SESSION_EVENTS_WILDCARD,
-      progress.seq + 1,
-      500,
+  private async replayBatch({ writer, erased }: Generation, progress: RebuildProgress): Promise<boolean> {
+    const giveUpAt = Date.now() + LOG_PATIENCE_MS;
+    const { events, pending } = await retry(
+      async () => {
+        progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+        return readBatch(this.nats.nc, EVENTS_STREAM, SESSION_EVENTS_WILDCARD, progress.seq + 1, 500);
+      },
+      {
+        backoff: BACKOFF.dependency,
+        retryIf: (e) =>
+          (e instanceof EventLogUnavailableError || isTransientJetStreamError(e)) && Date.now() < giveUpAt,
+        onRetry: (e) =>
+          this.logger.warn({ msg: 'the log did not answer a read; retrying', error: (e as Error).message }),
+      },
     );
     const bySession = new Map<string, SessionEvents>();
     for (const m of events) {
@@ -133,6 +204,11 @@ export class RebuildReadModelUseCase {
         continue;
       }
       const key = `${parsed.event.tenant}/${parsed.event.session_id}`;
+      // Read before the erasure purged it, and announced since.
+      if (erased.has(key)) {
+        progress.skipped++;
+        continue;
+      }
       bySession.set(key, [...(bySession.get(key) ?? []), parsed.event]);
     }
     const groups = [...bySession.values()];

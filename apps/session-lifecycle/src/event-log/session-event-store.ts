@@ -13,6 +13,7 @@ import {
   eventLogOptions,
   NatsConnectionService,
   publishToLog,
+  readBatch,
   readSubject,
   TenantStreams,
 } from '@cobrowse/messaging';
@@ -72,6 +73,18 @@ export class SessionEventStore implements OnModuleInit {
       history.eventVersions.set(event.event_id, event.version);
     }
     return history;
+  }
+
+  /** Whether the session's last event in the log is still the one at `lastSeq` (one direct get). */
+  async isCurrent(tenant: string, sessionId: string, lastSeq: number): Promise<boolean> {
+    const { events, pending } = await readBatch(
+      this.nats.nc,
+      EVENTS_STREAM,
+      sessionHistorySubject(tenant, sessionId),
+      lastSeq,
+      1,
+    );
+    return events[0]?.seq === lastSeq && pending === 0;
   }
 
   /**

@@ -3,6 +3,9 @@ import type { SessionHistory } from './session-event-store';
 
 const MAX_ENTRIES = 20_000;
 
+/** What a session's history is cached (and its appends serialized) under. */
+export const sessionKey = (tenant: string, sessionId: string): string => `${tenant}/${sessionId}`;
+
 /**
  * Recently used session histories. Only a shortcut: a stale entry is caught by the
  * log's expected-last-sequence check on append, after which the entry is re-read.

@@ -13,18 +13,13 @@ import {
   SessionEventStore,
   type SessionHistory,
 } from '../event-log/session-event-store';
-import { SessionHistoryCache } from '../event-log/session-history.cache';
+import { SessionHistoryCache, sessionKey } from '../event-log/session-history.cache';
 import { KeyedMutex } from '@cobrowse/messaging';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
+import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
 import { countAppendOutcome } from './append-outcome.metrics';
 
 const MAX_ATTEMPTS = 10;
-/**
- * After a lost race the loser waits a random while, growing with each loss: the winning
- * replica has a warm cache and its next append needs no read, so without the pause a busy
- * session would make the other replica lose every time until it gives up.
- */
-const BACKOFF_STEP_MS = 10;
 
 /**
  * Decides one reported fact against the session's history and appends it to the log.
@@ -44,7 +39,7 @@ export class AppendSessionEventUseCase {
   ) {}
 
   async execute(tenant: string, reported: ReportedSessionEvent): Promise<AppendEventResult> {
-    const key = `${tenant}/${reported.session_id}`;
+    const key = sessionKey(tenant, reported.session_id);
     const result = await this.mutex.run(key, () => this.attempt(tenant, reported, key));
     countAppendOutcome(reported.type, result);
     return result;
@@ -65,13 +60,13 @@ export class AppendSessionEventUseCase {
         (attempt === 1 && reported.type === 'session.created'
           ? { snapshot: null, eventVersions: new Map<string, number>(), lastSeq: 0 }
           : await this.read(tenant, reported.session_id, key));
-      const priorVersion = history.eventVersions.get(reported.event_id);
-      if (priorVersion !== undefined) return this.duplicate(reported, history, priorVersion);
-
+      let duplicateOf = history.eventVersions.get(reported.event_id);
       try {
-        if (decide(history.snapshot, reported, Date.now()).outcome === 'duplicate') {
-          return this.duplicate(reported, history, history.snapshot!.version);
-        }
+        if (
+          duplicateOf === undefined &&
+          decide(history.snapshot, reported, Date.now()).outcome === 'duplicate'
+        )
+          duplicateOf = history.snapshot!.version;
       } catch (e) {
         if (!(e instanceof SessionException)) throw e;
         // A refusal is only ever decided on a fresh read: another replica may have created,
@@ -81,6 +76,15 @@ export class AppendSessionEventUseCase {
           continue;
         }
         return { event_id: reported.event_id, status: 'rejected', error: e.toBody() };
+      }
+      if (duplicateOf !== undefined) {
+        // Nor is a duplicate answered from a cache the log no longer backs: the session it
+        // would hand back may have been erased through another replica.
+        if (cached && !(await this.store.isCurrent(tenant, reported.session_id, cached.lastSeq))) {
+          this.cache.delete(key);
+          continue;
+        }
+        return this.duplicate(reported, history, duplicateOf);
       }
 
       const event = await this.toEnvelope(tenant, reported, history);
@@ -101,7 +105,9 @@ export class AppendSessionEventUseCase {
         if (event.type === 'session.created') await this.releaseUnusedToken(tenant, event, key);
         if (!(e instanceof ConcurrentAppendError)) throw e;
         this.logger.debug({ msg: 'concurrent append, deciding again', attempt });
-        await new Promise((r) => setTimeout(r, Math.random() * BACKOFF_STEP_MS * attempt));
+        // Without the pause the replica that won (its cache warm, its next append needs no read)
+        // would win every time on a busy session until this one gave up.
+        await sleep(delayBefore(BACKOFF.conflict, attempt));
       }
     }
     return {

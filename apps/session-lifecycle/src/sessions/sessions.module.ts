@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SessionEventStore } from '../event-log/session-event-store';
+import { ForgottenSessionsListener } from '../event-log/forgotten-sessions.listener';
 import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
@@ -12,6 +13,7 @@ import { SessionEventsController } from './session-events.controller';
   providers: [
     SessionEventStore,
     SessionHistoryCache,
+    ForgottenSessionsListener,
     SessionTokenRegistry,
     AppendSessionEventUseCase,
     AppendSessionEventsUseCase,

@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { AgentDto, DeviceInfoDto } from '@cobrowse/contracts';
+import {
+  AgentDto,
+  DeviceInfoDto,
+  type DeviceResource,
+  type ErasureRecord,
+  type SessionResource,
+} from '@cobrowse/contracts';
 
 /** OpenAPI shapes of responses (requests are described by their validated DTOs). */
 export class ErrorResponseDto {
@@ -192,3 +198,18 @@ export class ErasureRecordDto {
   read_model_sessions_deleted!: number;
   @ApiProperty({ description: 'whether the devices read model had the device' }) device_deleted!: boolean;
 }
+
+/**
+ * Each response schema has exactly the fields of the contract type it documents: a field added
+ * to or renamed in a contract does not compile here until its schema follows.
+ */
+type SameFields<Schema, Contract> = [keyof Schema] extends [keyof Contract]
+  ? [keyof Contract] extends [keyof Schema]
+    ? true
+    : false
+  : false;
+export const SCHEMAS_MATCH_CONTRACTS: [
+  SameFields<SessionResourceDto, SessionResource>,
+  SameFields<DeviceResourceDto, DeviceResource>,
+  SameFields<ErasureRecordDto, ErasureRecord>,
+] = [true, true, true];

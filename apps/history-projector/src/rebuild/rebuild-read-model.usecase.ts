@@ -10,6 +10,7 @@ import {
   EventLogUnavailableError,
   isTransientJetStreamError,
   LeaderLease,
+  Leadership,
   NatsConnectionService,
   onErasedSessions,
   PoisonMessageError,
@@ -17,7 +18,7 @@ import {
 } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
-import { BACKOFF, retry } from '@cobrowse/resilience';
+import { BACKOFF, retry, sleep } from '@cobrowse/resilience';
 import { parseLoggedEvent } from '../projection/parse-event';
 import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
 import { SessionLogReader } from '../projection/session-log.reader';
@@ -104,16 +105,23 @@ export class RebuildReadModelUseCase {
     const heardEverything = this.watchConnection();
 
     const progress: RebuildProgress = { seq: 0, lastSeq: 0, applied: 0, skipped: 0, phase: 'replaying' };
-    const lease = new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS);
-    let renewal: NodeJS.Timeout | undefined;
+    // The projection's lease as every writer holds it: renewed, fenced, and lost (never
+    // silently kept) when a renewal fails.
+    const leadership = new Leadership(
+      new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS),
+      { name: `${PROJECTOR_LEASE_KEY} rebuild`, stallLimitMs: Number.POSITIVE_INFINITY, logger: this.logger },
+    );
+    let asking: NodeJS.Timeout | undefined;
+    let term: number | undefined;
     try {
       for (;;) {
         const caughtUp = await this.replayBatch(generation, progress);
         await this.applyErasures(generation);
         onProgress(progress);
         if (!caughtUp) continue;
-        if (!renewal) {
-          renewal = await this.takeLease(lease);
+        if (term === undefined) {
+          asking = await this.takeLease(leadership);
+          term = leadership.term;
           continue; // replay what the live projector had not yet applied
         }
         break;
@@ -123,17 +131,19 @@ export class RebuildReadModelUseCase {
         throw new Error(
           'the connection to NATS dropped during the rebuild, so an erasure announced meanwhile may have been missed; run it again',
         );
+      // Fenced: only while it has led without a break since it took over may the switch hide
+      // what the live projector would have written meanwhile.
+      if (!leadership.leadsIn(term))
+        throw new Error('the rebuild lost the projection lease before its switch; run it again');
       await switchPointer(this.mongo, target);
       this.nats.nc.publish(INTERNAL_SUBJECTS.readModelSwitched, target);
       progress.phase = 'switched';
       onProgress(progress);
-      await new Promise((r) => setTimeout(r, POINTER_SPREAD_MS));
+      await sleep(POINTER_SPREAD_MS);
     } finally {
       erasures.unsubscribe();
-      if (renewal) {
-        clearInterval(renewal);
-        await lease.release();
-      }
+      clearInterval(asking);
+      await leadership.stop();
       this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, '0');
     }
     if (previous !== target) await this.dropCollection(previous);
@@ -142,19 +152,24 @@ export class RebuildReadModelUseCase {
     return { collection: target, previous, applied: progress.applied, skipped: progress.skipped };
   }
 
-  /** Asks the live projector to step down and holds the lease until released. */
-  private async takeLease(lease: LeaderLease): Promise<NodeJS.Timeout> {
+  /**
+   * Asks the live projector to step down until it leads itself; returns the timer that keeps
+   * asking (the live replicas stay away only as long as they are asked).
+   */
+  private async takeLease(leadership: Leadership): Promise<NodeJS.Timeout> {
+    const ask = () => this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, String(HOLD_OFF_MS));
+    ask();
+    const asking = setInterval(ask, 1_000);
     const deadline = Date.now() + HOLD_OFF_MS;
-    for (;;) {
-      this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, String(HOLD_OFF_MS));
-      if (await lease.tryAcquire()) break;
-      if (Date.now() > deadline) throw new Error('the live projector did not hand over the projection lease');
-      await new Promise((r) => setTimeout(r, 200));
+    await leadership.start();
+    while (!leadership.isLeader) {
+      if (Date.now() > deadline) {
+        clearInterval(asking);
+        throw new Error('the live projector did not hand over the projection lease');
+      }
+      await sleep(100);
     }
-    return setInterval(() => {
-      this.nats.nc.publish(INTERNAL_SUBJECTS.projectorStepDown, String(HOLD_OFF_MS));
-      void lease.renew();
-    }, 1_000);
+    return asking;
   }
 
   /**

@@ -30,6 +30,8 @@ node -e '
     if (!fs.existsSync(file)) { failed++; console.log(tier + ": no results"); continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    const ended = Math.max(r.startTime, ...r.testResults.map((t) => t.endTime || 0));
+    console.log(tier + ": " + r.numPassedTests + " passed, " + r.numFailedTests + " failed in " + Math.round((ended - r.startTime) / 1000) + " s");
   }
   console.log("tests: " + passed + " passed, " + failed + " failed");
 ' "$results"

@@ -1,6 +1,7 @@
+import { MongoNetworkError } from 'mongodb';
 import type { JsMsg } from 'nats';
 import { KeyedBatches, type ApplyBatch, type MessageGroup } from './keyed-batches';
-import { PoisonMessageError } from './settle-message';
+import { PoisonMessageError } from '@cobrowse/resilience';
 
 interface FakeMsg {
   seq: number;
@@ -28,13 +29,12 @@ async function runUntil(
   input: Array<[key: string, m: FakeMsg]>,
   applyBatch: ApplyBatch,
   done: () => boolean,
-  options: { maxBatch?: number; isOutage?: (e: unknown) => boolean } = {},
+  options: { maxBatch?: number } = {},
 ) {
   const parked: Array<{ seq: number; attempts: number }> = [];
   const batches = new KeyedBatches({
     applyBatch,
     maxBatch: options.maxBatch ?? 100,
-    isOutage: options.isOutage ?? (() => false),
     maxAttempts: 3,
     park: async (m, _reason, attempts) => {
       parked.push({ seq: m.seq, attempts });
@@ -123,11 +123,10 @@ describe('KeyedBatches', () => {
       input,
       async (groups) => {
         calls++;
-        if (calls < 5) throw new Error('down');
+        if (calls < 5) throw new MongoNetworkError('down');
         return groups.map((g) => ({ applied: g.messages.length }));
       },
       () => input[0][1].settled.includes('ack'),
-      { isOutage: (e) => (e as Error).message === 'down' },
     );
     expect(parked).toEqual([]);
     expect(calls).toBe(5);

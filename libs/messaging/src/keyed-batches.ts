@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { JsMsg } from 'nats';
-import { BACKOFF, delayBefore } from '@cobrowse/resilience';
-import { describeFailure, isEventLogUnreachable, PoisonMessageError } from './settle-message';
+import { BACKOFF, classifyFailure, delayBefore, waitsOut } from '@cobrowse/resilience';
+import { describeFailure } from './settle-message';
 
 /** One key's messages of a batch, in log order. */
 export interface MessageGroup {
@@ -24,9 +24,7 @@ export interface KeyedBatchesOptions {
   applyBatch: ApplyBatch;
   /** Messages per batch at most. */
   maxBatch: number;
-  /** Failures that say a dependency is down: waited out, never counted. */
-  isOutage: (error: unknown) => boolean;
-  /** Refusals of one message before it is parked. */
+  /** Refusals of one message before it is parked (outages, by classifyFailure, are waited out). */
   maxAttempts: number;
   park: (m: JsMsg, reason: string, attempts: number) => Promise<void>;
   logger: Pick<Logger, 'warn' | 'error'>;
@@ -138,8 +136,9 @@ export class KeyedBatches {
     const retry = this.retries.get(group.key) ?? { refusals: 0, retries: 0 };
     this.retries.set(group.key, retry);
     const reason = (failure as Error)?.message ?? String(failure);
-    const poison = failure instanceof PoisonMessageError;
-    const outage = !poison && (isEventLogUnreachable(failure) || this.options.isOutage(failure));
+    const kind = classifyFailure(failure);
+    const poison = kind === 'poison';
+    const outage = waitsOut(kind);
     const context = { ...this.options.context, seq: rest[0].seq };
     if (poison || (!outage && ++retry.refusals >= this.options.maxAttempts)) {
       try {

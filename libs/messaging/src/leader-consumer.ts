@@ -51,9 +51,7 @@ export interface LeaderConsumerOptions {
    * and says per group how far it got (KeyedBatches).
    */
   apply: { one: (m: JsMsg) => Promise<void>; inFlight: number } | { batch: ApplyBatch; maxBatch: number };
-  /** Failures that say the database is down: waited out, never counted against the message. */
-  isOutage: (error: unknown) => boolean;
-  /** Refusals before a message is parked. */
+  /** Refusals before a message is parked (outages, by classifyFailure, are waited out). */
   maxAttempts: number;
   /** Runs each time this replica starts leading, before it consumes (e.g. to load a schedule). */
   onLead?: () => Promise<void>;
@@ -349,7 +347,6 @@ export class LeaderConsumer {
     const batches = new KeyedBatches({
       applyBatch: apply.batch,
       maxBatch: apply.maxBatch,
-      isOutage: this.options.isOutage,
       maxAttempts: this.options.maxAttempts,
       park: (m, reason, attempts) => this.deadLetters.park(m, reason, attempts),
       logger: this.options.logger,
@@ -438,7 +435,6 @@ export class LeaderConsumer {
     };
     return settleMessage(m, apply, {
       maxAttempts,
-      isOutage: this.options.isOutage,
       active,
       park,
       logger: this.options.logger,

@@ -1,6 +1,5 @@
 import type { JetStreamClient, JetStreamPublishOptions, PubAck } from 'nats';
-import { BACKOFF, retry } from '@cobrowse/resilience';
-import { isTransientJetStreamError } from './startup-retry';
+import { BACKOFF, classifyFailure, retry } from '@cobrowse/resilience';
 
 const ATTEMPT_TIMEOUT_MS = 2_000;
 const ATTEMPTS = 4;
@@ -20,6 +19,6 @@ export function publishToLog(
 ): Promise<PubAck> {
   return retry(() => js.publish(subject, data, { ...options, timeout: ATTEMPT_TIMEOUT_MS }), {
     backoff: BACKOFF.publish,
-    retryIf: (e, attempt) => attempt < ATTEMPTS && isTransientJetStreamError(e),
+    retryIf: (e, attempt) => attempt < ATTEMPTS && classifyFailure(e) === 'transient',
   });
 }

@@ -1,26 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import type { JsMsg } from 'nats';
-import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
-
-/** A message that can never be applied (not an event, or one that cannot follow its predecessor): parked at once. */
-export class PoisonMessageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PoisonMessageError';
-  }
-}
-
-/** Whether a failure says the log or NATS cannot be reached right now (wait) rather than a refusal. */
-export function isEventLogUnreachable(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
-  return name === 'EventLogUnavailableError' || name === 'NatsError';
-}
+import { BACKOFF, classifyFailure, delayBefore, sleep, waitsOut } from '@cobrowse/resilience';
 
 export interface SettleOptions {
-  /** Refusals (not outages) after which the message is parked. */
+  /** Refusals (not outages: classifyFailure) after which the message is parked. */
   maxAttempts: number;
-  /** Failures that say a dependency (the database) is down: waited out, never counted. */
-  isOutage: (error: unknown) => boolean;
   /** False once this replica stopped consuming (lost its lease, shutting down). */
   active: () => boolean;
   park: (reason: string, attempts: number) => Promise<void>;
@@ -56,8 +40,9 @@ export async function settleMessage(
       failure = e;
     }
     const reason = (failure as Error)?.message ?? String(failure);
-    const poison = failure instanceof PoisonMessageError;
-    const outage = isEventLogUnreachable(failure) || options.isOutage(failure);
+    const kind = classifyFailure(failure);
+    const poison = kind === 'poison';
+    const outage = waitsOut(kind);
     if (poison || (!outage && ++refusals >= options.maxAttempts)) {
       try {
         await options.park(reason, poison ? refusals + 1 : refusals);

@@ -1,4 +1,4 @@
-import { isTransientJetStreamError, retryWhileUnavailable } from './startup-retry';
+import { retryWhileUnavailable } from './startup-retry';
 
 describe('retryWhileUnavailable', () => {
   const noWait = async () => undefined;
@@ -37,10 +37,5 @@ describe('retryWhileUnavailable', () => {
       ),
     ).rejects.toThrow(/overlap/);
     expect(calls).toBe(1);
-  });
-
-  it('tells transient failures from others', () => {
-    expect(isTransientJetStreamError(Object.assign(new Error('x'), { code: '503' }))).toBe(true);
-    expect(isTransientJetStreamError(new Error('insufficient resources'))).toBe(false);
   });
 });

@@ -1,21 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { BACKOFF, retry, sleep as wait } from '@cobrowse/resilience';
-
-/**
- * Whether a JetStream API failure is the kind a starting service should wait out: no answer in
- * time, no responders, or a cluster still electing its leaders (JetStream says "temporarily
- * unavailable" or "no suitable peers" then).
- */
-export function isTransientJetStreamError(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return (
-    e?.code === 'TIMEOUT' ||
-    e?.code === '503' ||
-    /timeout|timed out|no responders|temporarily unavailable|no suitable peers|not current/i.test(
-      String(e?.message ?? ''),
-    )
-  );
-}
+import { BACKOFF, classifyFailure, retry, sleep as wait } from '@cobrowse/resilience';
 
 /**
  * Runs a start-up step against JetStream (create a stream, a consumer, a bucket) until it
@@ -30,7 +14,7 @@ export function retryWhileUnavailable<T>(
 ): Promise<T> {
   return retry(step, {
     backoff: BACKOFF.startup,
-    retryIf: isTransientJetStreamError,
+    retryIf: (e) => classifyFailure(e) === 'transient',
     onRetry: (e, attempt) =>
       logger?.warn({
         msg: 'JetStream not ready; retrying',

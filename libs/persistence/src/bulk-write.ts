@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import { isDatabaseUnreachable } from './database-unreachable';
+import { classifyFailure, waitsOut } from '@cobrowse/resilience';
 
 /**
  * Update statements per command. FerretDB v1 keeps every statement's query open until the
@@ -67,7 +67,7 @@ async function writeCommand<T extends Document>(
     const result = await collection.bulkWrite(operations, { ordered: false });
     return { matched: result.matchedCount, inserted: result.insertedCount + result.upsertedCount };
   } catch (e) {
-    if (isDatabaseUnreachable(e)) throw e;
+    if (waitsOut(classifyFailure(e))) throw e;
     if (
       e instanceof MongoBulkWriteError &&
       e.writeErrors !== undefined &&

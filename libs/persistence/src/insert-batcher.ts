@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type Collection, type Document, type OptionalUnlessRequiredId } from 'mongodb';
-import { isDatabaseUnreachable } from './database-unreachable';
+import { classifyFailure, waitsOut } from '@cobrowse/resilience';
 import { DUPLICATE_KEY, isDuplicateKey } from './duplicate-key';
 
 interface PendingInsert {
@@ -64,7 +64,7 @@ export class InsertBatcher {
       );
       for (const i of inserts) i.resolve(true);
     } catch (e) {
-      if (isDatabaseUnreachable(e)) {
+      if (waitsOut(classifyFailure(e))) {
         // Nothing is known of any document: every caller retries.
         for (const i of inserts) i.reject(e as Error);
         return;

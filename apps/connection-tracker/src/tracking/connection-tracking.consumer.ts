@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AckPolicy, DeliverPolicy } from 'nats';
 import { CONSUMERS, EVENTS_STREAM, type AnySessionEvent, type ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { isDatabaseUnreachable } from '@cobrowse/persistence';
 import {
   ensureDeadLetterStream,
   ensureEventStream,
@@ -12,9 +11,8 @@ import {
   type GroupOutcome,
   type MessageGroup,
   NatsConnectionService,
-  NotLeaderError,
-  PoisonMessageError,
 } from '@cobrowse/messaging';
+import { PoisonMessageError } from '@cobrowse/resilience';
 import { DeadlineSchedule } from '../timeouts/deadline-schedule';
 import { ApplyTrackedEventUseCase } from './apply-tracked-event.usecase';
 import type { TrackedFact } from './device-fold';
@@ -67,8 +65,6 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
       apply: { batch: (groups) => this.applyBatch(groups), maxBatch: MAX_BATCH },
       // A device skips a fact older than the last it applied: a handover must not reorder them.
       inOrderAcrossTerms: true,
-      // A write refused because this replica stopped leading is handed back, never counted.
-      isOutage: (e) => isDatabaseUnreachable(e) || e instanceof NotLeaderError,
       maxAttempts: MAX_ATTEMPTS,
       onLead: async () => {
         this.keys = new TrackingKeys((tenant, session) => this.schedule.deviceOf(tenant, session));

@@ -1,5 +1,5 @@
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
-import { PoisonMessageError } from '@cobrowse/messaging';
+import { PoisonMessageError } from '@cobrowse/resilience';
 import { evolve } from '@cobrowse/session-domain';
 import type { ListChange, RowChange, SessionListWriter } from '../session-list/session-list.writer';
 import type { SessionsRepository, SessionWrite, StoredSession } from '../sessions/sessions.repository';

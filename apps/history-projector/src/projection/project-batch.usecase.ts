@@ -1,7 +1,8 @@
 import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
-import { PoisonMessageError, type GroupOutcome } from '@cobrowse/messaging';
+import type { GroupOutcome } from '@cobrowse/messaging';
+import { PoisonMessageError } from '@cobrowse/resilience';
 import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
 import { rowOf } from '../session-list/list-row';

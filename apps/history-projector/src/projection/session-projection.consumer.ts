@@ -9,7 +9,6 @@ import {
   type SessionSnapshot,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { isDatabaseUnreachable } from '@cobrowse/persistence';
 import {
   ensureDeadLetterStream,
   ensureEventStream,
@@ -18,10 +17,10 @@ import {
   Leadership,
   NATS_MAX_MESSAGE_BYTES,
   NatsConnectionService,
-  PoisonMessageError,
   type GroupOutcome,
   type MessageGroup,
 } from '@cobrowse/messaging';
+import { PoisonMessageError } from '@cobrowse/resilience';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
@@ -76,7 +75,6 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
       // the lease, so a term that begins after a switch never writes to the old generation,
       // even on a replica that missed the announcement and has not polled since.
       onLead: () => locator.refresh(),
-      isOutage: isDatabaseUnreachable,
       maxAttempts: MAX_ATTEMPTS,
       logger: this.logger,
     });

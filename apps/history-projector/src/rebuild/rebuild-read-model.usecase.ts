@@ -7,18 +7,15 @@ import {
   type EraseSessionsRequest,
 } from '@cobrowse/contracts';
 import {
-  EventLogUnavailableError,
-  isTransientJetStreamError,
   LeaderLease,
   Leadership,
   NatsConnectionService,
   onErasedSessions,
-  PoisonMessageError,
   readBatch,
 } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
-import { BACKOFF, retry, sleep } from '@cobrowse/resilience';
+import { BACKOFF, classifyFailure, PoisonMessageError, retry, sleep, waitsOut } from '@cobrowse/resilience';
 import { parseLoggedEvent } from '../projection/parse-event';
 import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
 import { SessionLogReader } from '../projection/session-log.reader';
@@ -204,8 +201,7 @@ export class RebuildReadModelUseCase {
       },
       {
         backoff: BACKOFF.dependency,
-        retryIf: (e) =>
-          (e instanceof EventLogUnavailableError || isTransientJetStreamError(e)) && Date.now() < giveUpAt,
+        retryIf: (e) => waitsOut(classifyFailure(e)) && Date.now() < giveUpAt,
         onRetry: (e) =>
           this.logger.warn({ msg: 'the log did not answer a read; retrying', error: (e as Error).message }),
       },

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { UnavailableError } from '@cobrowse/resilience';
 
 /** The lease a Leadership holds (LeaderLease on NATS KV; a fake in unit tests). */
 export interface Lease {
@@ -30,8 +31,11 @@ export interface LeadershipOptions {
 const FENCE_FRACTION = 0.6;
 const TICKS_PER_LEASE = 5;
 
-/** Thrown by a write that finds this replica no longer leads. */
-export class NotLeaderError extends Error {
+/**
+ * Thrown by a write that finds this replica no longer leads: an outage (classifyFailure), so
+ * the message is handed back to the next leader, never counted against it.
+ */
+export class NotLeaderError extends UnavailableError {
   constructor(name: string) {
     super(`this replica no longer leads ${name}`);
     this.name = 'NotLeaderError';

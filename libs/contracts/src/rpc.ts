@@ -183,10 +183,8 @@ export interface EraseDeviceRequest {
 }
 
 /** The audit record of an erasure: ids and times only, no personal data. */
-/** What an erasure removed where, besides the log: counts, no ids or data. */
+/** What an erasure removed where, besides the log and the tenant's copy: counts, no ids or data. */
 export interface ErasureRemovals {
-  /** Messages removed from the tenant's own copy of its events (COBROWSE_TENANT_EVENTS). */
-  tenant_stream_messages_purged: number;
   /** Parked copies of its events removed from the dead letters (SPEC section 10). */
   dead_letters_removed: number;
   /** Sessions deleted from the sessions read model, with their page chunks, list rows and postings. */
@@ -195,25 +193,33 @@ export interface ErasureRemovals {
   device_deleted: boolean;
 }
 
-export interface ErasureRecord extends ErasureRemovals {
+export interface ErasureRecord extends PurgeFromLogReply, ErasureRemovals {
   erasure_id: string;
   tenant: string;
   device_id: string;
   session_ids: string[];
   requested_by: string;
   erased_at: string;
-  /** Messages removed from the event log. */
-  log_messages_purged: number;
 }
 
 export interface SessionIdsOfDeviceReply {
   session_ids: string[];
 }
 
-export interface ForgetSessionsRequest {
+/** An erasure's part in the log, asked of its one owner (session-lifecycle). */
+export interface PurgeFromLogRequest {
   tenant: string;
-  /** Sessions erased from the log; a token is released only if it is still this session's. */
+  /** The device whose connection facts go. */
+  device_id: string;
+  /** Its sessions; a token is released only if it is still this session's. */
   sessions: Array<{ session_id: string; token: string | null }>;
+}
+
+export interface PurgeFromLogReply {
+  /** Messages removed from the event log. */
+  log_messages_purged: number;
+  /** Messages removed from the tenant's own copy of its events (COBROWSE_TENANT_EVENTS). */
+  tenant_stream_messages_purged: number;
 }
 
 export interface ReplayDeadLetterRequest {

@@ -179,7 +179,8 @@ export const RPC = {
   projectorPutRetention: 'cobrowse-svc.projector.retention.put',
   projectorEraseSessions: 'cobrowse-svc.projector.sessions.erase',
   projectorSessionIdsOfDevice: 'cobrowse-svc.projector.sessions.ids-of-device',
-  lifecycleForgetSessions: 'cobrowse-svc.lifecycle.sessions.forget',
+  /** Erasure: purge a device's facts and sessions from the log and the tenant's copy, forget them. */
+  lifecyclePurge: 'cobrowse-svc.lifecycle.log.purge',
   trackerEraseDevice: 'cobrowse-svc.tracker.devices.erase',
   trackerGetDevice: 'cobrowse-svc.tracker.devices.get',
   trackerListDevices: 'cobrowse-svc.tracker.devices.list',

@@ -7,17 +7,17 @@ import {
   EVENTS_STREAM,
   parseLogSubject,
   RPC,
-  sessionHistorySubject,
   type EraseDeviceRequest,
   type EraseSessionsReply,
   type EraseSessionsRequest,
   type ErasureRecord,
   type ErasureRemovals,
-  type ForgetSessionsRequest,
+  type PurgeFromLogReply,
+  type PurgeFromLogRequest,
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { DeadLetters, NatsConnectionService, readBatch, RpcClient, TenantStreams } from '@cobrowse/messaging';
+import { DeadLetters, NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -46,7 +46,6 @@ export class EraseDeviceUseCase {
     private readonly deadlines: DeadlineSchedule,
     private readonly audit: ErasureAuditRepository,
     private readonly presence: PresenceReader,
-    private readonly tenantStreams: TenantStreams,
   ) {}
 
   async execute({ tenant, device_id: deviceId, requested_by }: EraseDeviceRequest): Promise<ErasureRecord> {
@@ -62,17 +61,18 @@ export class EraseDeviceUseCase {
       throw new DeviceException(DeviceErrorCode.DeviceNotFound, `device ${deviceId} not found`);
     const sessionIds = [...sessions.keys()].sort();
 
-    const logMessagesPurged = await this.purgeLog(tenant, deviceId, sessionIds);
-    await this.rpc.send<unknown, ForgetSessionsRequest>(RPC.lifecycleForgetSessions, {
+    const purge: PurgeFromLogRequest = {
       tenant,
+      device_id: deviceId,
       sessions: [...sessions].map(([session_id, token]) => ({ session_id, token })),
-    });
+    };
+    const purged = await this.purgeFromLog(purge);
     const removed = await this.removeDerivedCopies(tenant, deviceId, sessionIds);
     setTimeout(
       () =>
-        void this.removeDerivedCopies(tenant, deviceId, sessionIds).catch((e) =>
-          this.logger.warn({ msg: 'erasure second pass failed', error: (e as Error).message }),
-        ),
+        void this.purgeFromLog(purge)
+          .then(() => this.removeDerivedCopies(tenant, deviceId, sessionIds))
+          .catch((e) => this.logger.warn({ msg: 'erasure second pass failed', error: (e as Error).message })),
       SECOND_PASS_MS,
     ).unref();
 
@@ -83,7 +83,7 @@ export class EraseDeviceUseCase {
       session_ids: sessionIds,
       requested_by,
       erased_at: new Date().toISOString(),
-      log_messages_purged: logMessagesPurged,
+      ...purged,
       ...removed,
     };
     await this.audit.insert(record);
@@ -91,7 +91,7 @@ export class EraseDeviceUseCase {
       msg: 'erased a device',
       erasure_id: record.erasure_id,
       sessions: sessionIds.length,
-      log_messages_purged: logMessagesPurged,
+      ...purged,
       ...removed,
     });
     return record;
@@ -109,20 +109,9 @@ export class EraseDeviceUseCase {
     return events.length > 0;
   }
 
-  private async purgeLog(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
-    let purged = 0;
-    for (const filter of erasedSubjects(tenant, deviceId, sessionIds))
-      purged += (await this.nats.jsm.streams.purge(EVENTS_STREAM, { filter })).purged;
-    await this.purgeTenantStream(tenant, deviceId, sessionIds);
-    return purged;
-  }
-
-  /** The tenant's own copy of its events (SPEC section 4), after the log: nothing sources them again. */
-  private async purgeTenantStream(tenant: string, deviceId: string, sessionIds: string[]): Promise<number> {
-    let purged = 0;
-    for (const filter of erasedSubjects(tenant, deviceId, sessionIds))
-      purged += await this.tenantStreams.purge(tenant, filter);
-    return purged;
+  /** The log's part, by its owner: the device's facts and sessions, and the tenant's copy of them. */
+  private purgeFromLog(request: PurgeFromLogRequest): Promise<PurgeFromLogReply> {
+    return this.rpc.send<PurgeFromLogReply, PurgeFromLogRequest>(RPC.lifecyclePurge, request, RPC_TIMEOUT_MS);
   }
 
   /** Parked copies of the erased events (a replay would bring them back otherwise). */
@@ -136,15 +125,14 @@ export class EraseDeviceUseCase {
   }
 
   /**
-   * The read models, the tenant's sourced stream and the dead letters. Idempotent: run at once
-   * and once more after writes in flight (and events being parked) have landed.
+   * The read models and the dead letters. Idempotent: run at once and once more after writes
+   * in flight (and events being parked) have landed.
    */
   private async removeDerivedCopies(
     tenant: string,
     deviceId: string,
     sessionIds: string[],
   ): Promise<ErasureRemovals> {
-    const tenantStreamMessagesPurged = await this.purgeTenantStream(tenant, deviceId, sessionIds);
     const deadLettersRemoved = await this.removeDeadLetters(tenant, deviceId, sessionIds);
     const { deleted } = await this.rpc.send<EraseSessionsReply, EraseSessionsRequest>(
       RPC.projectorEraseSessions,
@@ -158,14 +146,9 @@ export class EraseDeviceUseCase {
     const deviceDeleted = await this.devices.remove(tenant, deviceId);
     this.presence.forget(tenant, deviceId);
     return {
-      tenant_stream_messages_purged: tenantStreamMessagesPurged,
       dead_letters_removed: deadLettersRemoved,
       read_model_sessions_deleted: deleted,
       device_deleted: deviceDeleted,
     };
   }
-}
-
-function erasedSubjects(tenant: string, deviceId: string, sessionIds: string[]): string[] {
-  return [...sessionIds.map((id) => sessionHistorySubject(tenant, id)), deviceFactsSubject(tenant, deviceId)];
 }

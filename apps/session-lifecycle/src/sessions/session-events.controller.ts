@@ -4,16 +4,17 @@ import {
   RPC,
   type AppendEventsReply,
   type AppendEventsRequest,
-  type ForgetSessionsRequest,
+  type PurgeFromLogReply,
+  type PurgeFromLogRequest,
 } from '@cobrowse/contracts';
 import { AppendSessionEventsUseCase } from './append-session-events.usecase';
-import { ForgetSessionsUseCase } from './forget-sessions.usecase';
+import { PurgeFromLogUseCase } from './purge-from-log.usecase';
 
 @Controller()
 export class SessionEventsController {
   constructor(
     private readonly appendEvents: AppendSessionEventsUseCase,
-    private readonly forgetSessions: ForgetSessionsUseCase,
+    private readonly purgeFromLog: PurgeFromLogUseCase,
   ) {}
 
   @MessagePattern(RPC.lifecycleAppend)
@@ -21,8 +22,8 @@ export class SessionEventsController {
     return this.appendEvents.execute(request);
   }
 
-  @MessagePattern(RPC.lifecycleForgetSessions)
-  forget(@Payload() request: ForgetSessionsRequest): Promise<{ forgotten: number }> {
-    return this.forgetSessions.execute(request);
+  @MessagePattern(RPC.lifecyclePurge)
+  purge(@Payload() request: PurgeFromLogRequest): Promise<PurgeFromLogReply> {
+    return this.purgeFromLog.execute(request);
   }
 }

@@ -5,7 +5,7 @@ import { SessionHistoryCache } from '../event-log/session-history.cache';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
 import { AppendSessionEventsUseCase } from './append-session-events.usecase';
-import { ForgetSessionsUseCase } from './forget-sessions.usecase';
+import { PurgeFromLogUseCase } from './purge-from-log.usecase';
 import { SessionEventsController } from './session-events.controller';
 
 @Module({
@@ -17,7 +17,7 @@ import { SessionEventsController } from './session-events.controller';
     SessionTokenRegistry,
     AppendSessionEventUseCase,
     AppendSessionEventsUseCase,
-    ForgetSessionsUseCase,
+    PurgeFromLogUseCase,
   ],
 })
 export class SessionsModule {}

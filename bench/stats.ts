@@ -8,7 +8,7 @@ export function percentile(values: number[], p: number): number {
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '@cobrowse/resilience';
 
 /** One line of progress on stderr, so stdout stays the table. */
 export function progress(message: string): void {

@@ -1,9 +1,9 @@
+import { sleep } from '@cobrowse/resilience';
 import { MongoClient } from 'mongodb';
 import { connect, headers, type NatsConnection } from 'nats';
 import { ApiClient, eventually, readEventLog, TEST_KEYS, TestSystem } from '@cobrowse/testing';
 
 const TIMEOUT_MS = 1_500;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Devices, presence and inactivity timeouts, with two connection-tracker replicas. */
 describe('connection tracker', () => {

@@ -1,3 +1,4 @@
+import { sleep } from '@cobrowse/resilience';
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
@@ -60,7 +61,7 @@ describe('session-lifecycle durability', () => {
     const first = await api.post(`/v1/sessions/${id}/pages`, body);
     expect(first.status).toBe(200);
 
-    await new Promise((r) => setTimeout(r, 1_500)); // past the 1 s JetStream duplicate window
+    await sleep(1_500); // past the 1 s JetStream duplicate window
     await system.restart('session-lifecycle'); // and no in-memory cache survives
 
     const retry = await api.post(`/v1/sessions/${id}/pages`, body);
@@ -77,7 +78,7 @@ describe('session-lifecycle durability', () => {
     const first = await api.post(path, fact);
     expect(first.body).toMatchObject({ status: 'accepted' });
 
-    await new Promise((r) => setTimeout(r, 1_500)); // past the 1 s JetStream duplicate window
+    await sleep(1_500); // past the 1 s JetStream duplicate window
     await system.restart('gateway');
 
     expect((await api.post(path, fact)).body).toMatchObject({ status: 'duplicate' });

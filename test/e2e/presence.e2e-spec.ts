@@ -1,3 +1,4 @@
+import { sleep } from '@cobrowse/resilience';
 import { randomUUID } from 'node:crypto';
 import { MongoClient, type Binary } from 'mongodb';
 import { connect, type NatsConnection } from 'nats';
@@ -6,7 +7,6 @@ import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testi
 
 const TIMEOUT_MS = 2_000;
 const BEAT_EVERY_MS = TIMEOUT_MS / 4;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Heartbeats that change nothing but "seen now" are kept as presence by the tracker's leader,

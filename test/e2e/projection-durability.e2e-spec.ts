@@ -1,3 +1,4 @@
+import { sleep } from '@cobrowse/resilience';
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
@@ -49,9 +50,9 @@ describe('history projection durability', () => {
     })();
 
     for (let round = 0; round < 3; round++) {
-      await new Promise((r) => setTimeout(r, 700));
+      await sleep(700);
       await system.kill('history-projector');
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       system.startReplica('history-projector');
       system.startReplica('history-projector');
     }

@@ -1,4 +1,5 @@
 import { createServer, Socket } from 'node:net';
+import { sleep } from '@cobrowse/resilience';
 
 /** A TCP port on 127.0.0.1 nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -38,7 +39,7 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}`);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '@cobrowse/contracts';
 import { ManagedProcess } from './managed-process';
 import { serviceEntry } from './paths';
+import { sleep } from '@cobrowse/resilience';
 
 export { SERVICE_NAMES };
 
@@ -34,7 +35,7 @@ export async function waitUntilHealthy(gatewayUrl: string, timeoutMs = 60_000): 
     } catch (e) {
       last = (e as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   throw new Error(`services did not become healthy: ${last}`);
 }

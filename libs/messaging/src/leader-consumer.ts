@@ -289,13 +289,10 @@ export class LeaderConsumer {
     if (!messages) return;
     this.messages = undefined;
     // Bounded: with NATS gone, closing the pull may never be answered.
-    await Promise.race([
-      Promise.all([messages.close().catch(() => undefined), this.running]),
-      new Promise((r) => setTimeout(r, 1_000)),
-    ]);
+    await Promise.race([Promise.all([messages.close().catch(() => undefined), this.running]), sleep(1_000)]);
     const until = Date.now() + STOP_WAIT_MS;
     const busy = () => this.inFlight > 0 || (this.batches?.pending ?? 0) > 0;
-    while (busy() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (busy() && Date.now() < until) await sleep(20);
     if (busy())
       this.options.logger.warn({
         msg: 'stopped with messages in flight',

@@ -1,3 +1,5 @@
+import { sleep } from '@cobrowse/resilience';
+
 /**
  * Polls until `check` stops throwing (the read models are eventually consistent).
  * The deadline only bounds a hung test; nothing asserts how long it took.
@@ -9,7 +11,7 @@ export async function eventually<T>(check: () => Promise<T>, deadlineMs = 30_000
       return await check();
     } catch (e) {
       if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
 }

@@ -13,6 +13,8 @@ export interface PageEntry<Counts> {
   n: number;
   lo: IndexKey;
   counts: Counts;
+  /** The stamp of the page's stored rows (read-pages.ts), when a version that stamps wrote it. */
+  stamp?: string;
 }
 
 /** A tenant's index pages in ascending key order, with the number the next new page gets. */

@@ -6,6 +6,7 @@ import type { IndexShape } from './index-shape';
 interface Row {
   at: number;
   id: string;
+  note?: string;
 }
 
 const shape: IndexShape<Row, { rows: number }> = {
@@ -264,6 +265,67 @@ describe('IndexPagesStore', () => {
       await store.editMany([['common', { put: [{ at: 3, id: 'r3' }] }]], { closeWhen });
       expect(read).toEqual([]);
       expect((await store.directory('common'))?.closed).toBe(true);
+    });
+  });
+
+  describe('keeping pages it read (cacheReads)', () => {
+    const rows = (...notes: string[]) => notes.map((note, i) => ({ at: i, id: `r${i}`, note }));
+    async function notes(store: IndexPagesStore<Row, { rows: number }>): Promise<string[]> {
+      const directory = await store.directory('acme');
+      const found: string[] = [];
+      if (directory) for await (const row of store.rows('acme', directory)) found.push(row.note ?? '');
+      return found;
+    }
+
+    it('reads a page once while the directory names the same rows, and again once they change', async () => {
+      const { collection, read } = memoryCollection();
+      const writer = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);
+      const reader = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection, { cacheReads: 100 });
+      await writer.edit('acme', { put: rows('a', 'b', 'c') });
+      expect(await notes(reader)).toEqual(['c', 'b', 'a']);
+      read.length = 0;
+      expect(await notes(reader)).toEqual(['c', 'b', 'a']);
+      expect(read).toEqual(['acme:directory']);
+      // Same counters, other rows: the directory is written with the page's new stamp.
+      await writer.edit('acme', { put: [{ at: 0, id: 'r0', note: 'A' }] });
+      read.length = 0;
+      expect(await notes(reader)).toEqual(['c', 'b', 'A']);
+      expect(read).toEqual(['acme:directory', 'acme:0']);
+    });
+
+    it('keeps what it wrote at hand for its reads', async () => {
+      const { collection, read } = memoryCollection();
+      const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection, { cacheReads: 100 });
+      await store.edit('acme', { put: rows('a', 'b', 'c') });
+      read.length = 0;
+      expect(await notes(store)).toEqual(['c', 'b', 'a']);
+      expect(read).toEqual(['acme:directory']);
+    });
+
+    it('keeps a page under the stamp of what it read, not the one a directory written ahead of it names', async () => {
+      const { collection } = memoryCollection();
+      let failPages = false;
+      const failing = {
+        ...collection,
+        bulkWrite: (operations: Parameters<typeof collection.bulkWrite>[0]) => {
+          const pagesOnly = operations.every((o) => !JSON.stringify(o).includes('directory'));
+          return failPages && pagesOnly
+            ? Promise.reject(new Error('database gone'))
+            : collection.bulkWrite(operations);
+        },
+      } as typeof collection;
+      const reader = new IndexPagesStore(shape, () => collection, { cacheReads: 100 });
+      await new IndexPagesStore(shape, () => collection).edit('acme', { put: rows('a', 'b') });
+      failPages = true;
+      // The directory gets the new stamp; the page keeps its rows.
+      await expect(
+        new IndexPagesStore(shape, () => failing).edit('acme', { put: [{ at: 0, id: 'r0', note: 'A' }] }),
+      ).rejects.toThrow('database gone');
+      expect(await notes(reader)).toEqual(['b', 'a']);
+      await new IndexPagesStore(shape, () => collection).edit('acme', {
+        put: [{ at: 0, id: 'r0', note: 'A' }],
+      });
+      expect(await notes(reader)).toEqual(['b', 'A']);
     });
   });
 });

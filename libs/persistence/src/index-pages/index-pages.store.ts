@@ -16,12 +16,13 @@ import { IndexEdit, type IndexWrites } from './index-edit';
 import type { IndexShape } from './index-shape';
 import { packJson, unpackJson } from '../packed-json';
 import { WrittenIndexes } from './written-indexes';
+import { ReadPages, stampOf } from './read-pages';
 
 /**
- * A directory entry as stored: page number, where it starts (time `c`, `id`) and the shape's
- * counters under their short names.
+ * A directory entry as stored: page number, where it starts (time `c`, `id`), the stamp of
+ * its rows (`s`, read-pages.ts) and the shape's counters under their short names.
  */
-type StoredEntry = { n: number; c: number; id: string } & Record<string, number | string>;
+type StoredEntry = { n: number; c: number; id: string; s?: string } & Record<string, number | string>;
 
 /**
  * Entries and rows are stored packed (`pages_z`, `rows_z`: JSON in one binary field, deflated
@@ -49,6 +50,8 @@ interface PageDocument<Row> {
   _id: string;
   tenant: string;
   n: number;
+  /** The stamp of `rows_z` (read-pages.ts); absent in what earlier versions wrote. */
+  s?: string;
   rows_z?: Binary;
   rows_json?: string;
   rows?: Row[];
@@ -61,9 +64,17 @@ export interface IndexChange<Row> {
   remove?: readonly IndexKey[];
 }
 
+/** A page to write, packed, and the stamp of what was packed. */
+interface PackedPage<Row> extends IndexPage<Row> {
+  packed: Binary;
+  stamp: string;
+}
+
 /** One key space's edit as it will be written, in IndexWrites' order. */
-interface PlannedWrites<Row, Counts> extends IndexWrites<Row, Counts> {
+interface PlannedWrites<Row, Counts> extends Omit<IndexWrites<Row, Counts>, 'newPages' | 'changedPages'> {
   tenant: string;
+  newPages: PackedPage<Row>[];
+  changedPages: PackedPage<Row>[];
   /** The directory after the edit, written or not. */
   result: IndexDirectory<Counts>;
   /** The rows of its one page, stored in the directory document (`inlineSinglePage`). */
@@ -128,12 +139,16 @@ export class IndexPagesStore<Row, Counts> {
   /** What this store wrote, when its owner is the one writer (`rememberWrites`). */
   private readonly written?: WrittenIndexes<Row, Counts>;
 
+  /** Pages read or written here, by stamp (`cacheReads`). */
+  private readonly readPages?: ReadPages<Row>;
+
   constructor(
     private readonly shape: IndexShape<Row, Counts>,
     /** Looked up at each use: the database client can be replaced (MongoService's watchdog). */
     private readonly collection: () => Collection<Document>,
     {
       rememberWrites = 0,
+      cacheReads = 0,
     }: {
       /**
        * Rows (and directory entries) of the last writes to keep at hand for the next edit
@@ -141,9 +156,15 @@ export class IndexPagesStore<Row, Counts> {
        * that may have changed.
        */
       rememberWrites?: number;
+      /**
+       * Rows of pages read or written to keep decoded (none when 0), for readers that walk
+       * pages: a page is used again only while the directory names the same stamp.
+       */
+      cacheReads?: number;
     } = {},
   ) {
     if (rememberWrites > 0) this.written = new WrittenIndexes(rememberWrites);
+    if (cacheReads > 0) this.readPages = new ReadPages(cacheReads);
   }
 
   /** Forgets every write kept at hand: another writer may have been at work. */
@@ -167,7 +188,8 @@ export class IndexPagesStore<Row, Counts> {
       directory,
       load: (n) => {
         const page = written?.pages.get(n);
-        return page ? Promise.resolve(page) : this.pageOf(tenant, directory, n);
+        const entry = directory?.pages.find((p) => p.n === n) ?? { n };
+        return page ? Promise.resolve(page) : this.pageOf(tenant, directory, entry);
       },
     };
   }
@@ -188,10 +210,11 @@ export class IndexPagesStore<Row, Counts> {
       ...(document.since !== undefined ? { since: document.since } : {}),
       ...(document.closed ? { closed: true } : {}),
       pages: stored<StoredEntry>(document.pages_z, document.pages_json, document.pages).map(
-        ({ n, c, id, ...counts }): PageEntry<Counts> => ({
+        ({ n, c, id, s, ...counts }): PageEntry<Counts> => ({
           n,
           lo: [c, id],
           counts: this.shape.loadCounts(counts as Record<string, number>),
+          ...(s !== undefined ? { stamp: s } : {}),
         }),
       ),
     };
@@ -200,19 +223,29 @@ export class IndexPagesStore<Row, Counts> {
     return directory;
   }
 
-  /** A page of a directory read here: the one it holds inline, or its document. */
+  /**
+   * A page of a directory read here: the one it holds inline, the one read before under the
+   * stamp the directory names, or its document.
+   */
   private pageOf(
     tenant: string,
     directory: IndexDirectory<Counts> | null,
-    n: number,
+    { n, stamp }: Pick<PageEntry<Counts>, 'n' | 'stamp'>,
   ): Promise<IndexPage<Row> | null> {
     const inline = directory && this.inline.get(directory);
-    return inline?.n === n ? Promise.resolve(inline) : this.page(tenant, n);
+    if (inline?.n === n) return Promise.resolve(inline);
+    const read = this.readPages?.get(tenant, n, stamp);
+    return read ? Promise.resolve(read) : this.page(tenant, n);
   }
 
   async page(tenant: string, n: number): Promise<IndexPage<Row> | null> {
     const document = await this.pageDocuments.findOne({ _id: pageId(tenant, n) });
-    return document ? { n: document.n, rows: storedPageRows<Row>(document) } : null;
+    if (!document) return null;
+    const page = { n: document.n, rows: storedPageRows<Row>(document) };
+    // Kept under the stamp of what was read, which the directory may not name yet (or any more).
+    if (document.s !== undefined && document.rows_z)
+      this.readPages?.set(tenant, page.n, document.s, page.rows);
+    return page;
   }
 
   /** Changes rows of one tenant: writes pages a split created, then the directory, then the pages changed. */
@@ -243,7 +276,9 @@ export class IndexPagesStore<Row, Counts> {
       throw e;
     }
     for (const { tenant, result, newPages, changedPages, inline } of edits) {
-      if (!this.written) break;
+      for (const { n, stamp, rows } of [...newPages, ...changedPages])
+        this.readPages?.set(tenant, n, stamp, rows);
+      if (!this.written) continue;
       if (inline) this.inline.set(result, inline);
       const pages = [...newPages, ...changedPages, ...(inline ? [inline] : [])];
       this.written.set(this.writtenKey(tenant), result, pages);
@@ -281,9 +316,20 @@ export class IndexPagesStore<Row, Counts> {
     }
     // A page held inline until now gets its own document before the directory stops holding it.
     const wasInline = directory ? this.inline.get(directory)?.n : undefined;
-    const newPages = [...writes.newPages, ...writes.changedPages.filter((p) => p.n === wasInline)];
-    const changedPages = writes.changedPages.filter((p) => p.n !== wasInline);
-    return { ...writes, ...none, tenant, result, newPages, changedPages };
+    const newPages = [...writes.newPages, ...writes.changedPages.filter((p) => p.n === wasInline)].map(
+      packed,
+    );
+    const changedPages = writes.changedPages.filter((p) => p.n !== wasInline).map(packed);
+    // The directory names each page's stamp: it is written whenever a page's rows change.
+    let restamped = false;
+    for (const page of [...newPages, ...changedPages]) {
+      const entry = result.pages.find((p) => p.n === page.n);
+      if (!entry || entry.stamp === page.stamp) continue;
+      entry.stamp = page.stamp;
+      restamped = true;
+    }
+    const written = writes.directory ?? (restamped ? result : null);
+    return { ...writes, ...none, tenant, result, directory: written, newPages, changedPages };
   }
 
   private async write(edits: Array<PlannedWrites<Row, Counts>>): Promise<void> {
@@ -349,7 +395,7 @@ export class IndexPagesStore<Row, Counts> {
     if (!directory || keys.length === 0) return [];
     const byPage = groupByPage(directory, keys);
     const pages = await mapLimited([...byPage], EDIT_CONCURRENCY, async ([index, pageKeys]) => {
-      const page = await this.pageOf(tenant, directory, directory.pages[index].n);
+      const page = await this.pageOf(tenant, directory, directory.pages[index]);
       if (!page) return [];
       const rows = rowsInRange(this.shape, directory, index, page);
       return pageKeys.flatMap((key) => {
@@ -368,7 +414,7 @@ export class IndexPagesStore<Row, Counts> {
     const read = (index: number) => {
       let page = reads.get(index);
       if (!page) {
-        page = this.pageOf(tenant, directory, directory.pages[index].n);
+        page = this.pageOf(tenant, directory, directory.pages[index]);
         page.catch(() => undefined);
         reads.set(index, page);
       }
@@ -406,14 +452,15 @@ export class IndexPagesStore<Row, Counts> {
           n: p.n,
           c: p.lo[0],
           id: p.lo[1],
+          ...(p.stamp !== undefined ? { s: p.stamp } : {}),
           ...this.shape.storeCounts(p.counts),
         })),
       ),
     };
   }
 
-  private pageDocument(tenant: string, page: IndexPage<Row>): PageDocument<Row> {
-    return { _id: pageId(tenant, page.n), tenant, n: page.n, rows_z: packJson(page.rows) };
+  private pageDocument(tenant: string, { n, packed, stamp }: PackedPage<Row>): PageDocument<Row> {
+    return { _id: pageId(tenant, n), tenant, n, s: stamp, rows_z: packed };
   }
 
   /**
@@ -438,6 +485,11 @@ export class IndexPagesStore<Row, Counts> {
     if (taken.length) await this.store(taken, { fresh: false });
     if (failure !== undefined) throw failure;
   }
+}
+
+function packed<Row>(page: IndexPage<Row>): PackedPage<Row> {
+  const bytes = packJson(page.rows);
+  return { ...page, packed: bytes, stamp: stampOf(bytes) };
 }
 
 /** Keys by the directory position of the page that holds them. */

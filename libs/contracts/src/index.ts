@@ -14,3 +14,4 @@ export * from './nats-accounts';
 export * from './event-type-label';
 export * from './custom-data-filter';
 export * from './list-cursor';
+export * from './logged-event';

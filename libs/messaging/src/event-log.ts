@@ -1,152 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { headers as natsHeaders, type ConsumerMessages } from 'nats';
 import {
-  DEAD_LETTER_STREAM,
-  DEAD_LETTER_WILDCARD,
-  DEVICE_EVENTS_WILDCARD,
   EVENTS_STREAM,
-  LOG_API_PREFIX_IN_TENANT,
-  SESSION_EVENTS_WILDCARD,
-  TENANT_EVENTS_STREAM,
-  tenantSourceDeliverPrefix,
-  tenantSubjects,
+  parseSessionEvent,
+  sessionHistorySubject,
+  type AnySessionEvent,
 } from '@cobrowse/contracts';
-import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from 'nats';
-import { Logger } from '@nestjs/common';
-import { retryWhileUnavailable } from './startup-retry';
+import { AppConfig } from '@cobrowse/config';
+import { natsRequestDuration, timed } from '@cobrowse/observability';
+import { ensureDeadLetterStream, ensureEventStream, eventLogOptions } from './log-streams';
+import { publishToLog } from './log-publish';
+import { NatsConnectionService } from './nats-connection.service';
+import { readBatch, readSubject, type StoredEvent } from './read-subject';
 
-const logger = new Logger('EventLog');
-
-export interface EventLogOptions {
-  replicas: number;
-  /** JetStream's duplicate window. Lasting idempotency comes from the session's history; this only covers two replicas racing on one retry. */
-  duplicateWindowMs: number;
-  /** The log's own age limit (0 = none); retention TTLs are capped below it (docs/data-lifecycle.md). */
-  maxAgeDays: number;
-}
-
-export function eventLogOptions(config: {
-  EVENTS_STREAM_REPLICAS: number;
-  EVENTS_DUPLICATE_WINDOW_MS: number;
-  EVENTS_MAX_AGE_DAYS: number;
-}): EventLogOptions {
-  return {
-    replicas: config.EVENTS_STREAM_REPLICAS,
-    duplicateWindowMs: config.EVENTS_DUPLICATE_WINDOW_MS,
-    maxAgeDays: config.EVENTS_MAX_AGE_DAYS,
-  };
-}
-
-const ms = (n: number) => n * 1_000_000;
-
-export function eventStreamConfig({
-  replicas,
-  duplicateWindowMs,
-  maxAgeDays,
-}: EventLogOptions): Partial<StreamConfig> {
-  return {
-    name: EVENTS_STREAM,
-    description:
-      'Co-browse event log: cobrowse.<tenant>.session.<session_id>.<event> and cobrowse.<tenant>.device.<device_id>.<fact>',
-    subjects: [SESSION_EVENTS_WILDCARD, DEVICE_EVENTS_WILDCARD],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: ms(maxAgeDays * 24 * 3600 * 1000),
-    max_msgs: -1,
-    max_bytes: -1,
-    max_msg_size: 1024 * 1024,
-    duplicate_window: ms(duplicateWindowMs),
-    allow_direct: true,
-    num_replicas: replicas,
-  };
-}
-
-/**
- * The stream in a tenant's account that sources its events from the log (through the imports
- * of SPEC section 4's accounts): kept as long as the log, with no subjects of its own.
- */
-export function tenantStreamConfig(
-  tenant: string,
-  { replicas, maxAgeDays }: EventLogOptions,
-): Partial<StreamConfig> {
-  return {
-    name: TENANT_EVENTS_STREAM,
-    description: `The event log's ${tenant}.> subjects: cobrowse.${tenant}.session.<session_id>.<event> and cobrowse.${tenant}.device.<device_id>.<fact>`,
-    // No subjects of its own (none set: the server then takes none, as it reports them).
-    sources: [
-      {
-        name: EVENTS_STREAM,
-        filter_subject: tenantSubjects(tenant),
-        external: { api: LOG_API_PREFIX_IN_TENANT, deliver: tenantSourceDeliverPrefix(tenant) },
-      },
-    ],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: ms(maxAgeDays * 24 * 3600 * 1000),
-    allow_direct: true,
-    deny_delete: true,
-    num_replicas: replicas,
-  };
-}
-
-export function deadLetterStreamConfig({
-  replicas,
-  duplicateWindowMs,
-}: EventLogOptions): Partial<StreamConfig> {
-  return {
-    name: DEAD_LETTER_STREAM,
-    description: 'Events a consumer could not apply, with the reason in Cobrowse-Dead-Letter-Reason',
-    allow_direct: true,
-    subjects: [DEAD_LETTER_WILDCARD],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
-    discard: DiscardPolicy.Old,
-    max_age: ms(30 * 24 * 3600 * 1000),
-    duplicate_window: ms(duplicateWindowMs),
-    num_replicas: replicas,
-  };
-}
-
-export function ensureEventStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
-  return retryWhileUnavailable('event stream', () => ensureStream(jsm, eventStreamConfig(options)), logger);
-}
-
-export function ensureDeadLetterStream(jsm: JetStreamManager, options: EventLogOptions): Promise<void> {
-  return retryWhileUnavailable(
-    'dead-letter stream',
-    () => ensureStream(jsm, deadLetterStreamConfig(options)),
-    logger,
-  );
-}
-
-/** Creates the stream, or brings an existing one to this configuration. Safe to run from every replica. */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
-  const name = config.name!;
-  try {
-    const { config: current } = await jsm.streams.info(name);
-    // Only a real change is sent: a no-op update replayed on a restarting clustered node
-    // (nats-server 2.11) drops its pending stream assignment, and the node never rejoins.
-    if (differs(current, config)) await jsm.streams.update(name, config);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    try {
-      await jsm.streams.add(config);
-    } catch (addError) {
-      if (!/already in use/i.test(String((addError as Error).message))) throw addError;
-    }
+/** An entry that lost its optimistic-concurrency race: the subject moved on since it was read. */
+export class AppendConflictError extends Error {
+  constructor() {
+    super('the subject changed since it was read');
   }
 }
 
-/** Whether any setting we ask for differs from the current one (settings we do not set are left alone). */
-export function differs(current: object, wanted: object): boolean {
-  const have = current as Record<string, unknown>;
-  return Object.entries(wanted).some(([key, value]) => canonical(have[key]) !== canonical(value));
+/** JetStream's "wrong last sequence": the subject's last entry is not the one expected. */
+const WRONG_LAST_SEQUENCE = 10071;
+/** The same id is being stored by another request right now: re-read and try again. */
+const DUPLICATE_IN_PROCESS = 10158;
+
+export interface AppendOptions {
+  /** Idempotency: the log keeps one entry per id within its duplicate window. */
+  msgID: string;
+  /** Stored only while the last entry on this subject filter is at this position (0: none). */
+  expectLast?: { filter: string; seq: number };
 }
 
-function canonical(value: unknown): string {
-  return JSON.stringify(Array.isArray(value) ? [...value].sort() : (value ?? null));
-}
+/**
+ * The event log (stream COBROWSE_EVENTS) behind one door: every app reads, follows, appends
+ * to and purges it here, parsed with the contracts' one envelope parser. Which app may do
+ * what is a rule of the code (log-ownership.spec.ts): session-lifecycle appends session
+ * events and purges; the others read.
+ */
+@Injectable()
+export class EventLog {
+  constructor(
+    private readonly nats: NatsConnectionService,
+    private readonly config: AppConfig,
+  ) {}
 
-function isNotFound(e: unknown): boolean {
-  return /not found/i.test(String((e as Error)?.message));
+  /** Creates the log's stream, or brings its settings up to the configuration. */
+  ensureLog(): Promise<void> {
+    return ensureEventStream(this.nats.jsm, eventLogOptions(this.config));
+  }
+
+  /** The log and the dead letters its consumers park poison in. */
+  async ensureLogAndDeadLetters(): Promise<void> {
+    await this.ensureLog();
+    await ensureDeadLetterStream(this.nats.jsm, eventLogOptions(this.config));
+  }
+
+  /** A session's events in log order with their positions; a message that is not an event is skipped. */
+  async sessionHistory(
+    tenant: string,
+    sessionId: string,
+  ): Promise<Array<{ seq: number; event: AnySessionEvent }>> {
+    const stored = await this.readAll(sessionHistorySubject(tenant, sessionId));
+    return stored.flatMap(({ seq, data }) => {
+      const parsed = parseSessionEvent(data);
+      return 'event' in parsed ? [{ seq, event: parsed.event }] : [];
+    });
+  }
+
+  /**
+   * Where a session's history begins in the log, or null when the log holds none of it: whether
+   * a session exists, as the truth while the read models catch up (one direct get).
+   */
+  async sessionStart(tenant: string, sessionId: string): Promise<number | null> {
+    const { events } = await this.read(sessionHistorySubject(tenant, sessionId), 1, 1);
+    return events[0]?.seq ?? null;
+  }
+
+  /** Every message on a subject filter, as stored, in log order. */
+  readAll(filter: string): Promise<StoredEvent[]> {
+    return readSubject(this.nats.nc, EVENTS_STREAM, filter);
+  }
+
+  /** Up to `batch` messages on a subject filter from `fromSeq` on, as stored, and how many follow. */
+  read(filter: string, fromSeq: number, batch?: number): Promise<{ events: StoredEvent[]; pending: number }> {
+    return readBatch(this.nats.nc, EVENTS_STREAM, filter, fromSeq, batch);
+  }
+
+  /** Whether the last message on a subject filter is still the one at `seq` (one direct get). */
+  async isLast(filter: string, seq: number): Promise<boolean> {
+    const { events, pending } = await this.read(filter, seq, 1);
+    return events[0]?.seq === seq && pending === 0;
+  }
+
+  /** The position of the log's last message (0 while it is empty). */
+  async end(): Promise<number> {
+    return (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
+  }
+
+  /** Where the log ends, and how far a durable consumer of it has acknowledged every message. */
+  async progressOf(consumer: string): Promise<{ logEnd: number; applied: number }> {
+    const [stream, info] = await Promise.all([
+      this.nats.jsm.streams.info(EVENTS_STREAM),
+      this.nats.jsm.consumers.info(EVENTS_STREAM, consumer),
+    ]);
+    return { logEnd: stream.state.last_seq, applied: info.ack_floor.stream_seq };
+  }
+
+  /**
+   * Messages on these subject filters from `fromSeq` on, as they arrive (an ephemeral consumer
+   * the server drops once nobody reads it); `stop` deletes it at once.
+   */
+  async follow(
+    filters: string[],
+    fromSeq: number,
+  ): Promise<{ messages: ConsumerMessages; stop: () => Promise<unknown> }> {
+    const consumer = await this.nats.js.consumers.get(EVENTS_STREAM, {
+      filterSubjects: filters,
+      opt_start_seq: fromSeq,
+      inactive_threshold: 30_000,
+    });
+    const messages = await consumer.consume({ max_messages: 64 });
+    return { messages, stop: () => consumer.delete() };
+  }
+
+  /**
+   * Appends one message; `duplicate` when the log already holds its id. Throws
+   * AppendConflictError when `expectLast` no longer holds.
+   */
+  async append(
+    subject: string,
+    data: string,
+    { msgID, expectLast }: AppendOptions,
+  ): Promise<{ seq: number; duplicate: boolean }> {
+    const headers = expectLast ? natsHeaders() : undefined;
+    headers?.set('Nats-Expected-Last-Subject-Sequence-Subject', expectLast!.filter);
+    try {
+      const ack = await timed(natsRequestDuration, 'jetstream', () =>
+        publishToLog(this.nats.js, subject, data, {
+          msgID,
+          expect: {
+            streamName: EVENTS_STREAM,
+            ...(expectLast ? { lastSubjectSequence: expectLast.seq } : {}),
+          },
+          ...(headers ? { headers } : {}),
+        }),
+      );
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (e) {
+      const code = (e as { api_error?: { err_code?: number } }).api_error?.err_code;
+      if (
+        code === WRONG_LAST_SEQUENCE ||
+        code === DUPLICATE_IN_PROCESS ||
+        /wrong last sequence|duplicate message id is in process/i.test(String((e as Error).message))
+      )
+        throw new AppendConflictError();
+      throw e;
+    }
+  }
+
+  /** Removes every message on a subject filter; how many went. Session-lifecycle's alone. */
+  async purge(filter: string): Promise<number> {
+    return (await this.nats.jsm.streams.purge(EVENTS_STREAM, { filter })).purged;
+  }
 }

@@ -1,4 +1,5 @@
 export * from './nats-connection.service';
+export * from './log-streams';
 export * from './event-log';
 export * from './reply-chunks';
 export * from './reply-chunks.interceptor';

@@ -11,20 +11,35 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Where each app removes messages from a stream (the log, a tenant's copy of it). */
-function purges(): string[] {
+/** Every line of the apps' sources matching `pattern`, as `file:line`. */
+function linesOfApps(pattern: RegExp): string[] {
   return sources(join(root, 'apps')).flatMap((file) =>
     readFileSync(file, 'utf8')
       .split('\n')
-      .flatMap((line, i) =>
-        /streams\.purge\(|tenantStreams\.purge\(/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [],
-      ),
+      .flatMap((line, i) => (pattern.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
   );
 }
 
-describe('the event log has one owner', () => {
+describe('the event log has one door and one owner', () => {
+  it('is reached by the apps through EventLog only: no JetStream call of their own', () => {
+    // Key-value buckets and leases are not the log: `openKvBucket(this.nats.js` and
+    // `new LeaderLease(this.nats.js` are how the apps open theirs.
+    const raw = linesOfApps(
+      /\.jsm\b|jetstream(Manager)?\(|\.js\.(publish|consumers|streams)|readBatch\(|readSubject\(|publishToLog\(|ensure(Event|DeadLetter)Stream\(/,
+    );
+    expect(raw).toEqual([]);
+  });
+
+  it('is appended to by session-lifecycle, and by the gateway for connection facts', () => {
+    const appends = linesOfApps(/\blog\.append\(/);
+    expect(appends.filter((at) => !at.startsWith('apps/session-lifecycle/'))).toEqual([
+      expect.stringMatching(/^apps\/gateway\/src\/ingest\/connection-event\.publisher\.ts:/),
+    ]);
+    expect(appends.some((at) => at.startsWith('apps/session-lifecycle/'))).toBe(true);
+  });
+
   it('is purged by session-lifecycle alone (an erasure asks it), and it does purge', () => {
-    const found = purges();
+    const found = linesOfApps(/\blog\.purge\(|streams\.purge\(|tenantStreams\.purge\(/);
     expect(found.filter((at) => !at.startsWith('apps/session-lifecycle/'))).toEqual([]);
     expect(found.length).toBeGreaterThan(0);
   });

@@ -2,10 +2,11 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import { natsConnectOptions, NatsConnectionService } from './nats-connection.service';
 import { TenantStreams } from './tenant-streams';
+import { EventLog } from './event-log';
 
 /**
  * Connects the service's nats.js client (JetStream, raw subscriptions) before the app starts;
- * with it, the tenants' streams it keeps beside the log.
+ * with it, the event log's one door (EventLog) and the tenants' streams kept beside the log.
  */
 @Global()
 @Module({})
@@ -24,8 +25,9 @@ export class MessagingModule {
           },
         },
         TenantStreams,
+        EventLog,
       ],
-      exports: [NatsConnectionService, TenantStreams],
+      exports: [NatsConnectionService, TenantStreams, EventLog],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, NatsError, type JetStreamManager } from 'nats';
 import { AppConfig } from '@cobrowse/config';
 import { TENANT_EVENTS_STREAM, tenantJetStreamApiPrefix } from '@cobrowse/contracts';
-import { ensureStream, eventLogOptions, tenantStreamConfig } from './event-log';
+import { ensureStream, eventLogOptions, tenantStreamConfig } from './log-streams';
 import { NatsConnectionService } from './nats-connection.service';
 
 /** A tenant without a NATS account yet is asked again after this (it may be added by a reload). */

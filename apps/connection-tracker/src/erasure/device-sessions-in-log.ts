@@ -1,6 +1,5 @@
-import type { NatsConnection } from 'nats';
-import { EVENTS_STREAM, sessionEventsFilter, type EventEnvelope } from '@cobrowse/contracts';
-import { readBatch } from '@cobrowse/messaging';
+import { parseSessionEvent, sessionEventsFilter } from '@cobrowse/contracts';
+import type { EventLog } from '@cobrowse/messaging';
 
 /**
  * The sessions a device created, found in the log itself (a read model may already have
@@ -8,29 +7,19 @@ import { readBatch } from '@cobrowse/messaging';
  * only ids and tokens. Costs one pass over the tenant's creations.
  */
 export async function deviceSessionsInLog(
-  nc: NatsConnection,
+  log: EventLog,
   tenant: string,
   deviceId: string,
 ): Promise<Map<string, string | null>> {
   const found = new Map<string, string | null>();
   let next = 1;
   for (;;) {
-    const { events, pending } = await readBatch(
-      nc,
-      EVENTS_STREAM,
-      sessionEventsFilter(tenant, '*', 'created'),
-      next,
-      1024,
-    );
+    const { events, pending } = await log.read(sessionEventsFilter(tenant, '*', 'created'), next, 1024);
     for (const stored of events) {
-      try {
-        const event = JSON.parse(
-          Buffer.from(stored.data).toString('utf8'),
-        ) as EventEnvelope<'session.created'>;
-        if (event.data?.device_id === deviceId) found.set(event.session_id, event.data.token ?? null);
-      } catch {
-        /* not an event: nothing of the device */
-      }
+      const parsed = parseSessionEvent(stored.data);
+      if ('reason' in parsed || parsed.event.type !== 'session.created') continue; // nothing of the device
+      const { session_id, data } = parsed.event;
+      if (data.device_id === deviceId) found.set(session_id, data.token ?? null);
     }
     if (pending <= 0 || events.length === 0) return found;
     next = events[events.length - 1].seq + 1;

@@ -4,7 +4,6 @@ import {
   deviceFactsSubject,
   DeviceErrorCode,
   DeviceException,
-  EVENTS_STREAM,
   parseLogSubject,
   RPC,
   type EraseDeviceRequest,
@@ -17,7 +16,7 @@ import {
   type GetDeviceRequest,
   type SessionIdsOfDeviceReply,
 } from '@cobrowse/contracts';
-import { DeadLetters, NatsConnectionService, readBatch, RpcClient } from '@cobrowse/messaging';
+import { DeadLetters, EventLog, NatsConnectionService, RpcClient } from '@cobrowse/messaging';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
@@ -40,6 +39,7 @@ export class EraseDeviceUseCase {
 
   constructor(
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     private readonly rpc: RpcClient,
     private readonly devices: DevicesRepository,
     private readonly list: DeviceListWriter,
@@ -49,7 +49,7 @@ export class EraseDeviceUseCase {
   ) {}
 
   async execute({ tenant, device_id: deviceId, requested_by }: EraseDeviceRequest): Promise<ErasureRecord> {
-    const sessions = await deviceSessionsInLog(this.nats.nc, tenant, deviceId);
+    const sessions = await deviceSessionsInLog(this.log, tenant, deviceId);
     const { session_ids: projected } = await this.rpc.send<SessionIdsOfDeviceReply, GetDeviceRequest>(
       RPC.projectorSessionIdsOfDevice,
       { tenant, device_id: deviceId },
@@ -99,14 +99,7 @@ export class EraseDeviceUseCase {
 
   /** A device retention already removed may still have connection facts in the log. */
   private async factsInLog(tenant: string, deviceId: string): Promise<boolean> {
-    const { events } = await readBatch(
-      this.nats.nc,
-      EVENTS_STREAM,
-      deviceFactsSubject(tenant, deviceId),
-      1,
-      1,
-    );
-    return events.length > 0;
+    return (await this.log.read(deviceFactsSubject(tenant, deviceId), 1, 1)).events.length > 0;
   }
 
   /** The log's part, by its owner: the device's facts and sessions, and the tenant's copy of them. */

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@cobrowse/config';
-import type { Leadership, NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import type { EventLog, Leadership, RpcClient } from '@cobrowse/messaging';
 import type { DeadlineSchedule } from './deadline-schedule';
 import { InactivitySweeper } from './inactivity-sweeper';
 import type { SessionDeadline } from './session-deadlines.repository';
@@ -22,17 +22,12 @@ function sweeperWith(answer: { status: string; error?: { code: string } }) {
     remove: jest.fn(async (tenant: string, sessionId: string) => void held.delete(`${tenant}/${sessionId}`)),
   };
   const rpc = { send: jest.fn(async () => ({ results: [answer] })) };
-  const nats = {
-    jsm: {
-      streams: { info: async () => ({ state: { last_seq: log.end } }) },
-      consumers: { info: async () => ({ ack_floor: { stream_seq: log.applied } }) },
-    },
-  };
+  const eventLog = { progressOf: async () => ({ logEnd: log.end, applied: log.applied }) };
   const sweeper = new InactivitySweeper(
     deadlines as unknown as DeadlineSchedule,
     leadership as Leadership,
     rpc as unknown as RpcClient,
-    nats as unknown as NatsConnectionService,
+    eventLog as unknown as EventLog,
     { SESSION_INACTIVITY_TIMEOUT_MS: 1_000 } as AppConfig,
   );
   return { sweeper, log, deadlines, rpc, held, leadership };

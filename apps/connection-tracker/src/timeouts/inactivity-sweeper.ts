@@ -1,13 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  EVENTS_STREAM,
-  RequestErrorCode,
-  RPC,
-  type AppendEventsReply,
-  type AppendEventsRequest,
-} from '@cobrowse/contracts';
+import { RequestErrorCode, RPC, type AppendEventsReply, type AppendEventsRequest } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { Leadership, NatsConnectionService, RpcClient } from '@cobrowse/messaging';
+import { EventLog, Leadership, RpcClient } from '@cobrowse/messaging';
 import { TRACKER_CONSUMER } from '../tracking/connection-tracking.consumer';
 import { AppliedWatermark } from './applied-watermark';
 import { DeadlineSchedule } from './deadline-schedule';
@@ -51,7 +45,7 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
     private readonly deadlines: DeadlineSchedule,
     private readonly leadership: Leadership,
     private readonly rpc: RpcClient,
-    private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     private readonly config: AppConfig,
   ) {}
 
@@ -76,12 +70,9 @@ export class InactivitySweeper implements OnApplicationBootstrap, OnApplicationS
 
   /** Records where the log ends now, and answers how far the tracker has applied it. */
   private async sampleLog(now: number): Promise<{ logEnd: number; applied: number }> {
-    const [stream, consumer] = await Promise.all([
-      this.nats.jsm.streams.info(EVENTS_STREAM),
-      this.nats.jsm.consumers.info(EVENTS_STREAM, TRACKER_CONSUMER),
-    ]);
-    this.watermark.record(now, stream.state.last_seq);
-    return { logEnd: stream.state.last_seq, applied: consumer.ack_floor.stream_seq };
+    const progress = await this.log.progressOf(TRACKER_CONSUMER);
+    this.watermark.record(now, progress.logEnd);
+    return progress;
   }
 
   /** Removes the deadlines of ended sessions whose end the tracker has applied (see `ending`). */

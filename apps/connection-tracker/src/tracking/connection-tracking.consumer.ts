@@ -1,11 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy } from 'nats';
-import { CONSUMERS, EVENTS_STREAM, type AnySessionEvent, type ConnectionEnvelope } from '@cobrowse/contracts';
-import { AppConfig } from '@cobrowse/config';
+import { CONSUMERS, EVENTS_STREAM, parseEnvelope, type AnySessionEvent } from '@cobrowse/contracts';
 import {
-  ensureDeadLetterStream,
-  ensureEventStream,
-  eventLogOptions,
+  EventLog,
   LeaderConsumer,
   Leadership,
   type GroupOutcome,
@@ -44,10 +41,10 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
 
   constructor(
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     leadership: Leadership,
     private readonly apply: ApplyTrackedEventUseCase,
     private readonly schedule: DeadlineSchedule,
-    private readonly config: AppConfig,
   ) {
     this.consumer = new LeaderConsumer(nats, leadership, {
       stream: EVENTS_STREAM,
@@ -75,8 +72,7 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureEventStream(this.nats.jsm, eventLogOptions(this.config));
-    await ensureDeadLetterStream(this.nats.jsm, eventLogOptions(this.config));
+    await this.log.ensureLogAndDeadLetters();
     await this.consumer.start();
   }
 
@@ -107,24 +103,9 @@ export class ConnectionTrackingConsumer implements OnApplicationBootstrap, OnApp
 function parseUntilPoison(group: MessageGroup): TrackedFact[] {
   const facts: TrackedFact[] = [];
   for (const m of group.messages) {
-    const event = parseTrackedEvent(m.data);
-    if (!event) break;
-    facts.push({ event, seq: m.seq });
+    const parsed = parseEnvelope(m.data);
+    if ('reason' in parsed) break;
+    facts.push({ event: parsed.event, seq: m.seq });
   }
   return facts;
-}
-
-/** A logged session event or connection fact, or null for anything else on the subjects. */
-function parseTrackedEvent(data: Uint8Array): AnySessionEvent | ConnectionEnvelope | null {
-  try {
-    const event = JSON.parse(Buffer.from(data).toString('utf8')) as AnySessionEvent | ConnectionEnvelope;
-    return event &&
-      typeof event === 'object' &&
-      typeof event.tenant === 'string' &&
-      typeof event.recorded_at === 'number'
-      ? event
-      : null;
-  } catch {
-    return null;
-  }
 }

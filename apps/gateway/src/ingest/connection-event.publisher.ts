@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { KV } from 'nats';
-import {
-  CONNECTION_FACTS_BUCKET,
-  deviceEventSubject,
-  EVENTS_STREAM,
-  type ConnectionEnvelope,
-} from '@cobrowse/contracts';
+import { CONNECTION_FACTS_BUCKET, deviceEventSubject, type ConnectionEnvelope } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService, openKvBucket, publishToLog, TenantStreams } from '@cobrowse/messaging';
-import { eventsAppended, natsRequestDuration, timed } from '@cobrowse/observability';
+import { EventLog, NatsConnectionService, openKvBucket, TenantStreams } from '@cobrowse/messaging';
+import { eventsAppended } from '@cobrowse/observability';
 import type { ReportedConnectionEvent } from './batch-item.parser';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -28,6 +23,7 @@ export class ConnectionEventPublisher implements OnModuleInit {
 
   constructor(
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     private readonly config: AppConfig,
     private readonly tenantStreams: TenantStreams,
   ) {}
@@ -61,16 +57,12 @@ export class ConnectionEventPublisher implements OnModuleInit {
       recorded_at: Date.now(),
       data: event.data as unknown as ConnectionEnvelope['data'],
     };
-    const ack = await timed(natsRequestDuration, 'jetstream', () =>
-      publishToLog(
-        this.nats.js,
-        deviceEventSubject(tenant, event.device_id, event.type),
-        JSON.stringify(envelope),
-        {
-          msgID: `${tenant}/device/${event.device_id}/${event.event_id}`,
-          expect: { streamName: EVENTS_STREAM },
-        },
-      ),
+    const ack = await this.log.append(
+      deviceEventSubject(tenant, event.device_id, event.type),
+      JSON.stringify(envelope),
+      {
+        msgID: `${tenant}/device/${event.device_id}/${event.event_id}`,
+      },
     );
     await kv.put(key, String(ack.seq));
     if (ack.duplicate) return 'duplicate';

@@ -1,21 +1,21 @@
 import { Logger } from '@nestjs/common';
-import type { ConsumerMessages, NatsConnection, JetStreamClient, Subscription } from 'nats';
+import type { ConsumerMessages, NatsConnection, Subscription } from 'nats';
 import {
-  EVENTS_STREAM,
   matchesCustomData,
+  parseSessionEvent,
   type AnySessionEvent,
   type JsonObject,
   type SessionResource,
 } from '@cobrowse/contracts';
+import type { EventLog } from '@cobrowse/messaging';
 import type { LiveQuery } from './live-query.parser';
 import { SessionCustomData } from './session-custom-data';
 import type { SseSink } from './sse-sink';
 
 export interface LiveFeedSource {
+  /** Where the read models' snapshots are announced. */
   nc: NatsConnection;
-  js: JetStreamClient;
-  /** The next log position: where a feed without Last-Event-ID starts. */
-  nextPosition(): Promise<number>;
+  log: EventLog;
 }
 
 export interface LiveFeedScope {
@@ -50,7 +50,7 @@ export class LiveFeed {
     private readonly scope: LiveFeedScope,
   ) {
     this.customData = Object.keys(scope.query.customData).length
-      ? new SessionCustomData(source.nc, scope.tenant)
+      ? new SessionCustomData(source.log, scope.tenant)
       : null;
   }
 
@@ -58,7 +58,7 @@ export class LiveFeed {
     const startAt =
       this.scope.query.after !== null
         ? this.scope.query.after + 1
-        : (this.scope.startWithoutResume ?? (await this.source.nextPosition()));
+        : (this.scope.startWithoutResume ?? (await this.source.log.end()) + 1);
     if (this.closed) return; // the client left already: set nothing up
     if (this.scope.snapshotSubject) {
       this.snapshots = this.source.nc.subscribe(this.scope.snapshotSubject, {
@@ -69,13 +69,9 @@ export class LiveFeed {
       });
     }
     if (this.scope.eventSubjects.length) {
-      const consumer = await this.source.js.consumers.get(EVENTS_STREAM, {
-        filterSubjects: this.scope.eventSubjects,
-        opt_start_seq: startAt,
-        inactive_threshold: 30_000,
-      });
-      this.deleteConsumer = () => consumer.delete();
-      this.messages = await consumer.consume({ max_messages: 64 });
+      const { messages, stop } = await this.source.log.follow(this.scope.eventSubjects, startAt);
+      this.deleteConsumer = stop;
+      this.messages = messages;
       if (this.closed) return this.close(); // the client left while the consumer was being created
       void this.pump(this.messages);
     }
@@ -133,12 +129,8 @@ export class LiveFeed {
 }
 
 function loggedEvent(text: string): AnySessionEvent | null {
-  try {
-    const event = JSON.parse(text) as AnySessionEvent;
-    return typeof event?.type === 'string' && event.type.startsWith('session.') ? event : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseSessionEvent(text);
+  return 'event' in parsed ? parsed.event : null;
 }
 
 function snapshotOf(text: string): SessionResource | null {

@@ -10,15 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
-  EVENTS_STREAM,
   SessionErrorCode,
   SessionException,
-  sessionHistorySubject,
   sessionEventsFilter,
   sessionUpdatedSubject,
   QueryErrorCode,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, readBatch } from '@cobrowse/messaging';
+import { EventLog } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/api-keys';
@@ -50,7 +48,7 @@ const SSE_DESCRIPTION =
 export class LiveStreamsController {
   constructor(
     private readonly live: LiveStreamsService,
-    private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
   ) {}
 
   @Get('stream')
@@ -91,14 +89,8 @@ export class LiveStreamsController {
     const query = parseLiveQuery(raw, lastEventId, { filters: false });
     const tenant = principal.tenant;
     // The log, not the read model, says whether the session exists: no projection lag, and tenant-scoped by subject.
-    const { events } = await readBatch(
-      this.nats.nc,
-      EVENTS_STREAM,
-      sessionHistorySubject(tenant, sessionId),
-      1,
-      1,
-    );
-    if (!events.length)
+    const start = await this.log.sessionStart(tenant, sessionId);
+    if (start === null)
       throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
     await this.live.stream(response, 'session', {
       tenant,
@@ -106,7 +98,7 @@ export class LiveStreamsController {
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,
       query,
       // Without a resume position the session's whole history comes first (SPEC section 5).
-      startWithoutResume: events[0].seq,
+      startWithoutResume: start,
     });
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
-import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService } from '@cobrowse/messaging';
+import { EventLog, NatsConnectionService } from '@cobrowse/messaging';
 import { sseClients } from '@cobrowse/observability';
 import { LiveFeed, type LiveFeedScope } from './live-feed';
 import { SseSink } from './sse-sink';
@@ -17,6 +16,7 @@ export class LiveStreamsService implements OnApplicationShutdown {
 
   constructor(
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     private readonly config: AppConfig,
   ) {}
 
@@ -31,15 +31,10 @@ export class LiveStreamsService implements OnApplicationShutdown {
     scope: Omit<LiveFeedScope, 'keepAliveMs'>,
   ): Promise<void> {
     const sink = new SseSink(response);
-    const feed = new LiveFeed(
-      {
-        nc: this.nats.nc,
-        js: this.nats.js,
-        nextPosition: async () => (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq + 1,
-      },
-      sink,
-      { ...scope, keepAliveMs: this.config.SSE_KEEPALIVE_MS },
-    );
+    const feed = new LiveFeed({ nc: this.nats.nc, log: this.log }, sink, {
+      ...scope,
+      keepAliveMs: this.config.SSE_KEEPALIVE_MS,
+    });
     this.feeds.add(feed);
     sseClients.inc({ stream: kind });
     const closed = new Promise<void>((resolve) => response.on('close', resolve));

@@ -1,11 +1,5 @@
-import type { NatsConnection } from 'nats';
-import {
-  EVENTS_STREAM,
-  sessionHistorySubject,
-  type AnySessionEvent,
-  type JsonObject,
-} from '@cobrowse/contracts';
-import { readSubject } from '@cobrowse/messaging';
+import type { AnySessionEvent, JsonObject } from '@cobrowse/contracts';
+import type { EventLog } from '@cobrowse/messaging';
 import { mergeShallow } from '@cobrowse/session-domain';
 
 const REMEMBERED_SESSIONS = 10_000;
@@ -20,7 +14,7 @@ export class SessionCustomData {
   private readonly known = new Map<string, JsonObject>();
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly log: EventLog,
     private readonly tenant: string,
   ) {}
 
@@ -41,10 +35,8 @@ export class SessionCustomData {
 
   private async fromLog(sessionId: string, seq: number): Promise<JsonObject> {
     let data: JsonObject = {};
-    const history = await readSubject(this.nc, EVENTS_STREAM, sessionHistorySubject(this.tenant, sessionId));
-    for (const stored of history) {
-      if (stored.seq > seq) break;
-      const event = JSON.parse(Buffer.from(stored.data).toString('utf8')) as AnySessionEvent;
+    for (const { seq: at, event } of await this.log.sessionHistory(this.tenant, sessionId)) {
+      if (at > seq) break;
       if (event.type === 'session.created') data = (event.data.custom_data as JsonObject | undefined) ?? {};
       else if (event.type === 'session.metadata-updated' && event.data.custom_data)
         data = mergeShallow(data, event.data.custom_data as JsonObject);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import {
-  EVENTS_STREAM,
+  parseSessionEvent,
   SessionErrorCode,
   SessionException,
   sessionHistorySubject,
 } from '@cobrowse/contracts';
-import { NatsConnectionService, readBatch, type StoredEvent } from '@cobrowse/messaging';
+import { EventLog, type StoredEvent } from '@cobrowse/messaging';
 import { writeDrained } from '../http/write-drained';
 
 /**
@@ -16,17 +16,16 @@ import { writeDrained } from '../http/write-drained';
  */
 @Injectable()
 export class SessionEventsStream {
-  constructor(private readonly nats: NatsConnectionService) {}
+  constructor(private readonly log: EventLog) {}
 
   /** Whether the log holds any event of the session: the truth while the read models catch up. */
   async exists(tenant: string, sessionId: string): Promise<boolean> {
-    const batch = await readBatch(this.nats.nc, EVENTS_STREAM, sessionHistorySubject(tenant, sessionId), 1);
-    return batch.events.length > 0;
+    return (await this.log.sessionStart(tenant, sessionId)) !== null;
   }
 
   async write(response: Response, tenant: string, sessionId: string): Promise<void> {
     const subject = sessionHistorySubject(tenant, sessionId);
-    let batch = await readBatch(this.nats.nc, EVENTS_STREAM, subject, 1);
+    let batch = await this.log.read(subject, 1);
     if (!batch.events.length)
       throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
     response.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -39,12 +38,7 @@ export class SessionEventsStream {
         first = false;
       }
       if (batch.pending <= 0 || response.destroyed) break;
-      batch = await readBatch(
-        this.nats.nc,
-        EVENTS_STREAM,
-        subject,
-        batch.events[batch.events.length - 1].seq + 1,
-      );
+      batch = await this.log.read(subject, batch.events[batch.events.length - 1].seq + 1);
     }
     response.end(first ? '{"data":[]}' : ']}');
   }
@@ -53,10 +47,8 @@ export class SessionEventsStream {
 /** The logged envelope as JSON text, or null for a message on the subject that is not one of this session's events. */
 function envelopeText(event: StoredEvent, tenant: string, sessionId: string): string | null {
   const text = Buffer.from(event.data).toString('utf8');
-  try {
-    const value = JSON.parse(text) as { tenant?: unknown; session_id?: unknown };
-    return value?.tenant === tenant && value.session_id === sessionId ? text : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseSessionEvent(text);
+  return 'event' in parsed && parsed.event.tenant === tenant && parsed.event.session_id === sessionId
+    ? text
+    : null;
 }

@@ -3,7 +3,7 @@ import { PoisonMessageError } from '@cobrowse/resilience';
 import { evolve } from '@cobrowse/session-domain';
 import type { ListChange, RowChange, SessionListWriter } from '../session-list/session-list.writer';
 import type { SessionsRepository, SessionWrite, StoredSession } from '../sessions/sessions.repository';
-import type { SessionLogReader } from './session-log.reader';
+import type { EventLog } from '@cobrowse/messaging';
 import { ProjectBatchUseCase } from './project-batch.usecase';
 
 const event = (sessionId: string, version: number, type: string, data: object = {}): AnySessionEvent =>
@@ -57,8 +57,9 @@ function fakes(log: AnySessionEvent[] = [], refuse = new Set<string>(), refusePo
     apply: async (_t: string, change: ListChange) => void rows.push(change),
   } as unknown as SessionListWriter;
   const reader = {
-    read: async (_t: string, id: string) => log.filter((e) => e.session_id === id),
-  } as unknown as SessionLogReader;
+    sessionHistory: async (_t: string, id: string) =>
+      log.filter((e) => e.session_id === id).map((event, i) => ({ seq: i + 1, event })),
+  } as unknown as EventLog;
   return { useCase: new ProjectBatchUseCase(sessions, list, reader), stored, writes, rows, posts };
 }
 

@@ -1,7 +1,7 @@
 import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
-import type { GroupOutcome } from '@cobrowse/messaging';
+import type { EventLog, GroupOutcome } from '@cobrowse/messaging';
 import { PoisonMessageError } from '@cobrowse/resilience';
 import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
@@ -9,7 +9,6 @@ import { rowOf } from '../session-list/list-row';
 import { SessionListWriter, type RowChange } from '../session-list/session-list.writer';
 import { sessionDocumentId } from '../sessions/session-document';
 import { SessionsRepository, type StoredSession } from '../sessions/sessions.repository';
-import { SessionLogReader } from './session-log.reader';
 
 /** A session's events of one batch, in log order; a message that is no event is its reason to be parked. */
 export type SessionEvents = Array<AnySessionEvent | PoisonMessageError>;
@@ -65,7 +64,7 @@ export class ProjectBatchUseCase {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly list: SessionListWriter,
-    private readonly log: SessionLogReader,
+    private readonly log: EventLog,
   ) {}
 
   /**
@@ -184,7 +183,7 @@ export class ProjectBatchUseCase {
     snapshot: SessionSnapshot | null,
     event: AnySessionEvent,
   ): Promise<SessionSnapshot | null> {
-    for (const earlier of await this.log.read(event.tenant, event.session_id)) {
+    for (const { event: earlier } of await this.log.sessionHistory(event.tenant, event.session_id)) {
       const have = snapshot?.version ?? 0;
       if (earlier.version !== have + 1 || earlier.version >= event.version) continue;
       try {

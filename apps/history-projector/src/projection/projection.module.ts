@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { ListPostingsBackfill } from '../session-list/list-postings.backfill';
 import { SessionsModule } from '../sessions/sessions.module';
 import { ProjectBatchUseCase } from './project-batch.usecase';
-import { SessionLogReader } from './session-log.reader';
 import { SessionProjectionConsumer } from './session-projection.consumer';
 
 @Module({
   imports: [SessionsModule],
-  providers: [ProjectBatchUseCase, SessionLogReader, SessionProjectionConsumer, ListPostingsBackfill],
+  providers: [ProjectBatchUseCase, SessionProjectionConsumer, ListPostingsBackfill],
 })
 export class ProjectionModule {}

@@ -4,15 +4,13 @@ import {
   CONSUMERS,
   EVENTS_STREAM,
   parseLogSubject,
+  parseSessionEvent,
   SESSION_EVENTS_WILDCARD,
   sessionUpdatedSubject,
   type SessionSnapshot,
 } from '@cobrowse/contracts';
-import { AppConfig } from '@cobrowse/config';
 import {
-  ensureDeadLetterStream,
-  ensureEventStream,
-  eventLogOptions,
+  EventLog,
   LeaderConsumer,
   Leadership,
   NATS_MAX_MESSAGE_BYTES,
@@ -26,7 +24,6 @@ import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retent
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { wholeSnapshots } from './announcements';
-import { parseLoggedEvent } from './parse-event';
 import { ProjectBatchUseCase } from './project-batch.usecase';
 
 export const PROJECTOR_CONSUMER = CONSUMERS.projector;
@@ -52,11 +49,11 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
 
   constructor(
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
     leadership: Leadership,
     private readonly project: ProjectBatchUseCase,
     private readonly retention: RetentionPolicyRepository,
     private readonly expiry: SessionExpiryWatch,
-    private readonly config: AppConfig,
     locator: ReadModelLocator,
   ) {
     this.consumer = new LeaderConsumer(nats, leadership, {
@@ -83,8 +80,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureEventStream(this.nats.jsm, eventLogOptions(this.config));
-    await ensureDeadLetterStream(this.nats.jsm, eventLogOptions(this.config));
+    await this.log.ensureLogAndDeadLetters();
     await this.consumer.start();
   }
 
@@ -96,7 +92,7 @@ export class SessionProjectionConsumer implements OnApplicationBootstrap, OnAppl
     const { outcomes, changed } = await this.project.execute(
       groups.map((g) =>
         g.messages.map((m) => {
-          const parsed = parseLoggedEvent(m.data);
+          const parsed = parseSessionEvent(m.data);
           return 'reason' in parsed ? new PoisonMessageError(parsed.reason) : parsed.event;
         }),
       ),

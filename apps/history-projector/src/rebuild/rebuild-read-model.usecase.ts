@@ -1,24 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Events } from 'nats';
 import {
-  EVENTS_STREAM,
   INTERNAL_SUBJECTS,
+  parseSessionEvent,
   SESSION_EVENTS_WILDCARD,
   type EraseSessionsRequest,
 } from '@cobrowse/contracts';
 import {
+  EventLog,
   LeaderLease,
   Leadership,
   NatsConnectionService,
   onErasedSessions,
-  readBatch,
 } from '@cobrowse/messaging';
 import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { BACKOFF, classifyFailure, PoisonMessageError, retry, sleep, waitsOut } from '@cobrowse/resilience';
-import { parseLoggedEvent } from '../projection/parse-event';
 import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
-import { SessionLogReader } from '../projection/session-log.reader';
 import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
 import { ListPagesRepository } from '../session-list/list-pages.repository';
 import { ListPostingsRepository } from '../session-list/list-postings.repository';
@@ -75,6 +73,7 @@ export class RebuildReadModelUseCase {
   constructor(
     private readonly mongo: MongoService,
     private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
   ) {}
 
   async execute(onProgress: (p: RebuildProgress) => void): Promise<RebuildResult> {
@@ -92,7 +91,7 @@ export class RebuildReadModelUseCase {
       repository,
       list,
       // The same projection as the live one, into the new collections (it alone writes them).
-      writer: new ProjectBatchUseCase(repository, list, new SessionLogReader(this.nats)),
+      writer: new ProjectBatchUseCase(repository, list, this.log),
       erasures: [],
       erased: new Set(),
     };
@@ -196,8 +195,8 @@ export class RebuildReadModelUseCase {
     const giveUpAt = Date.now() + LOG_PATIENCE_MS;
     const { events, pending } = await retry(
       async () => {
-        progress.lastSeq = (await this.nats.jsm.streams.info(EVENTS_STREAM)).state.last_seq;
-        return readBatch(this.nats.nc, EVENTS_STREAM, SESSION_EVENTS_WILDCARD, progress.seq + 1, 500);
+        progress.lastSeq = await this.log.end();
+        return this.log.read(SESSION_EVENTS_WILDCARD, progress.seq + 1, 500);
       },
       {
         backoff: BACKOFF.dependency,
@@ -209,7 +208,7 @@ export class RebuildReadModelUseCase {
     const bySession = new Map<string, SessionEvents>();
     for (const m of events) {
       progress.seq = m.seq;
-      const parsed = parseLoggedEvent(m.data);
+      const parsed = parseSessionEvent(m.data);
       if ('reason' in parsed) {
         progress.skipped++;
         continue;

@@ -1,10 +1,7 @@
 import { RequestErrorCode, type AnySessionEvent, type ReportedSessionEvent } from '@cobrowse/contracts';
 import { evolve } from '@cobrowse/session-domain';
-import {
-  ConcurrentAppendError,
-  type SessionEventStore,
-  type SessionHistory,
-} from '../event-log/session-event-store';
+import { AppendConflictError } from '@cobrowse/messaging';
+import type { SessionEventStore, SessionHistory } from '../event-log/session-event-store';
 import { SessionHistoryCache } from '../event-log/session-history.cache';
 import type { SessionTokenRegistry } from '../tokens/session-token-registry';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
@@ -29,7 +26,7 @@ class FakeLog {
         const stored = this.sessions.get(key) ?? [];
         if (this.refuseNext > 0 || (stored.at(-1)?.seq ?? 0) !== expectedLastSeq) {
           this.refuseNext = Math.max(0, this.refuseNext - 1);
-          throw new ConcurrentAppendError();
+          throw new AppendConflictError();
         }
         this.appends++;
         stored.push({ seq: ++this.seq, event });

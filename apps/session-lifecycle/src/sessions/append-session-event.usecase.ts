@@ -8,13 +8,9 @@ import {
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { decide, evolve } from '@cobrowse/session-domain';
-import {
-  ConcurrentAppendError,
-  SessionEventStore,
-  type SessionHistory,
-} from '../event-log/session-event-store';
+import { SessionEventStore, type SessionHistory } from '../event-log/session-event-store';
 import { SessionHistoryCache, sessionKey } from '../event-log/session-history.cache';
-import { KeyedMutex } from '@cobrowse/messaging';
+import { AppendConflictError, KeyedMutex } from '@cobrowse/messaging';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
 import { countAppendOutcome } from './append-outcome.metrics';
@@ -103,7 +99,7 @@ export class AppendSessionEventUseCase {
       } catch (e) {
         this.cache.delete(key);
         if (event.type === 'session.created') await this.releaseUnusedToken(tenant, event, key);
-        if (!(e instanceof ConcurrentAppendError)) throw e;
+        if (!(e instanceof AppendConflictError)) throw e;
         this.logger.debug({ msg: 'concurrent append, deciding again', attempt });
         // Without the pause the replica that won (its cache warm, its next append needs no read)
         // would win every time on a busy session until this one gave up.

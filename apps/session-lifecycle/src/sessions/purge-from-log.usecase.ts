@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
   deviceFactsSubject,
-  EVENTS_STREAM,
   INTERNAL_SUBJECTS,
   sessionHistorySubject,
   type PurgeFromLogReply,
   type PurgeFromLogRequest,
 } from '@cobrowse/contracts';
-import { announceErasedSessions, NatsConnectionService, TenantStreams } from '@cobrowse/messaging';
+import { announceErasedSessions, EventLog, NatsConnectionService, TenantStreams } from '@cobrowse/messaging';
 import { SessionHistoryCache, sessionKey } from '../event-log/session-history.cache';
 import { SessionTokenRegistry } from '../tokens/session-token-registry';
 
@@ -21,6 +20,7 @@ import { SessionTokenRegistry } from '../tokens/session-token-registry';
 @Injectable()
 export class PurgeFromLogUseCase {
   constructor(
+    private readonly log: EventLog,
     private readonly nats: NatsConnectionService,
     private readonly tenantStreams: TenantStreams,
     private readonly tokens: SessionTokenRegistry,
@@ -33,8 +33,7 @@ export class PurgeFromLogUseCase {
       deviceFactsSubject(tenant, deviceId),
     ];
     const purged: PurgeFromLogReply = { log_messages_purged: 0, tenant_stream_messages_purged: 0 };
-    for (const filter of subjects)
-      purged.log_messages_purged += (await this.nats.jsm.streams.purge(EVENTS_STREAM, { filter })).purged;
+    for (const filter of subjects) purged.log_messages_purged += await this.log.purge(filter);
     for (const filter of subjects)
       purged.tenant_stream_messages_purged += await this.tenantStreams.purge(tenant, filter);
     for (const { session_id: sessionId, token } of sessions) {

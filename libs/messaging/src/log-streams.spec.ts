@@ -1,4 +1,4 @@
-import { differs, eventStreamConfig } from './event-log';
+import { differs, eventStreamConfig } from './log-streams';
 
 describe('differs (a stream is updated only when its configuration changed)', () => {
   const wanted = eventStreamConfig({ replicas: 3, duplicateWindowMs: 120_000, maxAgeDays: 400 });

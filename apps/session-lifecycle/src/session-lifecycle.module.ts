@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
 import { healthControllerFor } from '@cobrowse/platform';
+import { ConnectionFactsModule } from './connection-facts/connection-facts.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
@@ -9,7 +10,12 @@ export class SessionLifecycleModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SessionLifecycleModule,
-      imports: [ConfigModule.forRoot(config), MessagingModule.forRoot('session-lifecycle'), SessionsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        MessagingModule.forRoot('session-lifecycle'),
+        SessionsModule,
+        ConnectionFactsModule,
+      ],
       controllers: [healthControllerFor('session-lifecycle')],
     };
   }

@@ -23,6 +23,15 @@ export interface ConnectionEventData {
   expected_disconnect?: ExpectedDisconnect;
 }
 
+/** A fact as a relay reports it, before the lifecycle has logged it. */
+export interface ReportedConnectionEvent {
+  event_id: string;
+  type: ConnectionEventType;
+  device_id: string;
+  occurred_at: number;
+  data: Record<string, unknown>;
+}
+
 export interface ConnectionEnvelope {
   event_id: string;
   type: ConnectionEventType;

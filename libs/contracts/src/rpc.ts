@@ -1,9 +1,18 @@
 import type { ErrorBody } from './errors';
+import type { ReportedConnectionEvent } from './connection-events';
 import type { ReportedSessionEvent } from './events';
 import type { SessionSnapshot } from './session-snapshot';
 import type { SessionState } from './session-resource';
 
 export type AppendStatus = 'accepted' | 'duplicate' | 'rejected';
+
+/** Why a session's event was not tried: one before it in the same request could not be logged. */
+export const EARLIER_EVENT_NOT_LOGGED =
+  'not tried: an earlier event of this session in the batch could not be logged; retry them in order';
+
+/** Why a device's fact was not tried: one before it in the same request could not be logged (or judged). */
+export const EARLIER_FACT_NOT_LOGGED =
+  'not tried: an earlier fact of this device in the batch could not be logged; retry them in order';
 
 export interface AppendEventsRequest {
   tenant: string;
@@ -204,6 +213,19 @@ export interface ErasureRecord extends PurgeFromLogReply, ErasureRemovals {
 
 export interface SessionIdsOfDeviceReply {
   session_ids: string[];
+}
+
+/**
+ * Connection facts for the log, in request order: a device's facts are appended in that order,
+ * and once one cannot be, its later ones are not tried (each answered SERVICE_UNAVAILABLE).
+ */
+export interface AppendConnectionFactsRequest {
+  tenant: string;
+  facts: ReportedConnectionEvent[];
+}
+
+export interface AppendConnectionFactsReply {
+  results: AppendEventResult[];
 }
 
 /** An erasure's part in the log, asked of its one owner (session-lifecycle). */

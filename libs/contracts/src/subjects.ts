@@ -179,6 +179,8 @@ export const RPC = {
   projectorPutRetention: 'cobrowse-svc.projector.retention.put',
   projectorEraseSessions: 'cobrowse-svc.projector.sessions.erase',
   projectorSessionIdsOfDevice: 'cobrowse-svc.projector.sessions.ids-of-device',
+  /** Connection facts to log (opened, closed, heartbeats that change something), in request order. */
+  lifecycleAppendConnectionFacts: 'cobrowse-svc.lifecycle.connection-facts.append',
   /** Erasure: purge a device's facts and sessions from the log and the tenant's copy, forget them. */
   lifecyclePurge: 'cobrowse-svc.lifecycle.log.purge',
   trackerEraseDevice: 'cobrowse-svc.tracker.devices.erase',

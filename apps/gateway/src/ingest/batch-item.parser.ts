@@ -5,7 +5,7 @@ import {
   isPlainObject,
   isSessionEventType,
   validateConnectionData,
-  type ConnectionEventType,
+  type ReportedConnectionEvent,
   parseTimestamp,
   quote,
   RequestErrorCode,
@@ -22,15 +22,6 @@ import { MAX_FUTURE_SKEW_MS } from '@cobrowse/session-domain';
 import { newSessionId } from './reported-event.factory';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A connection fact ready for the log; the gateway stamps `recorded_at` when it publishes. */
-export interface ReportedConnectionEvent {
-  event_id: string;
-  type: ConnectionEventType;
-  device_id: string;
-  occurred_at: number;
-  data: Record<string, unknown>;
-}
 
 export type ParsedBatchItem =
   | { ok: true; kind: 'session'; event: ReportedSessionEvent }

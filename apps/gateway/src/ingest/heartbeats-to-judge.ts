@@ -1,4 +1,4 @@
-import type { ReportedConnectionEvent } from './batch-item.parser';
+import type { ReportedConnectionEvent } from '@cobrowse/contracts';
 
 /**
  * Which facts of a batch (their positions) are heartbeats the tracker may keep out of the log:

@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { LifecycleClient } from '../services/lifecycle.client';
 import {
+  EARLIER_FACT_NOT_LOGGED,
   eventTypeLabel,
   RequestErrorCode,
   RequestException,
+  type AppendEventResult,
   type ErrorBody,
   type HeartbeatReport,
+  type ReportedConnectionEvent,
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { eventsRejected, heartbeatsKept } from '@cobrowse/observability';
 import type { BatchResultDto } from './dto/ingest-batch.dto';
-import { parseBatchItem, type ReportedConnectionEvent } from './batch-item.parser';
-import { ConnectionEventPublisher } from './connection-event.publisher';
+import { parseBatchItem } from './batch-item.parser';
 import { heartbeatsToJudge } from './heartbeats-to-judge';
 import { PresenceClient, type BeatOutcome } from './presence.client';
 
@@ -23,7 +25,6 @@ import { PresenceClient, type BeatOutcome } from './presence.client';
 export class IngestBatchUseCase {
   constructor(
     private readonly lifecycle: LifecycleClient,
-    private readonly connections: ConnectionEventPublisher,
     private readonly presence: PresenceClient,
   ) {}
 
@@ -76,32 +77,33 @@ export class IngestBatchUseCase {
       );
       judged.forEach((i, n) => outcomes.set(i, verdicts[n]));
     }
-    // In request order, one after another: facts of one device must reach the log in order, so
-    // once one could not be logged, the device's later facts are not tried (retried in order).
+    // Facts of one device must reach the log in request order: once one could not be judged,
+    // the device's later facts are not tried (the relay retries them in order); the lifecycle
+    // keeps the same rule for facts it cannot log.
     const blockedDevices = new Set<string>();
+    const toLog: Array<{ index: number; event: ReportedConnectionEvent }> = [];
     for (const [n, { index, event }] of connections.entries()) {
       if (blockedDevices.has(event.device_id)) {
-        results[index] = unavailable(event, EARLIER_FACT_UNAVAILABLE);
+        results[index] = unavailable(event, EARLIER_FACT_NOT_LOGGED);
         continue;
       }
       const outcome = outcomes.get(n);
       if (outcome === 'seen' || outcome === 'duplicate') {
         results[index] = { event_id: event.event_id, status: outcome === 'seen' ? 'accepted' : 'duplicate' };
         if (outcome === 'seen') heartbeatsKept.inc();
-        continue;
-      }
-      if (outcome === 'unavailable') {
+      } else if (outcome === 'unavailable') {
         blockedDevices.add(event.device_id);
         results[index] = unavailable(event, 'presence unavailable; retry');
-        continue;
-      }
-      try {
-        const status = await this.connections.publish(tenant, event);
-        results[index] = { event_id: event.event_id, status };
-      } catch {
-        blockedDevices.add(event.device_id);
-        results[index] = unavailable(event, 'event log unavailable; retry');
-      }
+      } else toLog.push({ index, event });
+    }
+    if (toLog.length) {
+      const logged = await this.lifecycle
+        .appendConnectionFacts(
+          tenant,
+          toLog.map((c) => c.event),
+        )
+        .catch(() => toLog.map(({ event }) => unavailableResult(event, 'event log unavailable; retry')));
+      logged.forEach((result, k) => (results[toLog[k].index] = batchResult(result)));
     }
     return { results };
   }
@@ -119,16 +121,25 @@ function heartbeatReport(event: ReportedConnectionEvent): HeartbeatReport {
   };
 }
 
-const EARLIER_FACT_UNAVAILABLE =
-  'not tried: an earlier fact of this device in the batch could not be logged; retry them in order';
-
-/** A connection fact the log could not take now: the relay retries it. */
+/** A connection fact that could not be judged or logged now: the relay retries it. */
 function unavailable(event: ReportedConnectionEvent, message: string): BatchResultDto {
+  return batchResult(unavailableResult(event, message));
+}
+
+function unavailableResult(event: ReportedConnectionEvent, message: string): AppendEventResult {
   eventsRejected.inc({ type: event.type, code: RequestErrorCode.ServiceUnavailable });
   return {
     event_id: event.event_id,
     status: 'rejected',
-    error: errorOf(new RequestException(RequestErrorCode.ServiceUnavailable, message).toBody()),
+    error: new RequestException(RequestErrorCode.ServiceUnavailable, message).toBody(),
+  };
+}
+
+function batchResult(result: AppendEventResult): BatchResultDto {
+  return {
+    event_id: result.event_id,
+    status: result.status,
+    ...(result.error ? { error: errorOf(result.error) } : {}),
   };
 }
 

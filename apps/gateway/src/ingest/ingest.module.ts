@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ConnectionEventPublisher } from './connection-event.publisher';
 import { EventsController } from './events.controller';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
 import { NatsIngestListener } from './nats-ingest.listener';
@@ -9,13 +8,7 @@ import { SessionIngestController } from './session-ingest.controller';
 
 @Module({
   controllers: [SessionIngestController, EventsController],
-  providers: [
-    ReportSessionEventUseCase,
-    IngestBatchUseCase,
-    NatsIngestListener,
-    ConnectionEventPublisher,
-    PresenceClient,
-  ],
-  exports: [ConnectionEventPublisher, IngestBatchUseCase],
+  providers: [ReportSessionEventUseCase, IngestBatchUseCase, NatsIngestListener, PresenceClient],
+  exports: [IngestBatchUseCase],
 })
 export class IngestModule {}

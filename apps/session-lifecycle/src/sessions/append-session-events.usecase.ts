@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  EARLIER_EVENT_NOT_LOGGED,
   EVENT_ID_PATTERN,
   isSessionEventType,
   isTenantId,
@@ -14,13 +15,10 @@ import {
   type ReportedSessionEvent,
 } from '@cobrowse/contracts';
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
-import { countAppendOutcome } from './append-outcome.metrics';
+import { counted } from './append-outcome.metrics';
+import { EVENT_LOG_UNAVAILABLE, inKeyOrder } from '../event-log/in-key-order';
 
 const SESSIONS_IN_PARALLEL = 32;
-const EVENT_LOG_UNAVAILABLE = new RequestException(
-  RequestErrorCode.ServiceUnavailable,
-  'event log unavailable; retry',
-).toBody();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -51,11 +49,8 @@ function validData(event: ReportedSessionEvent) {
 /** Given to a session's later events once one could not be logged, so that a retry keeps their order. */
 const EARLIER_EVENT_UNAVAILABLE = new RequestException(
   RequestErrorCode.ServiceUnavailable,
-  'not tried: an earlier event of this session in the batch could not be logged; retry them in order',
+  EARLIER_EVENT_NOT_LOGGED,
 ).toBody();
-
-const isUnavailable = (result: AppendEventResult) =>
-  result.status === 'rejected' && result.error?.code === RequestErrorCode.ServiceUnavailable;
 
 /**
  * A batch of reported facts: events of one session are decided in request order,
@@ -70,49 +65,38 @@ export class AppendSessionEventsUseCase {
   constructor(private readonly appendOne: AppendSessionEventUseCase) {}
 
   async execute(request: AppendEventsRequest): Promise<AppendEventsReply> {
-    const results: AppendEventResult[] = new Array(request.events.length);
-    const bySession = new Map<string, number[]>();
-    request.events.forEach((event, index) => {
-      const positions = bySession.get(event.session_id) ?? [];
-      positions.push(index);
-      bySession.set(event.session_id, positions);
-    });
-
-    const queues = [...bySession.values()];
-    const worker = async () => {
-      for (let positions = queues.shift(); positions; positions = queues.shift()) {
-        let blocked = false;
-        for (const index of positions) {
-          const event = request.events[index];
-          const refused = refusal(request.tenant, event);
-          if (refused) {
-            results[index] = { event_id: String(event?.event_id ?? ''), status: 'rejected', error: refused };
-            countAppendOutcome(event?.type, results[index]);
-            continue;
-          }
-          if (blocked) {
-            results[index] = {
-              event_id: event.event_id,
-              status: 'rejected',
-              error: EARLIER_EVENT_UNAVAILABLE,
-            };
-            countAppendOutcome(event.type, results[index]);
-            continue;
-          }
-          try {
-            const result = await this.appendOne.execute(request.tenant, { ...event, data: validData(event) });
-            if (!request.include_session) delete result.session;
-            results[index] = result;
-          } catch (e) {
-            this.logger.error({ msg: 'append failed', error: (e as Error).message });
-            results[index] = { event_id: event.event_id, status: 'rejected', error: EVENT_LOG_UNAVAILABLE };
-            countAppendOutcome(event.type, results[index]);
-          }
-          blocked = isUnavailable(results[index]);
+    const results = await inKeyOrder(
+      request.events,
+      (event) => String(event?.session_id),
+      SESSIONS_IN_PARALLEL,
+      async (event, blocked): Promise<AppendEventResult> => {
+        const refused = refusal(request.tenant, event);
+        if (refused)
+          return counted(event?.type, {
+            event_id: String(event?.event_id ?? ''),
+            status: 'rejected',
+            error: refused,
+          });
+        if (blocked)
+          return counted(event.type, {
+            event_id: event.event_id,
+            status: 'rejected',
+            error: EARLIER_EVENT_UNAVAILABLE,
+          });
+        try {
+          const result = await this.appendOne.execute(request.tenant, { ...event, data: validData(event) });
+          if (!request.include_session) delete result.session;
+          return result;
+        } catch (e) {
+          this.logger.error({ msg: 'append failed', error: (e as Error).message });
+          return counted(event.type, {
+            event_id: event.event_id,
+            status: 'rejected',
+            error: EVENT_LOG_UNAVAILABLE,
+          });
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SESSIONS_IN_PARALLEL, queues.length) }, worker));
+      },
+    );
     return { results };
   }
 }

@@ -1,24 +1,28 @@
 import { createHash } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { KV } from 'nats';
-import { CONNECTION_FACTS_BUCKET, deviceEventSubject, type ConnectionEnvelope } from '@cobrowse/contracts';
+import {
+  CONNECTION_FACTS_BUCKET,
+  deviceEventSubject,
+  type ConnectionEnvelope,
+  type ReportedConnectionEvent,
+} from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { EventLog, NatsConnectionService, openKvBucket, TenantStreams } from '@cobrowse/messaging';
 import { eventsAppended } from '@cobrowse/observability';
-import type { ReportedConnectionEvent } from './batch-item.parser';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Marks a fact being appended; replaced by its log position once the log has it. */
 const PENDING = 'pending';
 
 /**
- * Connection facts have no state machine to decide on, so the gateway appends them to the
- * log itself, stamped with its clock. They are idempotent by event_id for as long as the log
+ * Connection facts in the log: they have no state machine to decide on, so each is appended
+ * as reported, stamped with this service's clock. They are idempotent by event_id for as long as the log
  * keeps them (SPEC section 9): a KV bucket remembers each fact's log position (its entries
  * expire with the log's age limit), and the log's duplicate window covers retries that race.
  */
 @Injectable()
-export class ConnectionEventPublisher implements OnModuleInit {
+export class ConnectionFactLog implements OnModuleInit {
   private kv?: KV;
 
   constructor(
@@ -36,7 +40,7 @@ export class ConnectionEventPublisher implements OnModuleInit {
     });
   }
 
-  async publish(tenant: string, event: ReportedConnectionEvent): Promise<'accepted' | 'duplicate'> {
+  async append(tenant: string, event: ReportedConnectionEvent): Promise<'accepted' | 'duplicate'> {
     const kv = this.kv!;
     const key = factKey(tenant, event.device_id, event.event_id);
     if (isLogged((await kv.get(key))?.string())) return 'duplicate';

@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  EARLIER_FACT_NOT_LOGGED,
+  EVENT_ID_PATTERN,
+  isConnectionEventType,
+  isTenantId,
+  parseTimestamp,
+  RequestErrorCode,
+  RequestException,
+  validateConnectionData,
+  type AppendConnectionFactsReply,
+  type AppendConnectionFactsRequest,
+  type AppendEventResult,
+  type ErrorBody,
+  type ReportedConnectionEvent,
+} from '@cobrowse/contracts';
+import { EVENT_LOG_UNAVAILABLE, inKeyOrder } from '../event-log/in-key-order';
+import { counted } from '../sessions/append-outcome.metrics';
+import { ConnectionFactLog } from './connection-fact.log';
+
+const DEVICES_IN_PARALLEL = 32;
+const NOT_TRIED = new RequestException(RequestErrorCode.ServiceUnavailable, EARLIER_FACT_NOT_LOGGED).toBody();
+
+/** The gateway validates first; the lifecycle does not take that on trust (anything on NATS could ask). */
+function refusal(tenant: string, fact: ReportedConnectionEvent): ErrorBody | null {
+  const invalid = (message: string, details: unknown[] = []): ErrorBody =>
+    new RequestException(RequestErrorCode.ValidationFailed, message, details).toBody();
+  if (!isTenantId(tenant)) return invalid('tenant is not valid');
+  if (typeof fact !== 'object' || fact === null) return invalid('fact must be an object');
+  if (typeof fact.event_id !== 'string' || !EVENT_ID_PATTERN.test(fact.event_id))
+    return invalid('event_id is not valid');
+  if (!isConnectionEventType(fact.type)) return invalid('type is not a connection fact type');
+  if (typeof fact.occurred_at !== 'number' || parseTimestamp(fact.occurred_at) === null)
+    return invalid('occurred_at must be epoch ms within the years 1970-9999');
+  const data = validateConnectionData(fact.type, fact.data);
+  if (!data.data) return invalid(`${data.issues[0].field}: ${data.issues[0].message}`, data.issues);
+  return data.data.device_id === fact.device_id ? null : invalid('device_id must be the one in data');
+}
+
+/**
+ * A request's connection facts into the log (SPEC section 7): a device's facts in request
+ * order, devices side by side; once a device's fact could not be logged, its later ones are
+ * not tried, so a retry keeps their order.
+ */
+@Injectable()
+export class AppendConnectionFactsUseCase {
+  private readonly logger = new Logger(AppendConnectionFactsUseCase.name);
+
+  constructor(private readonly log: ConnectionFactLog) {}
+
+  async execute({ tenant, facts }: AppendConnectionFactsRequest): Promise<AppendConnectionFactsReply> {
+    const results = await inKeyOrder(
+      facts,
+      (fact) => String(fact?.device_id),
+      DEVICES_IN_PARALLEL,
+      async (fact, blocked): Promise<AppendEventResult> => {
+        const refused = refusal(tenant, fact);
+        const eventId = String(fact?.event_id ?? '');
+        if (refused) return counted(fact?.type, { event_id: eventId, status: 'rejected', error: refused });
+        if (blocked) return counted(fact.type, { event_id: eventId, status: 'rejected', error: NOT_TRIED });
+        try {
+          return { event_id: eventId, status: await this.log.append(tenant, fact) };
+        } catch (e) {
+          this.logger.warn({ msg: 'a connection fact could not be logged', error: (e as Error).message });
+          return counted(fact.type, { event_id: eventId, status: 'rejected', error: EVENT_LOG_UNAVAILABLE });
+        }
+      },
+    );
+    return { results };
+  }
+}

@@ -77,7 +77,7 @@ export class LeadershipModule {
           inject: [NatsConnectionService, MongoService, AppConfig],
           useFactory: (nats: NatsConnectionService, mongo: MongoService, config: AppConfig) => {
             const lease = new LeaderLease(
-              nats.js,
+              nats,
               options.leaseKey,
               randomUUID(),
               LEASE_TTL_MS,

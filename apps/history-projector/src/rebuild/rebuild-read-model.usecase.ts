@@ -104,7 +104,7 @@ export class RebuildReadModelUseCase {
     // The projection's lease as every writer holds it: renewed, fenced, and lost (never
     // silently kept) when a renewal fails.
     const leadership = new Leadership(
-      new LeaderLease(this.nats.js, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS),
+      new LeaderLease(this.nats, PROJECTOR_LEASE_KEY, `rebuild-${target}`, LEASE_TTL_MS),
       { name: `${PROJECTOR_LEASE_KEY} rebuild`, stallLimitMs: Number.POSITIVE_INFINITY, logger: this.logger },
     );
     let asking: NodeJS.Timeout | undefined;

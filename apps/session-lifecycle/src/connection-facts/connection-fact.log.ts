@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { KV } from 'nats';
 import {
   CONNECTION_FACTS_BUCKET,
   deviceEventSubject,
@@ -8,7 +7,13 @@ import {
   type ReportedConnectionEvent,
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { EventLog, NatsConnectionService, openKvBucket, TenantStreams } from '@cobrowse/messaging';
+import {
+  EventLog,
+  NatsConnectionService,
+  openKvBucket,
+  TenantStreams,
+  type KvBucket,
+} from '@cobrowse/messaging';
 import { eventsAppended } from '@cobrowse/observability';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -23,7 +28,7 @@ const PENDING = 'pending';
  */
 @Injectable()
 export class ConnectionFactLog implements OnModuleInit {
-  private kv?: KV;
+  private kv?: KvBucket;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -34,7 +39,7 @@ export class ConnectionFactLog implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     // Entries live as long as the log keeps the facts they stand for.
-    this.kv = await openKvBucket(this.nats.js, CONNECTION_FACTS_BUCKET, {
+    this.kv = await openKvBucket(this.nats, CONNECTION_FACTS_BUCKET, {
       replicas: this.config.EVENTS_STREAM_REPLICAS,
       ttlMs: this.config.EVENTS_MAX_AGE_DAYS * DAY_MS,
     });
@@ -43,14 +48,11 @@ export class ConnectionFactLog implements OnModuleInit {
   async append(tenant: string, event: ReportedConnectionEvent): Promise<'accepted' | 'duplicate'> {
     const kv = this.kv!;
     const key = factKey(tenant, event.device_id, event.event_id);
-    if (isLogged((await kv.get(key))?.string())) return 'duplicate';
+    if (isLogged((await kv.get(key))?.value)) return 'duplicate';
     // Claim the fact; a claim left by an attempt that died before the log answered is taken
     // over (a concurrent attempt is then answered by the log's duplicate window).
-    const claimed = await kv.create(key, PENDING).then(
-      () => true,
-      () => false,
-    );
-    if (!claimed && isLogged((await kv.get(key))?.string())) return 'duplicate';
+    const claimed = (await kv.create(key, PENDING)) !== null;
+    if (!claimed && isLogged((await kv.get(key))?.value)) return 'duplicate';
     this.tenantStreams.ensureSoon(tenant);
     const envelope: ConnectionEnvelope = {
       event_id: event.event_id,
@@ -75,8 +77,8 @@ export class ConnectionFactLog implements OnModuleInit {
   }
 }
 
-function isLogged(value: string | undefined): boolean {
-  return value !== undefined && value !== PENDING && value !== '';
+function isLogged(value: string | null | undefined): boolean {
+  return typeof value === 'string' && value !== PENDING && value !== '';
 }
 
 /** KV keys take a narrow alphabet: the device and event ids are hashed (no personal data either). */

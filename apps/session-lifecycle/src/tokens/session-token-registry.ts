@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { KV } from 'nats';
 import { SESSION_TOKENS_BUCKET } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
-import { NatsConnectionService, openKvBucket } from '@cobrowse/messaging';
+import { NatsConnectionService, openKvBucket, type KvBucket } from '@cobrowse/messaging';
 import { generateSessionToken } from '@cobrowse/session-domain';
 
 /** A reservation whose session never got created is reclaimed after this long. */
@@ -19,7 +18,7 @@ export type HolderState = 'open' | 'ended' | 'missing';
 @Injectable()
 export class SessionTokenRegistry implements OnModuleInit {
   private readonly logger = new Logger(SessionTokenRegistry.name);
-  private kv?: KV;
+  private kv?: KvBucket;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -27,7 +26,7 @@ export class SessionTokenRegistry implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.kv = await openKvBucket(this.nats.js, SESSION_TOKENS_BUCKET, {
+    this.kv = await openKvBucket(this.nats, SESSION_TOKENS_BUCKET, {
       replicas: this.config.EVENTS_STREAM_REPLICAS,
     });
   }
@@ -41,25 +40,14 @@ export class SessionTokenRegistry implements OnModuleInit {
     for (let draw = 0; draw < MAX_DRAWS; draw++) {
       const token = generateSessionToken();
       const key = `${tenant}.${token}`;
-      try {
-        await kv.create(key, sessionId);
+      if ((await kv.create(key, sessionId)) !== null) return token;
+      const entry = await kv.get(key);
+      if (!entry) continue;
+      if (entry.value === sessionId) return token;
+      const state = entry.value !== null ? await holderState(entry.value) : 'ended';
+      const orphaned = state === 'missing' && Date.now() - entry.writtenAt > ORPHAN_AFTER_MS;
+      if ((state === 'ended' || orphaned) && (await kv.update(key, sessionId, entry.revision)) !== null)
         return token;
-      } catch {
-        const entry = await kv.get(key);
-        if (!entry) continue;
-        const holder = entry.string();
-        if (holder === sessionId) return token;
-        const state = entry.operation === 'PUT' ? await holderState(holder) : 'ended';
-        const orphaned = state === 'missing' && Date.now() - entry.created.getTime() > ORPHAN_AFTER_MS;
-        if (state === 'ended' || orphaned) {
-          try {
-            await kv.update(key, sessionId, entry.revision);
-            return token;
-          } catch {
-            continue;
-          }
-        }
-      }
     }
     throw new Error('could not draw a free session token');
   }
@@ -70,9 +58,7 @@ export class SessionTokenRegistry implements OnModuleInit {
     const key = `${tenant}.${token}`;
     try {
       const entry = await kv.get(key);
-      if (entry && entry.operation === 'PUT' && entry.string() === sessionId) {
-        await kv.delete(key, { previousSeq: entry.revision });
-      }
+      if (entry?.value === sessionId) await kv.delete(key, entry.revision);
     } catch (e) {
       this.logger.warn({
         msg: 'token release failed; it will be reclaimed later',
@@ -81,7 +67,7 @@ export class SessionTokenRegistry implements OnModuleInit {
     }
   }
 
-  private bucket(): KV {
+  private bucket(): KvBucket {
     if (!this.kv) throw new Error('token registry not initialised');
     return this.kv;
   }

@@ -17,6 +17,7 @@ import { MongoService } from '@cobrowse/persistence';
 import { LEASE_TTL_MS } from '@cobrowse/platform';
 import { BACKOFF, classifyFailure, PoisonMessageError, retry, sleep, waitsOut } from '@cobrowse/resilience';
 import { ProjectBatchUseCase, type SessionEvents } from '../projection/project-batch.usecase';
+import { fencedSwitch } from './fenced-switch';
 import { PROJECTOR_LEASE_KEY } from '../projection/session-projection.consumer';
 import { ListPagesRepository } from '../session-list/list-pages.repository';
 import { ListPostingsRepository } from '../session-list/list-postings.repository';
@@ -123,15 +124,9 @@ export class RebuildReadModelUseCase {
         break;
       }
       await this.applyErasures(generation);
-      if (!heardEverything())
-        throw new Error(
-          'the connection to NATS dropped during the rebuild, so an erasure announced meanwhile may have been missed; run it again',
-        );
-      // Fenced: only while it has led without a break since it took over may the switch hide
-      // what the live projector would have written meanwhile.
-      if (!leadership.leadsIn(term))
-        throw new Error('the rebuild lost the projection lease before its switch; run it again');
-      await switchPointer(this.mongo, target);
+      await fencedSwitch({ leadership, term, heardEverything: heardEverything() }, () =>
+        switchPointer(this.mongo, target),
+      );
       this.nats.nc.publish(INTERNAL_SUBJECTS.readModelSwitched, target);
       progress.phase = 'switched';
       onProgress(progress);

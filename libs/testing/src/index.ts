@@ -7,3 +7,4 @@ export * from './sse-client';
 export * from './tcp-proxy';
 export * from './metrics-text';
 export * from './memory-collection';
+export * from './memory-lease';

@@ -1,22 +1,6 @@
-import { Leadership, type Lease } from '@cobrowse/messaging';
+import { Leadership } from '@cobrowse/messaging';
+import { MemoryLease } from '@cobrowse/testing';
 import { fencedSwitch } from './fenced-switch';
-
-/** The projection's lease in memory: whoever holds it, and whether its holder may renew. */
-class SharedLease implements Lease {
-  static holder: SharedLease | null = null;
-  constructor(readonly ttlMs: number) {}
-  async tryAcquire(): Promise<boolean> {
-    if (SharedLease.holder && SharedLease.holder !== this) return false;
-    SharedLease.holder = this;
-    return true;
-  }
-  async renew(): Promise<boolean> {
-    return SharedLease.holder === this;
-  }
-  async release(): Promise<void> {
-    if (SharedLease.holder === this) SharedLease.holder = null;
-  }
-}
 
 const logger = { log: () => undefined, warn: () => undefined };
 const until = async (condition: () => boolean) => {
@@ -26,8 +10,8 @@ const until = async (condition: () => boolean) => {
 describe('fencedSwitch (the rebuild switching to its generation)', () => {
   let rebuild: Leadership;
   beforeEach(async () => {
-    SharedLease.holder = null;
-    rebuild = new Leadership(new SharedLease(60), { name: 'rebuild', stallLimitMs: Infinity, logger });
+    MemoryLease.holder = null;
+    rebuild = new Leadership(new MemoryLease(60), { name: 'rebuild', stallLimitMs: Infinity, logger });
     await rebuild.start();
     await until(() => rebuild.isLeader);
   });
@@ -42,9 +26,9 @@ describe('fencedSwitch (the rebuild switching to its generation)', () => {
   it('does not switch once the lease went to another holder, even after the rebuild took it back', async () => {
     const term = rebuild.term;
     // The live projector takes the lease (the rebuild's renewal finds it gone) and may write.
-    SharedLease.holder = new SharedLease(60);
+    MemoryLease.holder = new MemoryLease(60);
     await until(() => !rebuild.isLeader);
-    SharedLease.holder = null;
+    MemoryLease.holder = null;
     await until(() => rebuild.isLeader);
     const switched = jest.fn(async () => undefined);
     await expect(

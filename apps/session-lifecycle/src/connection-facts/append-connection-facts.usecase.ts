@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   EARLIER_FACT_NOT_LOGGED,
-  EVENT_ID_PATTERN,
   isConnectionEventType,
-  isTenantId,
   parseTimestamp,
   RequestErrorCode,
   RequestException,
@@ -15,21 +13,17 @@ import {
   type ReportedConnectionEvent,
 } from '@cobrowse/contracts';
 import { EVENT_LOG_UNAVAILABLE, inKeyOrder } from '../event-log/in-key-order';
+import { invalid, itemRefusal } from '../event-log/reported-item.refusal';
 import { counted } from '../sessions/append-outcome.metrics';
 import { ConnectionFactLog } from './connection-fact.log';
 
 const DEVICES_IN_PARALLEL = 32;
 const NOT_TRIED = new RequestException(RequestErrorCode.ServiceUnavailable, EARLIER_FACT_NOT_LOGGED).toBody();
 
-/** The gateway validates first; the lifecycle does not take that on trust (anything on NATS could ask). */
+/** A connection fact the lifecycle refuses (itemRefusal first). */
 function refusal(tenant: string, fact: ReportedConnectionEvent): ErrorBody | null {
-  const invalid = (message: string, details: unknown[] = []): ErrorBody =>
-    new RequestException(RequestErrorCode.ValidationFailed, message, details).toBody();
-  if (!isTenantId(tenant)) return invalid('tenant is not valid');
-  if (typeof fact !== 'object' || fact === null) return invalid('fact must be an object');
-  if (typeof fact.event_id !== 'string' || !EVENT_ID_PATTERN.test(fact.event_id))
-    return invalid('event_id is not valid');
-  if (!isConnectionEventType(fact.type)) return invalid('type is not a connection fact type');
+  const basic = itemRefusal(tenant, fact, isConnectionEventType, 'connection fact');
+  if (basic) return basic;
   if (typeof fact.occurred_at !== 'number' || parseTimestamp(fact.occurred_at) === null)
     return invalid('occurred_at must be epoch ms within the years 1970-9999');
   const data = validateConnectionData(fact.type, fact.data);

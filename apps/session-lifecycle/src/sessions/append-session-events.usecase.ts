@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   EARLIER_EVENT_NOT_LOGGED,
-  EVENT_ID_PATTERN,
   isSessionEventType,
-  isTenantId,
   parseTimestamp,
   RequestErrorCode,
   RequestException,
@@ -17,23 +15,16 @@ import {
 import { AppendSessionEventUseCase } from './append-session-event.usecase';
 import { counted } from './append-outcome.metrics';
 import { EVENT_LOG_UNAVAILABLE, inKeyOrder } from '../event-log/in-key-order';
+import { invalid, itemRefusal } from '../event-log/reported-item.refusal';
 
 const SESSIONS_IN_PARALLEL = 32;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/**
- * The gateway validates first; this is the lifecycle not taking that on trust, since
- * anything on NATS could send it a request.
- */
+/** A session event the lifecycle refuses whatever the session holds (itemRefusal first). */
 function refusal(tenant: string, event: ReportedSessionEvent): ErrorBody | null {
-  const invalid = (message: string, details: unknown[] = []): ErrorBody =>
-    new RequestException(RequestErrorCode.ValidationFailed, message, details).toBody();
-  if (!isTenantId(tenant)) return invalid('tenant is not valid');
-  if (typeof event !== 'object' || event === null) return invalid('event must be an object');
-  if (typeof event.event_id !== 'string' || !EVENT_ID_PATTERN.test(event.event_id))
-    return invalid('event_id is not valid');
-  if (!isSessionEventType(event.type)) return invalid('type is not a session event type');
+  const basic = itemRefusal(tenant, event, isSessionEventType, 'session event');
+  if (basic) return basic;
   if (typeof event.session_id !== 'string' || !UUID.test(event.session_id))
     return invalid('session_id must be a lower-case UUID');
   if (typeof event.occurred_at !== 'number' || parseTimestamp(event.occurred_at) === null)

@@ -1,25 +1,5 @@
+import { MemoryLease } from '@cobrowse/testing';
 import { Leadership, NotLeaderError, type Lease, type ProgressCheck } from './leadership';
-
-/** A lease held in memory by one holder at a time; `renewable` false makes renewals hang. */
-class FakeLease implements Lease {
-  static holder: FakeLease | null = null;
-  renewable = true;
-  released = 0;
-  constructor(readonly ttlMs: number) {}
-  async tryAcquire(): Promise<boolean> {
-    if (FakeLease.holder && FakeLease.holder !== this) return false;
-    FakeLease.holder = this;
-    return true;
-  }
-  async renew(): Promise<boolean> {
-    if (!this.renewable) return new Promise(() => undefined);
-    return FakeLease.holder === this;
-  }
-  async release(): Promise<void> {
-    this.released++;
-    if (FakeLease.holder === this) FakeLease.holder = null;
-  }
-}
 
 const logger = { log: () => undefined, warn: () => undefined };
 const until = async (condition: () => boolean) => {
@@ -34,7 +14,7 @@ describe('Leadership', () => {
     return l;
   };
   beforeEach(() => {
-    FakeLease.holder = null;
+    MemoryLease.holder = null;
     started = [];
   });
   afterEach(async () => {
@@ -42,7 +22,7 @@ describe('Leadership', () => {
   });
 
   it('tells listeners when it starts and stops leading, and frees the lease on stop', async () => {
-    const lease = new FakeLease(500);
+    const lease = new MemoryLease(500);
     const leadership = lead(lease);
     const seen: boolean[] = [];
     leadership.onChange((leading) => void seen.push(leading));
@@ -52,11 +32,11 @@ describe('Leadership', () => {
     await leadership.stop();
     expect(seen).toEqual([true, false]);
     expect(lease.released).toBe(1);
-    expect(FakeLease.holder).toBeNull();
+    expect(MemoryLease.holder).toBeNull();
   });
 
   it('a listener added while leading is told at once', async () => {
-    const leadership = lead(new FakeLease(500));
+    const leadership = lead(new MemoryLease(500));
     await leadership.start();
     const seen: boolean[] = [];
     leadership.onChange((leading) => void seen.push(leading));
@@ -65,7 +45,7 @@ describe('Leadership', () => {
   });
 
   it('fences itself when renewals stop answering, before the lease can expire', async () => {
-    const lease = new FakeLease(500);
+    const lease = new MemoryLease(500);
     const leadership = lead(lease);
     const seen: boolean[] = [];
     let stoppedAt = 0;
@@ -91,11 +71,11 @@ describe('Leadership', () => {
       name: 'consumer',
       stalledFor: (now) => (stuckSince === null ? 0 : now - stuckSince),
     };
-    const first = lead(new FakeLease(300), 200);
+    const first = lead(new MemoryLease(300), 200);
     first.watch(consumer);
     await first.start();
     await until(() => first.isLeader);
-    const standby = lead(new FakeLease(300), 200);
+    const standby = lead(new MemoryLease(300), 200);
     await standby.start();
     expect(standby.isLeader).toBe(false);
 
@@ -105,29 +85,29 @@ describe('Leadership', () => {
   });
 
   it('does not take the lease while its own checks fail', async () => {
-    const leadership = lead(new FakeLease(200), 100);
+    const leadership = lead(new MemoryLease(200), 100);
     leadership.watch({ name: 'database', stalledFor: () => 1_000 });
     await leadership.start();
     await new Promise((r) => setTimeout(r, 300));
     expect(leadership.isLeader).toBe(false);
-    expect(FakeLease.holder).toBeNull();
+    expect(MemoryLease.holder).toBeNull();
   });
 
   it('stays away for the hold-off a step-down asks for', async () => {
-    const leadership = lead(new FakeLease(200));
+    const leadership = lead(new MemoryLease(200));
     await leadership.start();
     await until(() => leadership.isLeader);
     await leadership.stepDown(400, 'a rebuild asked');
     expect(leadership.isLeader).toBe(false);
-    expect(FakeLease.holder).toBeNull();
-    const rival = new FakeLease(200);
+    expect(MemoryLease.holder).toBeNull();
+    const rival = new MemoryLease(200);
     expect(await rival.tryAcquire()).toBe(true);
     await rival.release();
     await until(() => leadership.isLeader);
   });
 
   it('numbers its terms: a listener still busy with an ended term learns it, even once leading again', async () => {
-    const lease = new FakeLease(300);
+    const lease = new MemoryLease(300);
     const leadership = lead(lease);
     let busyTerm = 0;
     let release: () => void = () => undefined;

@@ -43,6 +43,24 @@ export class SessionListReader {
 
   /** Matching rows in list order (newest first), strictly after `after` when given. */
   async *rows(tenant: string, query: SessionQuery, after?: ListKey): AsyncIterable<ListRow> {
+    for await (const rows of this.matchingRuns(tenant, query, after)) yield* rows;
+  }
+
+  async count(tenant: string, query: SessionQuery): Promise<number> {
+    if (isStateOnly(query)) {
+      return sessionsIn(await this.pages.directory(tenant), query.states?.length ? query.states : undefined);
+    }
+    let count = 0;
+    for await (const rows of this.matchingRuns(tenant, query)) count += rows.length;
+    return count;
+  }
+
+  /** Matching rows in list order, a run at a time (an index page's, or a read of postings'). */
+  private async *matchingRuns(
+    tenant: string,
+    query: SessionQuery,
+    after?: ListKey,
+  ): AsyncIterable<ListRow[]> {
     const directory = await this.pages.directory(tenant);
     if (!directory) return;
     const matches = rowFilter(query);
@@ -53,16 +71,7 @@ export class SessionListReader {
     const walk: IndexWalk = { before: bounds.sort(compareKeys)[0], notBefore: query.created_after };
     const postings = await this.shortestPostings(tenant, directory, query);
     if (postings) yield* this.postedRows(tenant, postings, walk, matches);
-    else for await (const row of this.pages.rows(tenant, directory, walk)) if (matches(row)) yield row;
-  }
-
-  async count(tenant: string, query: SessionQuery): Promise<number> {
-    if (isStateOnly(query)) {
-      return sessionsIn(await this.pages.directory(tenant), query.states?.length ? query.states : undefined);
-    }
-    let count = 0;
-    for await (const _row of this.rows(tenant, query)) count++;
-    return count;
+    else for await (const rows of this.pages.pagesOfRows(tenant, directory, walk)) yield rows.filter(matches);
   }
 
   /**
@@ -96,16 +105,16 @@ export class SessionListReader {
     { space, directory }: Postings,
     walk: IndexWalk,
     matches: RowFilter,
-  ): AsyncIterable<ListRow> {
+  ): AsyncIterable<ListRow[]> {
     if (!directory) return;
     let ids: string[] = [];
     for await (const [, id] of this.postings.rows(space, directory, walk)) {
       ids.push(id);
       if (ids.length < POSTING_READS) continue;
-      yield* await this.matching(tenant, ids, matches);
+      yield await this.matching(tenant, ids, matches);
       ids = [];
     }
-    yield* await this.matching(tenant, ids, matches);
+    yield await this.matching(tenant, ids, matches);
   }
 
   /** The rows of these sessions that match, in the order given (a posting may outlive a change). */

@@ -101,6 +101,18 @@ describe('IndexPagesStore', () => {
     expect((await store.directory('a'))?.pages.length).toBe(2);
   });
 
+  it('walks a page of rows at a time, newest first, from a key on', async () => {
+    const { collection } = memoryCollection();
+    const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);
+    await store.edit('acme', { put: [1, 2, 3, 4, 5].map((i) => ({ at: i, id: `r${i}` })) });
+    const directory = (await store.directory('acme'))!;
+    const runs: string[][] = [];
+    for await (const rows of store.pagesOfRows('acme', directory, { before: [5, 'r5'] }))
+      runs.push(rows.map((r) => r.id));
+    expect(runs.flat()).toEqual(['r4', 'r3', 'r2', 'r1']);
+    expect(runs.length).toBe(directory.pages.length);
+  });
+
   it('finds stored rows by key', async () => {
     const { collection } = memoryCollection();
     const store = new IndexPagesStore({ ...shape, maxRows: 2 }, () => collection);

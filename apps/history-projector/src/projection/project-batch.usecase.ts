@@ -1,7 +1,7 @@
 import { groupBy } from '@cobrowse/platform';
 import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
-import type { EventLog, GroupOutcome } from '@cobrowse/messaging';
+import { EventLog, type GroupOutcome } from '@cobrowse/messaging';
 import { PoisonMessageError } from '@cobrowse/resilience';
 import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';

@@ -19,8 +19,8 @@ export class ListPagesRepository extends IndexPagesStore<ListRow, StateCounts> {
       // The projection's leader is the one writer, and forgets whenever leadership changes.
       // 20,000 rows of ~1 KB: the newest pages of the busiest tenants. Filters that walk the
       // pages (a common tag, a plan, a time range) read what did not change from memory:
-      // 100,000 rows, ~55 MB decoded, hold every page of a tenant of 100k sessions.
-      { rememberWrites: 20_000, cacheReads: 100_000 },
+      // 150,000 rows, ~80 MB decoded, hold every page of a tenant of 100k sessions with room.
+      { rememberWrites: 20_000, cacheReads: 150_000 },
     );
   }
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Binary } from 'mongodb';
-import { WrittenCache } from '../written-cache';
 import type { IndexPage } from './index-directory';
 
 /**
@@ -13,6 +12,7 @@ export function stampOf(packed: Binary): string {
 }
 
 interface ReadPage<Row> {
+  key: string;
   stamp: string;
   rows: Row[];
 }
@@ -22,27 +22,58 @@ interface ReadPage<Row> {
  * it was read (or written) with: a reader whose directory names the same stamp uses it instead
  * of reading and inflating the page again, so a walk of pages that did not change costs
  * memory reads (a 500-row page of list rows is ~10 ms to read and parse, ~0.27 MB decoded).
- * One version per page: a newer one replaces it. Bounded by rows, the least recently used going
- * first. The rows are shared: whoever edits them copies first (rowsInRange does).
+ * One version per page: a newer one replaces it. The rows are shared: whoever edits them
+ * copies first (rowsInRange does).
+ *
+ * Bounded by rows. Past the bound a page chosen at random goes, not the least recently used:
+ * a walk of every page is the usual reader, and a walk longer than the bound would find no
+ * page left under LRU (each evicted just before it is needed again); at random, a share of
+ * them about the bound's share of the walk stays.
  */
 export class ReadPages<Row> {
-  private readonly pages: WrittenCache<ReadPage<Row>>;
+  private readonly byKey = new Map<string, ReadPage<Row>>();
+  /** The same pages in no order, for a random pick in constant time. */
+  private readonly held: ReadPage<Row>[] = [];
+  private readonly slot = new Map<string, number>();
+  private rows = 0;
 
-  constructor(maxRows: number) {
-    this.pages = new WrittenCache(maxRows, (page) => page.rows.length);
-  }
+  constructor(
+    private readonly maxRows: number,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   get(space: string, n: number, stamp: string | undefined): IndexPage<Row> | null {
     if (stamp === undefined) return null;
-    const key = keyOf(space, n);
-    const page = this.pages.get(key);
-    if (page?.stamp !== stamp) return null;
-    this.pages.set(key, page);
-    return { n, rows: page.rows };
+    const page = this.byKey.get(keyOf(space, n));
+    return page?.stamp === stamp ? { n, rows: page.rows } : null;
   }
 
   set(space: string, n: number, stamp: string, rows: Row[]): void {
-    this.pages.set(keyOf(space, n), { stamp, rows });
+    const key = keyOf(space, n);
+    this.remove(key);
+    const page = { key, stamp, rows };
+    this.byKey.set(key, page);
+    this.slot.set(key, this.held.length);
+    this.held.push(page);
+    this.rows += rows.length;
+    while (this.rows > this.maxRows && this.held.length > 1) {
+      const victim = this.held[Math.floor(this.random() * (this.held.length - 1))];
+      this.remove(victim.key); // never the page just kept (the last slot)
+    }
+  }
+
+  private remove(key: string): void {
+    const page = this.byKey.get(key);
+    if (!page) return;
+    const at = this.slot.get(key)!;
+    const last = this.held.pop()!;
+    if (last !== page) {
+      this.held[at] = last;
+      this.slot.set(last.key, at);
+    }
+    this.byKey.delete(key);
+    this.slot.delete(key);
+    this.rows -= page.rows.length;
   }
 }
 

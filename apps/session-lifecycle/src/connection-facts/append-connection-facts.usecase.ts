@@ -20,15 +20,20 @@ import { ConnectionFactLog } from './connection-fact.log';
 const DEVICES_IN_PARALLEL = 32;
 const NOT_TRIED = new RequestException(RequestErrorCode.ServiceUnavailable, EARLIER_FACT_NOT_LOGGED).toBody();
 
-/** A connection fact the lifecycle refuses (itemRefusal first). */
-function refusal(tenant: string, fact: ReportedConnectionEvent): ErrorBody | null {
+/** A connection fact as the lifecycle logs it (its data as validated), or why it refuses it (itemRefusal first). */
+function checked(
+  tenant: string,
+  fact: ReportedConnectionEvent,
+): { fact: ReportedConnectionEvent } | { refused: ErrorBody } {
+  const refuse = (error: ErrorBody) => ({ refused: error });
   const basic = itemRefusal(tenant, fact, isConnectionEventType, 'connection fact');
-  if (basic) return basic;
+  if (basic) return refuse(basic);
   if (typeof fact.occurred_at !== 'number' || parseTimestamp(fact.occurred_at) === null)
-    return invalid('occurred_at must be epoch ms within the years 1970-9999');
-  const data = validateConnectionData(fact.type, fact.data);
-  if (!data.data) return invalid(`${data.issues[0].field}: ${data.issues[0].message}`, data.issues);
-  return data.data.device_id === fact.device_id ? null : invalid('device_id must be the one in data');
+    return refuse(invalid('occurred_at must be epoch ms within the years 1970-9999'));
+  const { data, issues } = validateConnectionData(fact.type, fact.data);
+  if (!data) return refuse(invalid(`${issues[0].field}: ${issues[0].message}`, issues));
+  if (data.device_id !== fact.device_id) return refuse(invalid('device_id must be the one in data'));
+  return { fact: { ...fact, data } };
 }
 
 /**
@@ -48,12 +53,13 @@ export class AppendConnectionFactsUseCase {
       (fact) => String(fact?.device_id),
       DEVICES_IN_PARALLEL,
       async (fact, blocked): Promise<AppendEventResult> => {
-        const refused = refusal(tenant, fact);
+        const check = checked(tenant, fact);
         const eventId = String(fact?.event_id ?? '');
-        if (refused) return counted(fact?.type, { event_id: eventId, status: 'rejected', error: refused });
+        if ('refused' in check)
+          return counted(fact?.type, { event_id: eventId, status: 'rejected', error: check.refused });
         if (blocked) return counted(fact.type, { event_id: eventId, status: 'rejected', error: NOT_TRIED });
         try {
-          return { event_id: eventId, status: await this.log.append(tenant, fact) };
+          return { event_id: eventId, status: await this.log.append(tenant, check.fact) };
         } catch (e) {
           this.logger.warn({ msg: 'a connection fact could not be logged', error: (e as Error).message });
           return counted(fact.type, { event_id: eventId, status: 'rejected', error: EVENT_LOG_UNAVAILABLE });

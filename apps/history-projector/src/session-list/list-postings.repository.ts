@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { MongoService, IndexPagesStore, type IndexDirectory, type IndexShape } from '@cobrowse/persistence';
+import {
+  MAX_PAGE_ROWS,
+  MongoService,
+  IndexPagesStore,
+  type IndexDirectory,
+  type IndexShape,
+  type WalkExtent,
+} from '@cobrowse/persistence';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { readModelCollections } from '../sessions/session-document';
 import type { ListKey } from './list-row';
@@ -28,21 +35,35 @@ export const postingShape: IndexShape<Posting, PostingCounts> = {
 };
 
 /**
- * A session read by `_id` to check a posting costs about as much as this many rows of a
- * walked index page (~1 ms against ~20 ms for a page of 500): postings are read instead of
- * the list when they hold fewer than 1/POSTING_COST of the tenant's sessions.
+ * What a read costs, in milliseconds, measured at 100k sessions on the local default
+ * (docs/performance.md): an index page of 500 list rows read from the database and inflated,
+ * the same page kept in memory (ReadPages) and filtered, a posted session read by `_id` (32
+ * side by side) to check it against the query.
  */
-const POSTING_COST = 25;
+const COST_MS = { pageRead: 20, pageKept: 0.4, postedSession: 1 };
 
 /** Postings of a term are kept up to this many whatever the tenant's size (in a young tenant every term looks common). */
 export const POSTINGS_ALWAYS_KEPT = 1_000;
 
-/** Whether a term's postings are the shorter way to its sessions in a tenant of this many. */
-export const postingsPay = (postings: number, sessions: number) => postings * POSTING_COST <= sessions;
+/**
+ * Whether a term's postings can be the shorter way to its sessions in a tenant of this many:
+ * shorter than a walk that reads every page from the database (1 posted session per 25 rows).
+ */
+export const postingsPay = (postings: number, sessions: number) =>
+  postings * COST_MS.postedSession <= (sessions / MAX_PAGE_ROWS) * COST_MS.pageRead;
+
+/**
+ * Whether a term's postings are shorter to read now than this walk of the list, whose kept
+ * pages cost fifty times less than those it reads: a walk of 100k sessions kept in memory
+ * (~80 ms) is shorter than the postings of any term on more than ~80 of them.
+ */
+export const postingsShorter = (postings: number, walk: WalkExtent) =>
+  postings * COST_MS.postedSession <=
+  walk.kept * COST_MS.pageKept + (walk.pages - walk.kept) * COST_MS.pageRead;
 
 /**
  * Whether postings grown this large are no longer kept (closed, IndexPagesStore): a term on
- * more than 1/POSTING_COST of the tenant's sessions is never read, and writing it would cost
+ * more than 1/25 of the tenant's sessions is never read, and writing it would cost
  * the most of all (its newest page rewritten by every batch that adds one).
  */
 export const postingsClose = (postings: number, sessions: number) =>

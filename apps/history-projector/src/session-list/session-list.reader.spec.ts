@@ -29,10 +29,10 @@ const session = (created: number, id: string, state: ListRow['state'], i: number
  * sessions a batch), read back through the reader. `pagesRead()` lists the list's index pages
  * read since the build or `forgetReads()`, `sessionsRead()` the sessions read by `_id`.
  */
-async function build(sessions: ListedSession[], { beganBeforePostings = false } = {}) {
+async function build(sessions: ListedSession[], { beganBeforePostings = false, keepPages = false } = {}) {
   const list = memoryCollection();
   const shape = beganBeforePostings ? { ...sessionListShape, version: undefined } : sessionListShape;
-  const pages = new IndexPagesStore(shape, () => list.collection);
+  const pages = new IndexPagesStore(shape, () => list.collection, { cacheReads: keepPages ? 10_000 : 0 });
   const posted = memoryCollection();
   const postings = new IndexPagesStore(postingShape, () => posted.collection);
   const stored = new Map(sessions.map((s) => [s.id, s]));
@@ -163,6 +163,19 @@ describe('SessionListReader', () => {
       expected({ device_id: 'd3' }),
     );
     expect(upgraded.sessionsRead()).toEqual([]);
+  });
+
+  it("walks the list's pages kept in memory rather than read a rare term's sessions one by one", async () => {
+    const query = { device_id: 'd3' };
+    const inDatabase = await build(sessions);
+    expect(await inDatabase.reader.count('acme', query)).toBe(expected(query).length);
+    expect(inDatabase.sessionsRead().length).toBe(expected(query).length);
+
+    const kept = await build(sessions, { keepPages: true }); // the pages it wrote
+    expect(await kept.reader.count('acme', query)).toBe(expected(query).length);
+    expect((await collect(kept.reader, query)).map((r) => r.id)).toEqual(expected(query));
+    expect(kept.sessionsRead()).toEqual([]);
+    expect(kept.pagesRead()).toEqual([]);
   });
 
   it('takes a session out of the postings of a term it lost, and out of all when it is removed', async () => {

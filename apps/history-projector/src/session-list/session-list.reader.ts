@@ -9,7 +9,7 @@ import {
   ListPostingsRepository,
   postingSpace,
   postingsIn,
-  postingsPay,
+  postingsShorter,
   type PostingCounts,
 } from './list-postings.repository';
 import { termsOfQuery } from './list-terms';
@@ -69,19 +69,20 @@ export class SessionListReader {
     if (after) bounds.push(after);
     if (query.created_before !== undefined) bounds.push([query.created_before, '']);
     const walk: IndexWalk = { before: bounds.sort(compareKeys)[0], notBefore: query.created_after };
-    const postings = await this.shortestPostings(tenant, directory, query);
+    const postings = await this.shortestPostings(tenant, directory, query, walk);
     if (postings) yield* this.postedRows(tenant, postings, walk, matches);
     else for await (const rows of this.pages.pagesOfRows(tenant, directory, walk)) yield rows.filter(matches);
   }
 
   /**
    * The postings of the query's rarest term, when the tenant has postings for every session
-   * (its list began at POSTINGS_SINCE) and they are shorter to read than the list.
+   * (its list began at POSTINGS_SINCE) and they are shorter to read than the walk of the list.
    */
   private async shortestPostings(
     tenant: string,
     directory: ListDirectory,
     query: SessionQuery,
+    walk: IndexWalk,
   ): Promise<Postings | null> {
     if ((directory.since ?? 0) < POSTINGS_SINCE) return null;
     const terms = termsOfQuery(query);
@@ -96,7 +97,7 @@ export class SessionListReader {
       }),
     );
     const shortest = candidates.reduce((a, b) => (b.size < a.size ? b : a));
-    return postingsPay(shortest.size, sessionsIn(directory)) ? shortest : null;
+    return postingsShorter(shortest.size, this.pages.walkExtent(tenant, directory, walk)) ? shortest : null;
   }
 
   /** The posted sessions in list order that match the query, read by `_id` POSTING_READS at a time. */

@@ -91,6 +91,12 @@ export interface IndexWalk {
   notBefore?: number;
 }
 
+/** Pages a walk reads, and how many of them are kept in memory (`cacheReads`). */
+export interface WalkExtent {
+  pages: number;
+  kept: number;
+}
+
 /**
  * Pages read ahead of the one being walked, at most: a long walk waits on the database less.
  * A walk starts with none and doubles it with every page it goes past, so a list whose page
@@ -227,6 +233,14 @@ export class IndexPagesStore<Row, Counts> {
    * A page of a directory read here: the one it holds inline, the one read before under the
    * stamp the directory names, or its document.
    */
+  private isKept(
+    tenant: string,
+    directory: IndexDirectory<Counts>,
+    { n, stamp }: PageEntry<Counts>,
+  ): boolean {
+    return this.inline.get(directory)?.n === n || (this.readPages?.has(tenant, n, stamp) ?? false);
+  }
+
   private pageOf(
     tenant: string,
     directory: IndexDirectory<Counts> | null,
@@ -406,6 +420,25 @@ export class IndexPagesStore<Row, Counts> {
     return pages.flat();
   }
 
+  /** The pages a walk reads (pagesOfRows), and how many of them it would find in memory: what it costs. */
+  walkExtent(
+    tenant: string,
+    directory: IndexDirectory<Counts>,
+    { before, notBefore }: IndexWalk = {},
+  ): WalkExtent {
+    const extent = { pages: 0, kept: 0 };
+    for (let index = this.walkStart(directory, before); index >= 0; index--) {
+      extent.pages++;
+      if (this.isKept(tenant, directory, directory.pages[index])) extent.kept++;
+      if (notBefore !== undefined && directory.pages[index].lo[0] < notBefore) break;
+    }
+    return extent;
+  }
+
+  private walkStart(directory: IndexDirectory<Counts>, before: IndexKey | undefined): number {
+    return before ? pageIndexFor(directory, before) : directory.pages.length - 1;
+  }
+
   /** The rows of a directory's pages newest first, from `walk.before`, reading pages ahead. */
   async *rows(tenant: string, directory: IndexDirectory<Counts>, walk: IndexWalk = {}): AsyncIterable<Row> {
     for await (const rows of this.pagesOfRows(tenant, directory, walk)) yield* rows;
@@ -420,7 +453,7 @@ export class IndexPagesStore<Row, Counts> {
     directory: IndexDirectory<Counts>,
     { before, notBefore }: IndexWalk = {},
   ): AsyncIterable<Row[]> {
-    const start = before ? pageIndexFor(directory, before) : directory.pages.length - 1;
+    const start = this.walkStart(directory, before);
     const reads = new Map<number, Promise<IndexPage<Row> | null>>();
     const read = (index: number) => {
       let page = reads.get(index);

@@ -9,8 +9,12 @@ describe('ReadPages', () => {
     expect(pages.get('acme', 0, 's2')).toBeNull();
     expect(pages.get('acme', 0, undefined)).toBeNull();
     expect(pages.get('globex', 0, 's1')).toBeNull();
+    expect([pages.has('acme', 0, 's1'), pages.has('acme', 0, 's2'), pages.has('acme', 0, undefined)]).toEqual(
+      [true, false, false],
+    );
     pages.set('acme', 0, 's2', ['b']);
     expect(pages.get('acme', 0, 's1')).toBeNull();
+    expect(pages.has('acme', 0, 's2')).toBe(true);
   });
 
   it('keeps within its bound in rows, never dropping the page just kept', () => {

@@ -48,6 +48,10 @@ export class ReadPages<Row> {
     return page?.stamp === stamp ? { n, rows: page.rows } : null;
   }
 
+  has(space: string, n: number, stamp: string | undefined): boolean {
+    return stamp !== undefined && this.byKey.get(keyOf(space, n))?.stamp === stamp;
+  }
+
   set(space: string, n: number, stamp: string, rows: Row[]): void {
     const key = keyOf(space, n);
     this.remove(key);

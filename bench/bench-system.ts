@@ -17,6 +17,20 @@ import {
 } from '@cobrowse/local-runtime';
 import { BENCH_API_KEYS, BENCH_TENANT } from './workload';
 
+const PROFILES = join(process.cwd(), 'bench', 'results', 'profiles');
+let systemsStarted = 0;
+
+/**
+ * With BENCH_CPU_PROF, each service writes a V8 CPU profile whenever it stops (a pid and a
+ * time in its name), into `profiles/<system>-<service>/`: the run's second system (the lazy
+ * fsync ingest) does not take the place of the first's. `npm run bench:profile` summarises them.
+ */
+function profileArgs(systemNumber: number, service: ServiceName): string[] {
+  if (!process.env.BENCH_CPU_PROF) return [];
+  if (systemNumber === 1) rmSync(PROFILES, { recursive: true, force: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${systemNumber}-${service}`)}`];
+}
+
 /**
  * The system under measurement: NATS (with the shipped accounts) and FerretDB of its own on
  * free ports (or the NATS_URL / MONGODB_URL given, with NATS_USER / NATS_PASSWORD), and the
@@ -77,15 +91,10 @@ export class BenchSystem {
       // Nothing times out while 100k sessions sit open during the run.
       SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
     };
-    const nodeArgs: string[] = [];
-    if (process.env.BENCH_CPU_PROF) {
-      // Each service writes a V8 CPU profile when it stops; `npm run bench:profile` summarises them.
-      const profiles = join(process.cwd(), 'bench', 'results', 'profiles');
-      rmSync(profiles, { recursive: true, force: true });
-      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profiles}`);
-    }
     const services = new Map<ServiceName, ManagedProcess>();
-    for (const service of SERVICE_NAMES) services.set(service, startService(service, env, dir, 1, nodeArgs));
+    const systemNumber = ++systemsStarted;
+    for (const service of SERVICE_NAMES)
+      services.set(service, startService(service, env, dir, 1, profileArgs(systemNumber, service)));
     const gatewayUrl = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(gatewayUrl);
     return new BenchSystem(

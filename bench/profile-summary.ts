@@ -42,5 +42,7 @@ function summarise(file: string, top = 15): string {
 }
 
 const dir = process.argv[2] ?? join(process.cwd(), 'bench', 'results', 'profiles');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')))
+for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+  f.endsWith('.cpuprofile'),
+))
   console.log(`${summarise(join(dir, file))}\n`);

@@ -120,7 +120,7 @@ describe('probes and metrics', () => {
     }
   });
 
-  it('the stateful services report consumer state, projection delay, database latency and exactly one lease holder each', async () => {
+  it('the stateful services report consumer state, projection delay and steps, database latency and exactly one lease holder each', async () => {
     const created = await api.post('/v1/sessions', { device_id: `device-${randomUUID()}` });
     expect(created.status).toBe(201);
     for (const service of ['history-projector', 'connection-tracker'] as const) {
@@ -132,6 +132,11 @@ describe('probes and metrics', () => {
         expect(
           await sumOver(service, 'cobrowse_database_operation_duration_seconds_count', { outcome: 'ok' }),
         ).toBeGreaterThan(0);
+        if (service === 'history-projector')
+          for (const step of ['fold', 'write', 'list'])
+            expect(
+              await sumOver(service, 'cobrowse_projection_step_duration_seconds_count', { step }),
+            ).toBeGreaterThanOrEqual(1);
       });
       const samples: Sample[] = await metrics(service, 1);
       for (const gauge of [

@@ -88,6 +88,14 @@ export const projectionDelay = new Histogram({
   registers: [registry],
 });
 
+export const projectionStepDuration = new Histogram({
+  name: 'cobrowse_projection_step_duration_seconds',
+  help: 'Each step of a projector batch: fold (events onto sessions), write (sessions and postings), list (index pages and counters).',
+  labelNames: ['step'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
 export const leaseHolder = new Gauge({
   name: 'cobrowse_lease_holder',
   help: '1 in the replica that holds the lease (and may write), 0 in its standbys.',

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { AnySessionEvent, SessionSnapshot } from '@cobrowse/contracts';
 import { EventLog, type GroupOutcome } from '@cobrowse/messaging';
 import { PoisonMessageError } from '@cobrowse/resilience';
+import { projectionStepDuration } from '@cobrowse/observability';
 import { isDuplicateKey, mapLimited } from '@cobrowse/persistence';
 import { evolve } from '@cobrowse/session-domain';
 import { rowOf } from '../session-list/list-row';
@@ -95,7 +96,9 @@ export class ProjectBatchUseCase {
   }
 
   private async project(groups: SessionEvents[], options: { createdIsNew: boolean }): Promise<Folded[]> {
+    const folding = projectionStepDuration.startTimer({ step: 'fold' });
     const folded = await mapLimited(groups, READ_CONCURRENCY, (events) => this.fold(events, options));
+    folding();
     const writes = folded.filter((f) => f.snapshot && f.snapshot.version !== (f.stored?.version ?? 0));
     // Postings and sessions are written side by side, each settled before the batch goes on:
     // a crash (or a refused posting) between a session's write and its postings leaves its
@@ -110,10 +113,12 @@ export class ProjectBatchUseCase {
             ? [postingChange(f.snapshot, f.stored?.snapshot ?? null)]
             : [],
     );
+    const storing = projectionStepDuration.startTimer({ step: 'write' });
     const [posted, stored] = await Promise.allSettled([
       this.updatePostings(postings),
       this.sessions.write(writes.map((f) => ({ snapshot: f.snapshot!, stored: f.stored }))),
     ]);
+    storing();
     if (posted.status === 'rejected') throw posted.reason;
     if (stored.status === 'rejected') throw stored.reason;
     const failed = stored.value;
@@ -122,7 +127,9 @@ export class ProjectBatchUseCase {
       const failure = failed.get(sessionDocumentId(f.snapshot!.tenant, f.snapshot!.id));
       if (failure !== undefined) f.outcome = { applied: 0, failure };
     }
+    const listing = projectionStepDuration.startTimer({ step: 'list' });
     await this.updateList(folded.filter((f) => f.snapshot && f.outcome.applied > 0));
+    listing();
     return folded;
   }
 

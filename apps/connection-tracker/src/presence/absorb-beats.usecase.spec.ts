@@ -102,9 +102,8 @@ describe('AbsorbBeatsUseCase', () => {
     const { absorb, locks } = useCase();
     let release!: () => void;
     void locks.run('acme/d1', () => new Promise<void>((r) => (release = r)));
-    const started = Date.now();
+    // The device stays busy until after the answer: an answer at all is one that did not wait.
     expect(await absorb.execute('acme', [beat('b1')])).toEqual(['log']);
-    expect(Date.now() - started).toBeLessThan(2_000);
     release();
   });
 });

@@ -6,6 +6,7 @@ import type { ConnectionOptions } from 'nats';
 import {
   connectionFile,
   freePort,
+  freePorts,
   NatsTenancy,
   SERVICE_NAMES,
   startFerretDb,
@@ -47,6 +48,8 @@ export class BenchSystem {
     /** pids of nats-server and FerretDB when this bench started them. */
     readonly infraPids: Record<string, number>,
     private readonly tenancy: NatsTenancy | undefined,
+    /** Each service's PROBE_PORT (liveness, readiness, metrics), kept across its restarts. */
+    readonly probePorts: Map<ServiceName, number>,
   ) {}
 
   /** `natsSyncInterval`: JetStream's fsync policy of the NATS this bench starts (`always`, or the server's default when absent). */
@@ -87,14 +90,17 @@ export class BenchSystem {
       COBROWSE_API_KEYS: BENCH_API_KEYS,
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'warn',
-      PROBE_PORT: '0',
       // Nothing times out while 100k sessions sit open during the run.
       SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
     };
     const services = new Map<ServiceName, ManagedProcess>();
     const systemNumber = ++systemsStarted;
-    for (const service of SERVICE_NAMES)
-      services.set(service, startService(service, env, dir, 1, profileArgs(systemNumber, service)));
+    const ports = await freePorts(SERVICE_NAMES.length);
+    const probePorts = new Map(SERVICE_NAMES.map((service, i) => [service, ports[i]]));
+    for (const service of SERVICE_NAMES) {
+      const serviceEnv = { ...env, PROBE_PORT: String(probePorts.get(service)) };
+      services.set(service, startService(service, serviceEnv, dir, 1, profileArgs(systemNumber, service)));
+    }
     const gatewayUrl = `http://127.0.0.1:${port}`;
     await waitUntilHealthy(gatewayUrl);
     return new BenchSystem(
@@ -108,6 +114,7 @@ export class BenchSystem {
       dir,
       infraPids,
       tenancy,
+      probePorts,
     );
   }
 

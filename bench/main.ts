@@ -19,6 +19,7 @@ import { natsIngest } from './phases/nats-ingest';
 import { sendMix } from './phases/mix-send';
 import { projectionCeiling, type SentSessionEvent } from './phases/projection-ceiling';
 import { queries } from './phases/queries';
+import { readStepTotals, stepsBetween, type PhaseSteps } from './projector-steps';
 import { progress, round } from './stats';
 import { BENCH_KEY, BENCH_TENANT, batchBody, singleBody } from './workload';
 
@@ -41,10 +42,14 @@ async function main(): Promise<void> {
     for (const id of ids) if (sampleIds.length < 5_000 || Math.random() < 0.01) sampleIds.push(id);
   };
   const cpu: Record<string, Record<string, number>> = {};
+  const projectorSteps: Record<string, PhaseSteps> = {};
+  const projectorProbe = system.probePorts.get('history-projector')!;
   const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const usage = new CpuUsage(system.allPids());
+    const steps = await readStepTotals(projectorProbe);
     const result = await run();
     cpu[name] = usage.cores();
+    projectorSteps[name] = stepsBetween(steps, await readStepTotals(projectorProbe));
     return result;
   };
   let stored = 0;
@@ -320,6 +325,7 @@ async function main(): Promise<void> {
         heartbeat_cores_to_0_2: round(beats.cores / 0.2, 3),
       },
       cpu_cores_used: cpu,
+      projector_steps_per_phase: projectorSteps,
       took_s: round((Date.now() - startedAt) / 1000),
       finished_at: new Date().toISOString(),
     };
@@ -379,6 +385,7 @@ async function ingest(system: BenchSystem, remember: (ids: string[]) => void) {
 type Results = Record<string, unknown> & {
   ratios: Record<string, number>;
   cpu_cores_used: Record<string, Record<string, number>>;
+  projector_steps_per_phase: Record<string, PhaseSteps>;
 };
 
 function printTable(r: Results): void {
@@ -466,6 +473,15 @@ function printTable(r: Results): void {
     console.log(
       `${p.padEnd(pw)}  ${processes.map((name) => String(r.cpu_cores_used[p][name] ?? '—').padStart(Math.max(10, name.length))).join(' ')}`,
     );
+
+  // Where a projector batch's time goes (cobrowse_projection_step_duration_seconds).
+  const stepped = Object.entries(r.projector_steps_per_phase).filter(([, steps]) => steps.batches > 0);
+  const columns = ['batches', 'fold_ms', 'write_ms', 'list_ms'] as const;
+  console.log(
+    `\nProjector batches per phase (mean ms per step)\n${'phase'.padEnd(pw)}  ${columns.map((c) => c.padStart(10)).join(' ')}`,
+  );
+  for (const [p, steps] of stepped)
+    console.log(`${p.padEnd(pw)}  ${columns.map((c) => String(steps[c]).padStart(10)).join(' ')}`);
 }
 
 // Ctrl-C or a kill: exit normally, so the services, NATS and FerretDB this run started stop too.

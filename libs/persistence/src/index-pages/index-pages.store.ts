@@ -229,10 +229,7 @@ export class IndexPagesStore<Row, Counts> {
     return directory;
   }
 
-  /**
-   * A page of a directory read here: the one it holds inline, the one read before under the
-   * stamp the directory names, or its document.
-   */
+  /** Whether a page of a directory read here is in memory: held inline, or read before under its stamp. */
   private isKept(
     tenant: string,
     directory: IndexDirectory<Counts>,
@@ -241,6 +238,10 @@ export class IndexPagesStore<Row, Counts> {
     return this.inline.get(directory)?.n === n || (this.readPages?.has(tenant, n, stamp) ?? false);
   }
 
+  /**
+   * A page of a directory read here: the one it holds inline, the one read before under the
+   * stamp the directory names, or its document.
+   */
   private pageOf(
     tenant: string,
     directory: IndexDirectory<Counts> | null,

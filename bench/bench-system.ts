@@ -28,7 +28,6 @@ let systemsStarted = 0;
  */
 function profileArgs(systemNumber: number, service: ServiceName): string[] {
   if (!process.env.BENCH_CPU_PROF) return [];
-  if (systemNumber === 1) rmSync(PROFILES, { recursive: true, force: true });
   return ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, `${systemNumber}-${service}`)}`];
 }
 
@@ -95,6 +94,7 @@ export class BenchSystem {
     };
     const services = new Map<ServiceName, ManagedProcess>();
     const systemNumber = ++systemsStarted;
+    if (systemNumber === 1 && process.env.BENCH_CPU_PROF) rmSync(PROFILES, { recursive: true, force: true });
     const ports = await freePorts(SERVICE_NAMES.length);
     const probePorts = new Map(SERVICE_NAMES.map((service, i) => [service, ports[i]]));
     for (const service of SERVICE_NAMES) {

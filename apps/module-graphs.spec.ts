@@ -9,6 +9,7 @@ import { ConnectionTrackerModule } from './connection-tracker/src/connection-tra
 import { GatewayModule } from './gateway/src/gateway.module';
 import { HistoryProjectorModule } from './history-projector/src/history-projector.module';
 import { SessionLifecycleModule } from './session-lifecycle/src/session-lifecycle.module';
+import { WebhookDispatcherModule } from './webhook-dispatcher/src/webhook-dispatcher.module';
 
 /**
  * Every service's module graph resolves: each provider finds what it injects. Nothing is
@@ -28,6 +29,7 @@ describe('service module graphs', () => {
     ['session-lifecycle', (c) => SessionLifecycleModule.forRoot(c)],
     ['connection-tracker', (c) => ConnectionTrackerModule.forRoot(c)],
     ['history-projector', (c) => HistoryProjectorModule.forRoot(c)],
+    ['webhook-dispatcher', (c) => WebhookDispatcherModule.forRoot(c)],
   ])('%s resolves every provider', async (_service, forRoot) => {
     // Connections as a service has them before connecting: the graph is what is under test.
     const module = await Test.createTestingModule({ imports: [forRoot(config)] })

@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     ...natsCredentials,
     MONGODB_URL: mongoUrl,
     ...(clusterSize ? { EVENTS_STREAM_REPLICAS: String(clusterSize) } : {}),
+    // Local development: webhooks may target a receiver on this machine (docs/webhooks.md).
+    WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? 'true',
     COBROWSE_API_KEYS:
       process.env.COBROWSE_API_KEYS ??
       JSON.stringify([{ key: devKey, tenant: DEV_TENANT, scopes: ['ingest', 'read', 'admin'] }]),
@@ -160,6 +162,7 @@ function probePortsFrom(gatewayPort: number): Partial<Record<ServiceName, number
     'session-lifecycle': gatewayPort + 1,
     'history-projector': gatewayPort + 2,
     'connection-tracker': gatewayPort + 3,
+    'webhook-dispatcher': gatewayPort + 4,
   };
 }
 

@@ -20,6 +20,7 @@ describe('probes and metrics', () => {
     'session-lifecycle': 1,
     'history-projector': 2,
     'connection-tracker': 2,
+    'webhook-dispatcher': 1,
   };
   const every = SERVICE_NAMES.flatMap((service) =>
     Array.from({ length: REPLICAS[service] }, (_, i) => [service, i + 1] as const),

@@ -9,6 +9,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
 import { MetadataModule } from './metadata/metadata.module';
 import { RetentionModule } from './retention/retention.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { ServicesClientModule } from './services/services-client.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -29,6 +30,7 @@ export class GatewayModule {
         HistoryModule,
         LiveModule,
         RetentionModule,
+        WebhooksModule,
         HealthModule,
       ],
     };

@@ -1,5 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -117,6 +127,38 @@ export class AppConfig {
   @Min(100)
   @Max(15_000, { message: 'SSE_KEEPALIVE_MS must be at most 15000 (proxies close quiet streams)' })
   SSE_KEEPALIVE_MS = 10_000;
+
+  /**
+   * Webhook targets on loopback, private, link-local or metadata addresses, and plain http://,
+   * are refused unless this is `true` (local development and tests; SPEC section 11).
+   */
+  @Transform(({ value }) => {
+    const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    return text === 'true' ? true : text === 'false' ? false : text;
+  })
+  @IsBoolean({ message: 'WEBHOOKS_ALLOW_PRIVATE must be true or false' })
+  WEBHOOKS_ALLOW_PRIVATE = false;
+
+  /**
+   * Delays before each retry of a failed delivery, milliseconds, comma-separated (the first
+   * attempt is immediate). The default is SPEC section 11's schedule; tests shorten it.
+   */
+  @Matches(/^\s*\d+(\s*,\s*\d+)*\s*$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE_MS must be whole numbers of milliseconds, comma-separated',
+  })
+  WEBHOOK_RETRY_SCHEDULE_MS = '0,5000,300000,1800000,7200000,18000000,36000000,36000000';
+
+  /** An endpoint whose every delivery has failed for this long is disabled (5 days). */
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_DISABLE_AFTER_MS must be a whole number of milliseconds' })
+  @Min(1_000)
+  WEBHOOK_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
+
+  /** A delivery not answered within this long has failed (SPEC section 11: 15 s). */
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 15_000;
 
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

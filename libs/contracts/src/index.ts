@@ -15,3 +15,4 @@ export * from './event-type-label';
 export * from './custom-data-filter';
 export * from './list-cursor';
 export * from './logged-event';
+export * from './webhooks';

@@ -48,6 +48,10 @@ export const INTERNAL_SUBJECTS = {
    * remove from the generation it builds (payload: EraseSessionsRequest).
    */
   projectorSessionsErased: `${INTERNAL_PREFIX}.projector.sessions-erased`,
+  /** An endpoint was created, changed or deleted (payload: {tenant, id}): the dispatcher's leader follows it. */
+  webhookEndpointChanged: `${INTERNAL_PREFIX}.webhooks.endpoint-changed`,
+  /** A test delivery for the dispatcher's leader to send (payload: {tenant, id, webhook_id, at}). */
+  webhookSendTest: `${INTERNAL_PREFIX}.webhooks.send-test`,
   /** A rebuild switched the sessions read model (payload: the new collection). */
   readModelSwitched: `${INTERNAL_PREFIX}.projector.read-model-switched`,
 } as const;
@@ -188,6 +192,14 @@ export const RPC = {
   trackerListDevices: 'cobrowse-svc.tracker.devices.list',
   /** Chunks of one export come from the replica that opened it. */
   projectorExportChunks: (replicaId: string) => `cobrowse-svc.projector.export.${replicaId}`,
+  webhooksCreate: 'cobrowse-svc.webhooks.endpoints.create',
+  webhooksList: 'cobrowse-svc.webhooks.endpoints.list',
+  webhooksGet: 'cobrowse-svc.webhooks.endpoints.get',
+  webhooksUpdate: 'cobrowse-svc.webhooks.endpoints.update',
+  webhooksDelete: 'cobrowse-svc.webhooks.endpoints.delete',
+  webhooksRotateSecret: 'cobrowse-svc.webhooks.endpoints.rotate-secret',
+  webhooksTest: 'cobrowse-svc.webhooks.endpoints.test',
+  webhooksAttempts: 'cobrowse-svc.webhooks.endpoints.attempts',
   health: (service: string) => `cobrowse-svc.${service}.health`,
   /** Re-apply one parked event of a consumer (served by the replica that consumes). */
   replayDeadLetter: (consumer: string) => `cobrowse-svc.${consumer}.dead-letters.replay`,
@@ -198,5 +210,6 @@ export const SERVICE_NAMES = [
   'session-lifecycle',
   'connection-tracker',
   'history-projector',
+  'webhook-dispatcher',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { headers as natsHeaders, type ConsumerMessages } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  headers as natsHeaders,
+  type ConsumerMessages,
+  type NatsError,
+} from 'nats';
 import {
   EVENTS_STREAM,
   parseSessionEvent,
@@ -9,6 +15,7 @@ import {
 import { AppConfig } from '@cobrowse/config';
 import { natsRequestDuration, timed } from '@cobrowse/observability';
 import { ensureDeadLetterStream, ensureEventStream, eventLogOptions } from './log-streams';
+import { ensureDurableConsumer } from './leader-consumer';
 import { publishToLog } from './log-publish';
 import { NatsConnectionService } from './nats-connection.service';
 import { readBatch, readSubject, type StoredEvent } from './read-subject';
@@ -157,6 +164,44 @@ export class EventLog {
         throw new AppendConflictError();
       throw e;
     }
+  }
+
+  /**
+   * A durable consumer of the log's messages on `filters`, from the moment it is first made
+   * (later calls keep its position and bring its filters, ack wait and window up to date).
+   */
+  async ensureSubscriber(
+    name: string,
+    filters: string[],
+    { ackWaitMs, maxAckPending }: { ackWaitMs: number; maxAckPending: number },
+  ): Promise<void> {
+    await ensureDurableConsumer(this.nats.jsm, EVENTS_STREAM, {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      filter_subjects: filters,
+      ack_wait: ackWaitMs * 1_000_000,
+      max_ack_pending: maxAckPending,
+    });
+  }
+
+  /** Messages a durable consumer has delivered and not had acknowledged (held by a reader, or by one that died). */
+  async heldBy(name: string): Promise<number> {
+    return (await this.nats.jsm.consumers.info(EVENTS_STREAM, name)).num_ack_pending;
+  }
+
+  /** Deletes a durable consumer with its position; false when there was none. */
+  async dropSubscriber(name: string): Promise<boolean> {
+    return this.nats.jsm.consumers.delete(EVENTS_STREAM, name).catch((e: NatsError) => {
+      if (e.api_error?.err_code === 10014) return false; // consumer not found
+      throw e;
+    });
+  }
+
+  /** The messages of a durable consumer, pulled `batch` at a time. */
+  async consume(name: string, batch: number): Promise<ConsumerMessages> {
+    const consumer = await this.nats.js.consumers.get(EVENTS_STREAM, name);
+    return consumer.consume({ max_messages: batch, expires: 5_000 });
   }
 
   /** Removes every message on a subject filter; how many went. Session-lifecycle's alone. */

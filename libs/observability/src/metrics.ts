@@ -168,3 +168,24 @@ export async function timed<T>(
     throw e;
   }
 }
+
+export const webhookDeliveries = new Counter({
+  name: 'cobrowse_webhook_deliveries_total',
+  help: 'Webhook delivery attempts by outcome: delivered (2xx), failed (tried again later), given-up (no attempt left).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const webhookDeliveryDelay = new Histogram({
+  name: 'cobrowse_webhook_delivery_delay_seconds',
+  help: 'From an event recorded in the log to its delivery answered 2xx, retries included.',
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36000],
+  registers: [registry],
+});
+
+export const webhookEndpointsDisabled = new Counter({
+  name: 'cobrowse_webhook_endpoints_disabled_total',
+  help: 'Endpoints the dispatcher disabled, by reason: gone (410), failing (every delivery failed too long).',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});

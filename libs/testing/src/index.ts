@@ -8,3 +8,4 @@ export * from './tcp-proxy';
 export * from './metrics-text';
 export * from './memory-collection';
 export * from './memory-lease';
+export * from './webhook-receiver';

@@ -5,6 +5,7 @@ import { natsConnectOptions, RpcClient } from '@cobrowse/messaging';
 import { LifecycleClient } from './lifecycle.client';
 import { ProjectorClient } from './projector.client';
 import { TrackerClient } from './tracker.client';
+import { WebhooksClient } from './webhooks.client';
 
 /** Request-reply to the back-end services over NATS; the gateway holds no database connection. */
 @Global()
@@ -24,7 +25,8 @@ import { TrackerClient } from './tracker.client';
     LifecycleClient,
     ProjectorClient,
     TrackerClient,
+    WebhooksClient,
   ],
-  exports: [RpcClient, LifecycleClient, ProjectorClient, TrackerClient],
+  exports: [RpcClient, LifecycleClient, ProjectorClient, TrackerClient, WebhooksClient],
 })
 export class ServicesClientModule {}

@@ -7,6 +7,7 @@ import {
   RequestErrorCode,
   RetentionErrorCode,
   SessionErrorCode,
+  WebhookErrorCode,
   type ErrorCode,
 } from './error-codes';
 
@@ -41,6 +42,7 @@ export class DeviceException extends CodedException<DeviceErrorCode> {}
 export class QueryException extends CodedException<QueryErrorCode> {}
 export class ExportException extends CodedException<ExportErrorCode> {}
 export class RetentionException extends CodedException<RetentionErrorCode> {}
+export class WebhookException extends CodedException<WebhookErrorCode> {}
 
 /**
  * An error body answered elsewhere (another service, a batch item) and thrown on as it came;

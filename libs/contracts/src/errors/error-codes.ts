@@ -51,13 +51,22 @@ export enum RetentionErrorCode {
   InvalidRetentionPolicy = 'INVALID_RETENTION_POLICY',
 }
 
+/** Webhook endpoints (SPEC section 11). */
+export enum WebhookErrorCode {
+  InvalidWebhookEndpoint = 'INVALID_WEBHOOK_ENDPOINT',
+  WebhookUrlNotAllowed = 'WEBHOOK_URL_NOT_ALLOWED',
+  WebhookEndpointNotFound = 'WEBHOOK_ENDPOINT_NOT_FOUND',
+  WebhookEndpointLimitReached = 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
+}
+
 export type ErrorCode =
   | RequestErrorCode
   | SessionErrorCode
   | DeviceErrorCode
   | QueryErrorCode
   | ExportErrorCode
-  | RetentionErrorCode;
+  | RetentionErrorCode
+  | WebhookErrorCode;
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [RequestErrorCode.ValidationFailed]: 400,
@@ -87,6 +96,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [QueryErrorCode.InvalidTagExpression]: 400,
   [ExportErrorCode.ExportNotFound]: 404,
   [RetentionErrorCode.InvalidRetentionPolicy]: 400,
+  [WebhookErrorCode.InvalidWebhookEndpoint]: 400,
+  [WebhookErrorCode.WebhookUrlNotAllowed]: 400,
+  [WebhookErrorCode.WebhookEndpointNotFound]: 404,
+  [WebhookErrorCode.WebhookEndpointLimitReached]: 409,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

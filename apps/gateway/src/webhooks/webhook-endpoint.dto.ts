@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { WEBHOOK_EVENT_TYPES } from '@cobrowse/contracts';
+
+/** OpenAPI shapes only: `checkWebhookEndpoint` (libs/contracts) checks the body. */
+export class WebhookEndpointSettingsDto {
+  @ApiProperty({
+    example: 'https://crm.example.com/cobrowse-hooks',
+    description: 'https (http only where allowed)',
+  })
+  url!: string;
+
+  @ApiPropertyOptional({ example: 'CRM sync' })
+  description?: string;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_EVENT_TYPES,
+    isArray: true,
+    nullable: true,
+    description: 'all when absent or null',
+  })
+  event_types?: string[] | null;
+
+  @ApiPropertyOptional({
+    example: { crm_id: '42' },
+    nullable: true,
+    description: "custom data a session must have (the list API's filter_<key> semantics)",
+  })
+  filter?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ default: true })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 20, nullable: true, description: 'deliveries per second at most' })
+  rate_limit?: number | null;
+}
+
+export class WebhookEndpointDto extends WebhookEndpointSettingsDto {
+  @ApiProperty({ example: 'ep_6f1c0f0c2f5b4f6d8a9e0b1c' })
+  id!: string;
+
+  @ApiProperty({ nullable: true, example: null, description: 'why the service disabled it' })
+  disabled_reason!: string | null;
+
+  @ApiProperty({ nullable: true, example: null, description: 'since when every delivery failed' })
+  failing_since!: string | null;
+
+  @ApiProperty()
+  created_at!: string;
+
+  @ApiProperty()
+  updated_at!: string;
+}
+
+export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'shown only now' })
+  secret!: string;
+}
+
+export class WebhookEndpointListDto {
+  @ApiProperty({ type: [WebhookEndpointDto] })
+  data!: WebhookEndpointDto[];
+}
+
+export class WebhookTestDto {
+  @ApiProperty({ example: 'msg_ep_6f1c0f0c2f5b4f6d8a9e0b1c_test_lq3k2' })
+  webhook_id!: string;
+}
+
+export class WebhookAttemptDto {
+  @ApiProperty({ description: 'its number (a cursor)' }) id!: string;
+  @ApiProperty() webhook_id!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ nullable: true, description: "the event's log position" }) position!: number | null;
+  @ApiProperty() attempt!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true }) status!: number | null;
+  @ApiProperty({ nullable: true }) error!: string | null;
+  @ApiProperty() duration_ms!: number;
+  @ApiProperty({ description: 'at most 1 KB of the answer' }) response!: string;
+  @ApiProperty({ nullable: true }) next_retry_at!: string | null;
+}
+
+export class WebhookAttemptListDto {
+  @ApiProperty({ type: [WebhookAttemptDto] })
+  data!: WebhookAttemptDto[];
+
+  @ApiProperty({ nullable: true })
+  next_cursor!: string | null;
+}

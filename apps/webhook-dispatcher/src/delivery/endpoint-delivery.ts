@@ -1,0 +1,220 @@
+import type { Logger } from '@nestjs/common';
+import type { ConsumerMessages, JsMsg } from 'nats';
+import {
+  isSessionEvent,
+  matchesCustomData,
+  parseEnvelope,
+  parseLogSubject,
+  type LoggedEvent,
+} from '@cobrowse/contracts';
+import type { EndpointDocument } from '../endpoints/endpoint-document';
+import { attemptOf, type NewAttempt } from './attempts.repository';
+import type { RetrySchedule } from './retry-schedule';
+import { webhookMessage, type WebhookMessage } from './webhook-message';
+import type { SendResult } from './webhook-sender';
+import { signedHeaders } from './webhook-signature';
+
+/** Requests one endpoint has in flight at most (its rate limit may allow fewer). */
+const MAX_IN_FLIGHT = 16;
+/** A message held for a later attempt is reported in progress this often (ack wait: DELIVERY_ACK_WAIT_MS). */
+const WORKING_EVERY_MS = 20_000;
+
+export interface DeliveryOutcome {
+  endpoint: EndpointDocument;
+  message: WebhookMessage;
+  result: SendResult;
+  attempt: number;
+  /** When it is tried again; null when it succeeded or was given up. */
+  nextRetryAt: number | null;
+}
+
+/** What an endpoint's deliveries need from the dispatcher. */
+export interface DeliveryContext {
+  schedule: RetrySchedule;
+  send(endpoint: EndpointDocument, headers: Record<string, string>, body: string): Promise<SendResult>;
+  record(endpoint: EndpointDocument, attempt: NewAttempt): Promise<void>;
+  /** After each attempt: marks the endpoint failing or not, disables it when it must (false: stop). */
+  settle(outcome: DeliveryOutcome): Promise<boolean>;
+  customData(event: LoggedEvent): Promise<Record<string, unknown> | null>;
+  observe(outcome: 'delivered' | 'failed' | 'given-up', delayMs: number | null): void;
+  logger: Pick<Logger, 'warn' | 'log'>;
+}
+
+class Stopped extends Error {}
+
+/**
+ * One endpoint's deliveries on the leader: its durable consumer's messages, keyed by session
+ * (or device) so each key's events go out in log order; a key whose event is being retried
+ * holds its later events while other keys go on. A message is acked once delivered, given up
+ * or not wanted by the endpoint's filter; one in hand when the deliveries stop is left unacked
+ * and comes back (to the next leader) after its ack wait.
+ */
+export class EndpointDelivery {
+  private readonly queues = new Map<string, JsMsg[]>();
+  private readonly abort = new AbortController();
+  private inFlight = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  private nextSlotAt = 0;
+  private running?: Promise<void>;
+
+  constructor(
+    private endpoint: EndpointDocument,
+    private readonly messages: ConsumerMessages,
+    private readonly context: DeliveryContext,
+  ) {}
+
+  get id(): string {
+    return this.endpoint._id;
+  }
+
+  /** Settings changed (filter, rate limit, secrets): later attempts use them. */
+  update(endpoint: EndpointDocument): void {
+    this.endpoint = endpoint;
+  }
+
+  start(): void {
+    this.running = this.take();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.messages.close().catch(() => undefined);
+    await this.running;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async take(): Promise<void> {
+    for await (const m of this.messages) {
+      if (this.stopped) break;
+      const key = keyOf(m);
+      const queue = this.queues.get(key);
+      if (queue) queue.push(m);
+      else {
+        this.queues.set(key, [m]);
+        void this.drain(key);
+      }
+    }
+  }
+
+  private async drain(key: string): Promise<void> {
+    const queue = this.queues.get(key)!;
+    try {
+      while (queue.length && !this.stopped) {
+        await this.deliver(queue[0]);
+        queue[0].ack();
+        queue.shift();
+      }
+    } catch (e) {
+      if (!(e instanceof Stopped))
+        this.context.logger.warn({ msg: 'webhook delivery stopped', error: (e as Error).message });
+    } finally {
+      // Anything left is not acked: it comes back after its ack wait, in order.
+      this.queues.delete(key);
+    }
+  }
+
+  private async deliver(m: JsMsg): Promise<void> {
+    const parsed = parseEnvelope(m.data);
+    if ('reason' in parsed) return; // not an event (the consumers of the read models park it)
+    const event = parsed.event;
+    if (!(await this.wanted(event))) return;
+    const message = webhookMessage(this.endpoint.id, event, m.seq);
+    const recordedAt = event.recorded_at;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.attempt(message);
+      const ok = result.status !== null && result.status >= 200 && result.status < 300;
+      const delay =
+        ok || result.status === 410
+          ? null
+          : this.context.schedule.nextDelay(attempt, result.retryAfterSeconds);
+      const nextRetryAt = delay === null ? null : Date.now() + delay;
+      await this.context.record(this.endpoint, attemptOf(message, attempt, result, nextRetryAt));
+      if (!(await this.context.settle({ endpoint: this.endpoint, message, result, attempt, nextRetryAt })))
+        throw new Stopped();
+      if (ok) {
+        this.context.observe('delivered', Date.now() - recordedAt);
+        return;
+      }
+      if (delay === null) {
+        this.context.observe('given-up', null);
+        this.context.logger.warn({
+          msg: 'webhook delivery given up after its last attempt',
+          endpoint: this.endpoint.id,
+          webhook_id: message.id,
+          attempts: attempt,
+        });
+        return;
+      }
+      this.context.observe('failed', null);
+      await this.hold(m, delay);
+    }
+  }
+
+  /** Whether the endpoint's types and custom data filter want the event. */
+  private async wanted(event: LoggedEvent): Promise<boolean> {
+    const { event_types: types, filter } = this.endpoint;
+    if (types && !(types as readonly string[]).includes(event.type)) return false;
+    if (!filter) return true;
+    if (!isSessionEvent(event)) return false;
+    const data = await this.context.customData(event);
+    return data !== null && matchesCustomData(data, filter);
+  }
+
+  private async attempt(message: WebhookMessage): Promise<SendResult> {
+    await this.slot();
+    try {
+      return await this.context.send(this.endpoint, signedHeaders(this.endpoint, message), message.body);
+    } finally {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
+    }
+  }
+
+  /** Waits for one of the endpoint's request slots and its rate limit. */
+  private async slot(): Promise<void> {
+    while (this.inFlight >= MAX_IN_FLIGHT) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+      if (this.stopped) throw new Stopped();
+    }
+    this.inFlight++;
+    const rate = this.endpoint.rate_limit;
+    if (!rate) return;
+    const now = Date.now();
+    const at = Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = at + 1000 / rate;
+    if (at > now) await this.sleep(at - now);
+  }
+
+  /** Waits before the next attempt, keeping the message from coming back meanwhile. */
+  private async hold(m: JsMsg, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      m.working();
+      await this.sleep(Math.min(WORKING_EVERY_MS, until - Date.now()));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.stopped) return reject(new Stopped());
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Stopped());
+      };
+      const timer = setTimeout(() => {
+        this.abort.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** Events of one session (or one device) are one key: delivered in log order. */
+function keyOf(m: JsMsg): string {
+  const subject = parseLogSubject(m.subject);
+  return subject ? `${subject.kind}/${subject.id}` : m.subject;
+}

@@ -1,0 +1,220 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Subscription } from 'nats';
+import { AppConfig } from '@cobrowse/config';
+import {
+  INTERNAL_SUBJECTS,
+  isSessionEvent,
+  type LoggedEvent,
+  type WebhookEndpointRequest,
+} from '@cobrowse/contracts';
+import { EventLog, Leadership, NatsConnectionService } from '@cobrowse/messaging';
+import { webhookDeliveries, webhookDeliveryDelay, webhookEndpointsDisabled } from '@cobrowse/observability';
+import { sleep } from '@cobrowse/resilience';
+import type { EndpointDocument } from '../endpoints/endpoint-document';
+import { EndpointSubscriptions } from '../endpoints/endpoint-subscriptions';
+import { WebhookEndpointsRepository } from '../endpoints/webhook-endpoints.repository';
+import { AttemptsRepository } from './attempts.repository';
+import { EndpointDelivery, type DeliveryContext, type DeliveryOutcome } from './endpoint-delivery';
+import { RetrySchedule } from './retry-schedule';
+import { SessionCustomData } from './session-custom-data';
+import { sendWebhook } from './webhook-sender';
+
+/** Every endpoint is checked against the store this often, in case an announcement was missed. */
+const RECONCILE_EVERY_MS = 30_000;
+/** Messages an endpoint's consumer hands over per pull. */
+const PULL_BATCH = 100;
+
+/**
+ * The dispatcher leader's deliveries: one EndpointDelivery per enabled endpoint, started when
+ * this replica begins to lead (after the messages a previous leader held have come back, so a
+ * session's events keep their order across the handover) and stopped when it stops. Endpoint
+ * changes are announced by whichever replica made them, and checked every RECONCILE_EVERY_MS.
+ */
+@Injectable()
+export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveries.name);
+  private readonly deliveries = new Map<string, EndpointDelivery>();
+  private readonly starting = new Set<string>();
+  private readonly schedule: RetrySchedule;
+  private readonly context: DeliveryContext;
+  private subscription?: Subscription;
+  private timer?: NodeJS.Timeout;
+  /** Changes to deliveries one at a time (a term's start, announcements, reconciles). */
+  private changing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly nats: NatsConnectionService,
+    private readonly log: EventLog,
+    private readonly leadership: Leadership,
+    private readonly endpoints: WebhookEndpointsRepository,
+    private readonly subscriptions: EndpointSubscriptions,
+    private readonly attempts: AttemptsRepository,
+    private readonly customData: SessionCustomData,
+  ) {
+    this.schedule = RetrySchedule.parse(config.WEBHOOK_RETRY_SCHEDULE_MS);
+    this.context = {
+      schedule: this.schedule,
+      send: (endpoint, headers, body) =>
+        sendWebhook({
+          url: endpoint.url,
+          headers,
+          body,
+          timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+          allowPrivate: this.config.WEBHOOKS_ALLOW_PRIVATE,
+        }),
+      record: (endpoint, attempt) => this.attempts.record(endpoint.tenant, endpoint.id, attempt),
+      settle: (outcome) => this.settle(outcome),
+      customData: (event: LoggedEvent) =>
+        isSessionEvent(event) ? this.customData.asOf(event) : Promise.resolve(null),
+      observe: (outcome, delayMs) => {
+        webhookDeliveries.inc({ outcome });
+        if (delayMs !== null) webhookDeliveryDelay.observe(Math.max(0, delayMs) / 1000);
+      },
+      logger: this.logger,
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.leadership.onChange((leading) => this.serially(() => (leading ? this.lead() : this.stopAll())));
+    this.subscription = this.nats.nc.subscribe(INTERNAL_SUBJECTS.webhookEndpointChanged, {
+      callback: (_e, msg) => {
+        let changed: WebhookEndpointRequest;
+        try {
+          changed = JSON.parse(msg.string()) as WebhookEndpointRequest;
+        } catch {
+          return;
+        }
+        void this.serially(() => this.follow(changed.tenant, changed.id));
+      },
+    });
+    this.timer = setInterval(() => void this.serially(() => this.reconcile()), RECONCILE_EVERY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.subscription?.unsubscribe();
+    await this.serially(() => this.stopAll());
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const next = this.changing.then(work).catch((e: Error) =>
+      this.logger.warn({
+        msg: 'webhook deliveries could not follow a change; the next check retries',
+        error: e.message,
+      }),
+    );
+    this.changing = next;
+    return next;
+  }
+
+  private async lead(): Promise<void> {
+    this.attempts.forget();
+    await this.reconcile();
+  }
+
+  /** Brings the running deliveries in line with the stored endpoints. */
+  private async reconcile(): Promise<void> {
+    if (!this.leadership.isLeader) return;
+    const stored = await this.endpoints.all();
+    const wanted = new Map(stored.filter((e) => e.enabled).map((e) => [e._id, e]));
+    for (const [id, delivery] of this.deliveries)
+      if (!wanted.has(id)) {
+        this.deliveries.delete(id);
+        await delivery.stop();
+      }
+    for (const endpoint of wanted.values()) await this.run(endpoint);
+  }
+
+  private async follow(tenant: string, id: string): Promise<void> {
+    if (!this.leadership.isLeader) return;
+    const endpoint = await this.endpoints.find(tenant, id);
+    if (endpoint?.enabled) return this.run(endpoint);
+    const key = `${tenant}/${id}`;
+    const delivery = this.deliveries.get(key);
+    this.deliveries.delete(key);
+    await delivery?.stop();
+  }
+
+  private async run(endpoint: EndpointDocument): Promise<void> {
+    const running = this.deliveries.get(endpoint._id);
+    await this.subscriptions.ensure(endpoint);
+    if (running) return running.update(endpoint);
+    if (this.starting.has(endpoint._id)) return;
+    this.starting.add(endpoint._id);
+    void this.start(endpoint, this.leadership.term).finally(() => this.starting.delete(endpoint._id));
+  }
+
+  /**
+   * Messages a previous leader held come back only once their ack wait has passed, and the
+   * server would meanwhile hand this term later messages of the same session: an endpoint
+   * whose consumer has messages held starts after that wait (the others at once).
+   */
+  private async start(endpoint: EndpointDocument, term: number): Promise<void> {
+    const name = EndpointSubscriptions.nameOf(endpoint);
+    try {
+      if ((await this.log.heldBy(name)) > 0) {
+        this.logger.log({ msg: 'waiting for the deliveries a previous leader held', consumer: name });
+        await sleep(EndpointSubscriptions.ACK_WAIT_MS + 1_000);
+      }
+      const messages = await this.log.consume(name, PULL_BATCH);
+      if (!this.leadership.leadsIn(term) || this.deliveries.has(endpoint._id)) {
+        await messages.close();
+        return;
+      }
+      const delivery = new EndpointDelivery(endpoint, messages, this.context);
+      this.deliveries.set(endpoint._id, delivery);
+      delivery.start();
+    } catch (e) {
+      this.logger.warn({
+        msg: "could not start an endpoint's deliveries; the next check retries",
+        consumer: name,
+        error: (e as Error).message,
+      });
+    }
+  }
+
+  private async stopAll(): Promise<void> {
+    const all = [...this.deliveries.values()];
+    this.deliveries.clear();
+    await Promise.all(all.map((d) => d.stop()));
+  }
+
+  /** Marks the endpoint failing (or not any more); disables it on a 410 or after failing too long. */
+  private async settle({ endpoint, result }: DeliveryOutcome): Promise<boolean> {
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    const now = Date.now();
+    if (ok) {
+      if (endpoint.failing_since !== null) {
+        endpoint.failing_since = null;
+        await this.endpoints.set(endpoint, { failing_since: null });
+      }
+      return true;
+    }
+    if (result.status === 410) return this.disable(endpoint, 'gone', 'the endpoint answered 410 Gone');
+    if (endpoint.failing_since === null) {
+      endpoint.failing_since = now;
+      await this.endpoints.set(endpoint, { failing_since: now });
+    } else if (now - endpoint.failing_since >= this.config.WEBHOOK_DISABLE_AFTER_MS)
+      return this.disable(
+        endpoint,
+        'failing',
+        `every delivery failed since ${new Date(endpoint.failing_since).toISOString()}`,
+      );
+    return true;
+  }
+
+  private async disable(endpoint: EndpointDocument, reason: 'gone' | 'failing', why: string): Promise<false> {
+    endpoint.enabled = false;
+    endpoint.disabled_reason = why;
+    await this.endpoints.set(endpoint, { enabled: false, disabled_reason: why });
+    webhookEndpointsDisabled.inc({ reason });
+    this.logger.warn({ msg: 'webhook endpoint disabled', endpoint: endpoint._id, reason: why });
+    const delivery = this.deliveries.get(endpoint._id);
+    this.deliveries.delete(endpoint._id);
+    // Not awaited: the delivery that asked is inside it; it stops at its next step.
+    void delivery?.stop();
+    await this.subscriptions.drop(endpoint);
+    return false;
+  }
+}

@@ -31,7 +31,13 @@ const VALIDATOR = join(ROOT, '.tools/bin/cobrowse-k8s-validate');
 const NATS_SERVER = join(ROOT, '.tools/bin/nats-server');
 const OVERLAYS = ['production', 'small'];
 
-const SERVICES = ['gateway', 'session-lifecycle', 'history-projector', 'connection-tracker', 'webhook-dispatcher'];
+const SERVICES = [
+  'gateway',
+  'session-lifecycle',
+  'history-projector',
+  'connection-tracker',
+  'webhook-dispatcher',
+];
 const GATEWAY_PORT = 3000;
 const PROBE_PORT = 9464;
 

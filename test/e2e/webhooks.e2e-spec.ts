@@ -247,6 +247,42 @@ describe('webhooks', () => {
     ]);
   });
 
+  it('replays a time range from the log with the original webhook-ids, and nothing outside it', async () => {
+    const { id } = await endpoint('/replayed');
+    const inRange = await newSession();
+    await liveAndEnd(inRange);
+    const first = await eventually(async () => {
+      const got = receiver.at('/replayed').filter((h) => sessionOf(h) === inRange);
+      expect(got).toHaveLength(4);
+      return got;
+    });
+    const since = first[0].json.data.recorded_at as number;
+    const until = first[3].json.data.recorded_at as number;
+    const after = await newSession();
+    await eventually(async () =>
+      expect(receiver.at('/replayed').filter((h) => sessionOf(h) === after)).toHaveLength(1),
+    );
+
+    const replay = await admin.post(`${ENDPOINTS}/${id}/replay`, { since, until });
+    expect(replay.status).toBe(202);
+    expect(replay.body).toEqual({
+      since: new Date(since).toISOString(),
+      until: new Date(until).toISOString(),
+    });
+    await eventually(async () => expect((await admin.get(`${ENDPOINTS}/${id}`)).body.replay).toBeNull());
+    const ids = (session: string) =>
+      receiver
+        .at('/replayed')
+        .filter((h) => sessionOf(h) === session)
+        .map((h) => h.headers['webhook-id']);
+    const firstIds = first.map((h) => h.headers['webhook-id']);
+    expect(ids(inRange)).toEqual([...firstIds, ...firstIds]);
+    expect(ids(after)).toHaveLength(1);
+
+    const bad = await admin.post(`${ENDPOINTS}/${id}/replay`, { since: until, until: since });
+    expect(bad.body.code).toBe('INVALID_WEBHOOK_ENDPOINT');
+  });
+
   it('signs with the old and the new secret after a rotation, and sends a test delivery on request', async () => {
     const { id, secret: old } = await endpoint('/rotated');
     const rotated = await admin.post(`${ENDPOINTS}/${id}/rotate-secret`);

@@ -12,6 +12,7 @@ import { DeleteEndpointUseCase } from './endpoints/delete-endpoint.usecase';
 import { EndpointChanges } from './endpoints/endpoint-changes';
 import { EndpointSubscriptions } from './endpoints/endpoint-subscriptions';
 import { EndpointsController } from './endpoints/endpoints.controller';
+import { ReplayEndpointUseCase } from './endpoints/replay-endpoint.usecase';
 import { RotateSecretUseCase } from './endpoints/rotate-secret.usecase';
 import { UpdateEndpointUseCase } from './endpoints/update-endpoint.usecase';
 import { WebhookEndpointsRepository } from './endpoints/webhook-endpoints.repository';
@@ -42,6 +43,7 @@ export class WebhookDispatcherModule implements OnModuleInit {
         UpdateEndpointUseCase,
         DeleteEndpointUseCase,
         RotateSecretUseCase,
+        ReplayEndpointUseCase,
         AttemptsRepository,
         SessionCustomData,
         SendTestUseCase,

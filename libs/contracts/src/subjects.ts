@@ -199,6 +199,7 @@ export const RPC = {
   webhooksDelete: 'cobrowse-svc.webhooks.endpoints.delete',
   webhooksRotateSecret: 'cobrowse-svc.webhooks.endpoints.rotate-secret',
   webhooksTest: 'cobrowse-svc.webhooks.endpoints.test',
+  webhooksReplay: 'cobrowse-svc.webhooks.endpoints.replay',
   webhooksAttempts: 'cobrowse-svc.webhooks.endpoints.attempts',
   health: (service: string) => `cobrowse-svc.${service}.health`,
   /** Re-apply one parked event of a consumer (served by the replica that consumes). */

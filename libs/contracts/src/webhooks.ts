@@ -1,6 +1,7 @@
 import { CONNECTION_EVENT_TYPES } from './connection-events';
 import { SESSION_EVENT_TYPES } from './events';
 import { deviceEventSubject, deviceFactsSubject, sessionEventsFilter } from './subjects';
+import { parseTimestamp, TIMESTAMP_MESSAGE } from './validation/rules';
 
 /** What an endpoint may subscribe to (SPEC section 11): every logged event type. */
 export const WEBHOOK_EVENT_TYPES = [...SESSION_EVENT_TYPES, ...CONNECTION_EVENT_TYPES] as const;
@@ -23,6 +24,8 @@ export interface WebhookEndpointView {
   disabled_reason: string | null;
   /** When its deliveries began to fail, each one since; null while they succeed. */
   failing_since: string | null;
+  /** A replay under way (`POST …/replay`); null when none is. */
+  replay: { since: string; until: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -161,6 +164,30 @@ export function checkWebhookEndpoint(
   return { value, problems: [] };
 }
 
+/** A replay's time range (epoch ms, `until` inclusive). */
+export interface WebhookReplayRange {
+  since: number;
+  until: number;
+}
+
+/** Checks a `POST …/{id}/replay` body `{since, until?}`; `until` defaults to `now`. */
+export function checkWebhookReplay(body: unknown, now: number): Checked<WebhookReplayRange> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { value: null, problems: ['the body must be a JSON object'] };
+  const record = body as Record<string, unknown>;
+  const problems = Object.keys(record)
+    .filter((key) => key !== 'since' && key !== 'until')
+    .map((key) => `${key.slice(0, 60)} is not a replay setting`);
+  const since = parseTimestamp(record.since);
+  const until = record.until === undefined ? now : parseTimestamp(record.until);
+  if (record.since === undefined) problems.push('since is required');
+  else if (since === null) problems.push(`since ${TIMESTAMP_MESSAGE}`);
+  if (until === null) problems.push(`until ${TIMESTAMP_MESSAGE}`);
+  if (since !== null && until !== null && since > until) problems.push('since must not be after until');
+  if (problems.length || since === null || until === null) return { value: null, problems };
+  return { value: { since, until }, problems: [] };
+}
+
 /** An absolute http(s) URL without user or password; null for anything else. */
 export function parseWebhookUrl(url: string): URL | null {
   let parsed: URL;
@@ -198,6 +225,9 @@ export interface CreateWebhookEndpointRequest {
 }
 export interface UpdateWebhookEndpointRequest extends WebhookEndpointRequest {
   settings: Partial<WebhookEndpointSettings>;
+}
+export interface ReplayWebhookRequest extends WebhookEndpointRequest {
+  range: WebhookReplayRange;
 }
 export interface ListWebhookAttemptsRequest extends WebhookEndpointRequest {
   limit: number;

@@ -168,26 +168,34 @@ export class EventLog {
 
   /**
    * A durable consumer of the log's messages on `filters`, from the moment it is first made
+   * (or from the messages recorded at `since` on)
    * (later calls keep its position and bring its filters, ack wait and window up to date).
    */
   async ensureSubscriber(
     name: string,
     filters: string[],
-    { ackWaitMs, maxAckPending }: { ackWaitMs: number; maxAckPending: number },
+    { ackWaitMs, maxAckPending, since }: { ackWaitMs: number; maxAckPending: number; since?: number },
   ): Promise<void> {
     await ensureDurableConsumer(this.nats.jsm, EVENTS_STREAM, {
       durable_name: name,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.New,
+      ...(since === undefined
+        ? { deliver_policy: DeliverPolicy.New }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(since).toISOString() }),
       filter_subjects: filters,
       ack_wait: ackWaitMs * 1_000_000,
       max_ack_pending: maxAckPending,
     });
   }
 
-  /** Messages a durable consumer has delivered and not had acknowledged (held by a reader, or by one that died). */
-  async heldBy(name: string): Promise<number> {
-    return (await this.nats.jsm.consumers.info(EVENTS_STREAM, name)).num_ack_pending;
+  /**
+   * A durable consumer's backlog: messages not yet delivered, delivered but not acknowledged
+   * (held by a reader, or by one that died), and the log position up to which every one is
+   * acknowledged.
+   */
+  async backlogOf(name: string): Promise<{ pending: number; held: number; ackedTo: number }> {
+    const info = await this.nats.jsm.consumers.info(EVENTS_STREAM, name);
+    return { pending: info.num_pending, held: info.num_ack_pending, ackedTo: info.ack_floor.stream_seq };
   }
 
   /** Deletes a durable consumer with its position; false when there was none. */

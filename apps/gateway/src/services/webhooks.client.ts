@@ -4,6 +4,7 @@ import {
   type CreateWebhookEndpointRequest,
   type ListWebhookAttemptsReply,
   type ListWebhookAttemptsRequest,
+  type ReplayWebhookRequest,
   type UpdateWebhookEndpointRequest,
   type WebhookEndpointRequest,
   type WebhookEndpointView,
@@ -42,6 +43,10 @@ export class WebhooksClient {
 
   test(request: WebhookEndpointRequest): Promise<{ webhook_id: string }> {
     return this.rpc.send(RPC.webhooksTest, request);
+  }
+
+  replay(request: ReplayWebhookRequest): Promise<{ since: string; until: string }> {
+    return this.rpc.send(RPC.webhooksReplay, request);
   }
 
   attempts(request: ListWebhookAttemptsRequest): Promise<ListWebhookAttemptsReply> {

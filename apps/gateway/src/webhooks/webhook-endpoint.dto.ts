@@ -44,6 +44,9 @@ export class WebhookEndpointDto extends WebhookEndpointSettingsDto {
   @ApiProperty({ nullable: true, example: null, description: 'since when every delivery failed' })
   failing_since!: string | null;
 
+  @ApiProperty({ nullable: true, example: null, description: 'a replay under way: {since, until}' })
+  replay!: { since: string; until: string } | null;
+
   @ApiProperty()
   created_at!: string;
 
@@ -86,4 +89,12 @@ export class WebhookAttemptListDto {
 
   @ApiProperty({ nullable: true })
   next_cursor!: string | null;
+}
+
+export class WebhookReplayDto {
+  @ApiProperty({ example: '2026-12-07T10:00:00Z', description: 'epoch ms or ISO 8601' })
+  since!: string;
+
+  @ApiPropertyOptional({ example: '2026-12-07T11:00:00Z', description: 'now when absent' })
+  until?: string;
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   checkWebhookEndpoint,
+  checkWebhookReplay,
   QueryErrorCode,
   WebhookErrorCode,
   WebhookException,
@@ -23,6 +24,7 @@ import {
   WebhookEndpointListDto,
   WebhookEndpointSettingsDto,
   WebhookEndpointWithSecretDto,
+  WebhookReplayDto,
   WebhookTestDto,
 } from './webhook-endpoint.dto';
 
@@ -121,6 +123,35 @@ export class WebhooksController {
   @ApiErrors(NOT_FOUND)
   test(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ webhook_id: string }> {
     return this.webhooks.test({ tenant: principal.tenant, id: checkEndpointId(id) });
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Sends again, from the log, the events recorded in [since, until] (until: now), with their original webhook-ids',
+  })
+  @ApiBody({ type: WebhookReplayDto })
+  @ApiResponse({ status: 202, type: WebhookReplayDto })
+  @ApiErrors(
+    ...BODY_ERRORS,
+    NOT_FOUND,
+    WebhookErrorCode.InvalidWebhookEndpoint,
+    WebhookErrorCode.WebhookEndpointDisabled,
+  )
+  replay(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<{ since: string; until: string }> {
+    const checked = checkWebhookReplay(body, Date.now());
+    if (!checked.value)
+      throw new WebhookException(
+        WebhookErrorCode.InvalidWebhookEndpoint,
+        checked.problems.join('; '),
+        checked.problems,
+      );
+    return this.webhooks.replay({ tenant: principal.tenant, id: checkEndpointId(id), range: checked.value });
   }
 
   @Get(':id/attempts')

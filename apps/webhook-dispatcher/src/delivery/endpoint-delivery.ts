@@ -7,7 +7,7 @@ import {
   parseLogSubject,
   type LoggedEvent,
 } from '@cobrowse/contracts';
-import type { EndpointDocument } from '../endpoints/endpoint-document';
+import type { EndpointDocument, EndpointReplay } from '../endpoints/endpoint-document';
 import { attemptOf, type NewAttempt } from './attempts.repository';
 import type { RetrySchedule } from './retry-schedule';
 import { webhookMessage, type WebhookMessage } from './webhook-message';
@@ -61,6 +61,8 @@ export class EndpointDelivery {
     private endpoint: EndpointDocument,
     private readonly messages: ConsumerMessages,
     private readonly context: DeliveryContext,
+    /** For a replay: only the events it covers are sent (the rest are acked unsent). */
+    readonly replay: EndpointReplay | null = null,
   ) {}
 
   get id(): string {
@@ -120,6 +122,7 @@ export class EndpointDelivery {
     const parsed = parseEnvelope(m.data);
     if ('reason' in parsed) return; // not an event (the consumers of the read models park it)
     const event = parsed.event;
+    if (this.replay && !covers(this.replay, m.seq, event.recorded_at)) return;
     if (!(await this.wanted(event))) return;
     const message = webhookMessage(this.endpoint.id, event, m.seq);
     const recordedAt = event.recorded_at;
@@ -211,6 +214,10 @@ export class EndpointDelivery {
       this.abort.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+function covers(replay: EndpointReplay, position: number, recordedAt: number): boolean {
+  return position <= replay.to && recordedAt >= replay.since && recordedAt <= replay.until;
 }
 
 /** Events of one session (or one device) are one key: delivered in log order. */

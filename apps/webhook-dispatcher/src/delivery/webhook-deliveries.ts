@@ -21,6 +21,8 @@ import { sendWebhook } from './webhook-sender';
 
 /** Every endpoint is checked against the store this often, in case an announcement was missed. */
 const RECONCILE_EVERY_MS = 30_000;
+/** How often a replay under way is checked for having sent all it covers. */
+const REPLAY_CHECK_EVERY_MS = 1_000;
 /** Messages an endpoint's consumer hands over per pull. */
 const PULL_BATCH = 100;
 
@@ -35,6 +37,8 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger(WebhookDeliveries.name);
   private readonly deliveries = new Map<string, EndpointDelivery>();
   private readonly starting = new Set<string>();
+  private readonly replays = new Map<string, EndpointDelivery>();
+  private replayTimer?: NodeJS.Timeout;
   private readonly schedule: RetrySchedule;
   private readonly context: DeliveryContext;
   private subscription?: Subscription;
@@ -89,10 +93,15 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
       },
     });
     this.timer = setInterval(() => void this.serially(() => this.reconcile()), RECONCILE_EVERY_MS);
+    this.replayTimer = setInterval(
+      () => void (this.replays.size && this.serially(() => this.finishReplays())),
+      REPLAY_CHECK_EVERY_MS,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.replayTimer);
     this.subscription?.unsubscribe();
     await this.serially(() => this.stopAll());
   }
@@ -118,11 +127,12 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
     if (!this.leadership.isLeader) return;
     const stored = await this.endpoints.all();
     const wanted = new Map(stored.filter((e) => e.enabled).map((e) => [e._id, e]));
-    for (const [id, delivery] of this.deliveries)
-      if (!wanted.has(id)) {
-        this.deliveries.delete(id);
-        await delivery.stop();
-      }
+    for (const map of [this.deliveries, this.replays])
+      for (const [id, delivery] of map)
+        if (!wanted.has(id)) {
+          map.delete(id);
+          await delivery.stop();
+        }
     for (const endpoint of wanted.values()) await this.run(endpoint);
   }
 
@@ -131,18 +141,67 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
     const endpoint = await this.endpoints.find(tenant, id);
     if (endpoint?.enabled) return this.run(endpoint);
     const key = `${tenant}/${id}`;
-    const delivery = this.deliveries.get(key);
-    this.deliveries.delete(key);
-    await delivery?.stop();
+    for (const map of [this.deliveries, this.replays]) {
+      const delivery = map.get(key);
+      map.delete(key);
+      await delivery?.stop();
+    }
   }
 
   private async run(endpoint: EndpointDocument): Promise<void> {
+    await this.runReplay(endpoint);
     const running = this.deliveries.get(endpoint._id);
     await this.subscriptions.ensure(endpoint);
     if (running) return running.update(endpoint);
     if (this.starting.has(endpoint._id)) return;
     this.starting.add(endpoint._id);
     void this.start(endpoint, this.leadership.term).finally(() => this.starting.delete(endpoint._id));
+  }
+
+  /** An endpoint's replay, while its document has one (a new one replaces the one running). */
+  private async runReplay(endpoint: EndpointDocument): Promise<void> {
+    const running = this.replays.get(endpoint._id);
+    if (
+      running &&
+      running.replay?.to === endpoint.replay?.to &&
+      running.replay?.since === endpoint.replay?.since
+    )
+      return running.update(endpoint);
+    if (running) {
+      this.replays.delete(endpoint._id);
+      await running.stop();
+    }
+    if (!endpoint.replay) return;
+    try {
+      const messages = await this.log.consume(EndpointSubscriptions.replayNameOf(endpoint), PULL_BATCH);
+      const replay = new EndpointDelivery(endpoint, messages, this.context, endpoint.replay);
+      this.replays.set(endpoint._id, replay);
+      replay.start();
+    } catch (e) {
+      this.logger.warn({
+        msg: 'could not start a replay; the next check retries',
+        endpoint: endpoint._id,
+        error: (e as Error).message,
+      });
+    }
+  }
+
+  /** Ends the replays that have sent everything they cover: their consumers go, the endpoint forgets them. */
+  private async finishReplays(): Promise<void> {
+    for (const [id, replay] of this.replays) {
+      const covered = replay.replay!;
+      const name = EndpointSubscriptions.replayNameOf({ id: id.slice(id.indexOf('/') + 1) });
+      const backlog = await this.log.backlogOf(name);
+      if (backlog.held > 0 || (backlog.pending > 0 && backlog.ackedTo < covered.to)) continue;
+      this.replays.delete(id);
+      await replay.stop();
+      const stored = await this.endpoints.find(id.slice(0, id.indexOf('/')), id.slice(id.indexOf('/') + 1));
+      if (stored?.replay?.to === covered.to && stored.replay.since === covered.since) {
+        await this.endpoints.set(stored, { replay: null });
+        await this.subscriptions.dropReplay(stored);
+      }
+      this.logger.log({ msg: 'webhook replay done', endpoint: id });
+    }
   }
 
   /**
@@ -153,7 +212,7 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
   private async start(endpoint: EndpointDocument, term: number): Promise<void> {
     const name = EndpointSubscriptions.nameOf(endpoint);
     try {
-      if ((await this.log.heldBy(name)) > 0) {
+      if ((await this.log.backlogOf(name)).held > 0) {
         this.logger.log({ msg: 'waiting for the deliveries a previous leader held', consumer: name });
         await sleep(EndpointSubscriptions.ACK_WAIT_MS + 1_000);
       }
@@ -175,8 +234,9 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async stopAll(): Promise<void> {
-    const all = [...this.deliveries.values()];
+    const all = [...this.deliveries.values(), ...this.replays.values()];
     this.deliveries.clear();
+    this.replays.clear();
     await Promise.all(all.map((d) => d.stop()));
   }
 
@@ -207,13 +267,16 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
   private async disable(endpoint: EndpointDocument, reason: 'gone' | 'failing', why: string): Promise<false> {
     endpoint.enabled = false;
     endpoint.disabled_reason = why;
-    await this.endpoints.set(endpoint, { enabled: false, disabled_reason: why });
+    endpoint.replay = null;
+    await this.endpoints.set(endpoint, { enabled: false, disabled_reason: why, replay: null });
     webhookEndpointsDisabled.inc({ reason });
     this.logger.warn({ msg: 'webhook endpoint disabled', endpoint: endpoint._id, reason: why });
-    const delivery = this.deliveries.get(endpoint._id);
-    this.deliveries.delete(endpoint._id);
-    // Not awaited: the delivery that asked is inside it; it stops at its next step.
-    void delivery?.stop();
+    for (const map of [this.deliveries, this.replays]) {
+      const delivery = map.get(endpoint._id);
+      map.delete(endpoint._id);
+      // Not awaited: the delivery that asked is inside it; it stops at its next step.
+      void delivery?.stop();
+    }
     await this.subscriptions.drop(endpoint);
     return false;
   }

@@ -52,6 +52,7 @@ export class CreateEndpointUseCase {
       secrets: [{ secret, expires_at: null }],
       disabled_reason: null,
       failing_since: null,
+      replay: null,
       created_at: now,
       updated_at: now,
     };

@@ -7,6 +7,13 @@ export interface EndpointSecret {
   expires_at: number | null;
 }
 
+export interface EndpointReplay {
+  since: number;
+  until: number;
+  /** Where the log ended when the replay was asked for. */
+  to: number;
+}
+
 /** An endpoint as stored: `_id = "<tenant>/<id>"`, written by `_id` alone. */
 export interface EndpointDocument extends WebhookEndpointSettings {
   _id: string;
@@ -16,6 +23,8 @@ export interface EndpointDocument extends WebhookEndpointSettings {
   secrets: EndpointSecret[];
   disabled_reason: string | null;
   failing_since: number | null;
+  /** A replay under way: the events recorded in [since, until] up to log position `to`. */
+  replay: EndpointReplay | null;
   created_at: number;
   updated_at: number;
 }
@@ -38,6 +47,9 @@ export function toEndpointView(d: EndpointDocument): WebhookEndpointView {
     rate_limit: d.rate_limit,
     disabled_reason: d.disabled_reason,
     failing_since: d.failing_since === null ? null : new Date(d.failing_since).toISOString(),
+    replay: d.replay
+      ? { since: new Date(d.replay.since).toISOString(), until: new Date(d.replay.until).toISOString() }
+      : null,
     created_at: new Date(d.created_at).toISOString(),
     updated_at: new Date(d.updated_at).toISOString(),
   };

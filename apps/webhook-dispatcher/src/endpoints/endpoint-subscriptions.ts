@@ -20,6 +20,11 @@ export class EndpointSubscriptions {
     return `webhook-${endpoint.id}`;
   }
 
+  /** The consumer of an endpoint's replay, made for it and dropped when it is done. */
+  static replayNameOf(endpoint: Pick<EndpointDocument, 'id'>): string {
+    return `webhook-${endpoint.id}-replay`;
+  }
+
   constructor(private readonly log: EventLog) {}
 
   async ensure(endpoint: EndpointDocument): Promise<string> {
@@ -33,5 +38,20 @@ export class EndpointSubscriptions {
 
   async drop(endpoint: Pick<EndpointDocument, 'id'>): Promise<void> {
     await this.log.dropSubscriber(EndpointSubscriptions.nameOf(endpoint));
+    await this.dropReplay(endpoint);
+  }
+
+  /** A replay's consumer, reading the endpoint's events from those recorded at `since` (a replay before it is dropped). */
+  async startReplay(endpoint: EndpointDocument, since: number): Promise<void> {
+    await this.dropReplay(endpoint);
+    await this.log.ensureSubscriber(
+      EndpointSubscriptions.replayNameOf(endpoint),
+      webhookLogFilters(endpoint.tenant, endpoint.event_types),
+      { ackWaitMs: EndpointSubscriptions.ACK_WAIT_MS, maxAckPending: EndpointSubscriptions.MAX_HELD, since },
+    );
+  }
+
+  async dropReplay(endpoint: Pick<EndpointDocument, 'id'>): Promise<void> {
+    await this.log.dropSubscriber(EndpointSubscriptions.replayNameOf(endpoint));
   }
 }

@@ -5,6 +5,7 @@ import {
   type CreateWebhookEndpointRequest,
   type ListWebhookAttemptsReply,
   type ListWebhookAttemptsRequest,
+  type ReplayWebhookRequest,
   type UpdateWebhookEndpointRequest,
   type WebhookEndpointRequest,
   type WebhookEndpointView,
@@ -15,6 +16,7 @@ import { SendTestUseCase } from '../delivery/send-test.usecase';
 import { CreateEndpointUseCase } from './create-endpoint.usecase';
 import { DeleteEndpointUseCase } from './delete-endpoint.usecase';
 import { toEndpointView } from './endpoint-document';
+import { ReplayEndpointUseCase, type ReplayStarted } from './replay-endpoint.usecase';
 import { RotateSecretUseCase } from './rotate-secret.usecase';
 import { endpointNotFound, UpdateEndpointUseCase } from './update-endpoint.usecase';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
@@ -30,6 +32,7 @@ export class EndpointsController {
     private readonly remove: DeleteEndpointUseCase,
     private readonly rotate: RotateSecretUseCase,
     private readonly test: SendTestUseCase,
+    private readonly replay: ReplayEndpointUseCase,
   ) {}
 
   @MessagePattern(RPC.webhooksCreate)
@@ -68,6 +71,11 @@ export class EndpointsController {
   @MessagePattern(RPC.webhooksTest)
   tested(@Payload() request: WebhookEndpointRequest): Promise<{ webhook_id: string }> {
     return this.test.execute(request);
+  }
+
+  @MessagePattern(RPC.webhooksReplay)
+  replayed(@Payload() request: ReplayWebhookRequest): Promise<ReplayStarted> {
+    return this.replay.execute(request);
   }
 
   @MessagePattern(RPC.webhooksAttempts)

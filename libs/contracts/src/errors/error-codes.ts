@@ -57,6 +57,7 @@ export enum WebhookErrorCode {
   WebhookUrlNotAllowed = 'WEBHOOK_URL_NOT_ALLOWED',
   WebhookEndpointNotFound = 'WEBHOOK_ENDPOINT_NOT_FOUND',
   WebhookEndpointLimitReached = 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
+  WebhookEndpointDisabled = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
 export type ErrorCode =
@@ -100,6 +101,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [WebhookErrorCode.WebhookUrlNotAllowed]: 400,
   [WebhookErrorCode.WebhookEndpointNotFound]: 404,
   [WebhookErrorCode.WebhookEndpointLimitReached]: 409,
+  [WebhookErrorCode.WebhookEndpointDisabled]: 409,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

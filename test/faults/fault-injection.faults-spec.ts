@@ -1,13 +1,15 @@
 import { connect } from 'nats';
 import type { ServiceName } from '@cobrowse/local-runtime';
-import { ApiClient, eventually, readEventLog, TestSystem } from '@cobrowse/testing';
+import { ApiClient, eventually, readEventLog, TestSystem, WebhookReceiver } from '@cobrowse/testing';
 import { RelayLoad, readModelMismatch } from './relay-load';
 
 /**
  * kill -9 under load (SPEC section 10): relays report visits and retry by event_id while
  * services, nats-server and the database are killed and restarted at random, two replicas of
  * each stateful service running. Afterwards every acknowledged fact is in the log exactly once
- * and in the read models exactly as reported, and no client ever saw a 500.
+ * and in the read models exactly as reported, no client ever saw a 500, and a webhook
+ * endpoint has received every logged event at least once, each session's in log order
+ * (SPEC section 11).
  */
 jest.setTimeout(900_000);
 
@@ -16,6 +18,11 @@ const RELAYS = Number(process.env.FAULT_RELAYS ?? 4);
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 2 ** 31);
 /** How long the read models may take to catch up once the load stops (SPEC section 10: a minute). */
 const CONVERGE_MS = 60_000;
+/**
+ * How long the webhook deliveries may take after that: a dispatcher leader killed while it held
+ * messages leaves them to come back after their ack wait (30 s), which its successor waits out.
+ */
+const DELIVERED_MS = 90_000;
 
 type Fault =
   { kind: 'service'; service: ServiceName; replica: number } | { kind: 'nats' } | { kind: 'database' };
@@ -33,14 +40,21 @@ function random(seed: number): () => number {
 
 describe('fault injection', () => {
   let system: TestSystem;
+  let receiver: WebhookReceiver;
   const next = random(SEED);
   const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)];
   const pause = (min: number, max: number) => new Promise((r) => setTimeout(r, min + next() * (max - min)));
 
   beforeAll(async () => {
     system = await TestSystem.start({
-      replicas: { 'session-lifecycle': 2, 'history-projector': 2, 'connection-tracker': 2 },
+      replicas: {
+        'session-lifecycle': 2,
+        'history-projector': 2,
+        'connection-tracker': 2,
+        'webhook-dispatcher': 2,
+      },
       env: {
+        WEBHOOKS_ALLOW_PRIVATE: 'true',
         LEADERSHIP_STALL_MS: '10000',
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
         // A visit retried through many faults must not be ended by the inactivity timeout
@@ -52,6 +66,7 @@ describe('fault injection', () => {
 
   afterAll(async () => {
     await system?.stop();
+    await receiver?.stop();
   });
 
   /** At least a quarter of the faults are nats-server and database kills; the rest hit services. */
@@ -65,6 +80,7 @@ describe('fault injection', () => {
         'session-lifecycle',
         'history-projector',
         'connection-tracker',
+        'webhook-dispatcher',
       ]);
       faults.push({
         kind: 'service',
@@ -92,6 +108,11 @@ describe('fault injection', () => {
   };
 
   it(`loses nothing and applies nothing twice through ${FAULTS} kill -9 faults`, async () => {
+    receiver = await WebhookReceiver.start();
+    const hook = await new ApiClient(system.gatewayUrl)
+      .as('admin')
+      .post('/v1/webhooks/endpoints', { url: receiver.url('/faults') });
+    expect(hook.status).toBe(201);
     const load = new RelayLoad(() => system.gatewayUrl);
     load.start(RELAYS);
     await eventually(async () => expect(load.stats.acknowledged.size).toBeGreaterThan(50));
@@ -159,11 +180,50 @@ describe('fault injection', () => {
 
     const nc = await connect(system.natsAs('services'));
     const logged = new Map<string, number>();
-    for (const e of await readEventLog(nc, 'cobrowse.>')) {
+    const log = await readEventLog(nc, 'cobrowse.>');
+    for (const e of log) {
       const id = e.envelope.event_id as string;
       logged.set(id, (logged.get(id) ?? 0) + 1);
     }
     await nc.close();
+
+    // Every event logged for the endpoint's tenant reached it, each session's in log order.
+    const webhookId = (seq: number) => `msg_${hook.body.id}_${seq}`;
+    const toDeliver = log.filter((e) => e.envelope.tenant === 'acme');
+    const undelivered = () => {
+      const got = new Set(receiver.at('/faults', { ok: true }).map((h) => String(h.headers['webhook-id'])));
+      return toDeliver.filter((e) => !got.has(webhookId(e.seq)));
+    };
+    await eventually(async () => expect(undelivered().length).toBe(0), DELIVERED_MS).catch(async () => {
+      const check = await connect(system.natsAs('services'));
+      const consumer = await (
+        await check.jetstreamManager()
+      ).consumers
+        .info('COBROWSE_EVENTS', `webhook-${hook.body.id}`)
+        .catch((e: Error) => e.message);
+      await check.close();
+      const left = undelivered();
+      throw new Error(
+        `(seed ${SEED}) ${left.length} events not delivered (first at ${left[0]?.seq}, last at ${left.at(-1)?.seq}); ` +
+          `consumer: ${JSON.stringify(consumer).slice(0, 800)}\n${system.logs(10)}`,
+      );
+    });
+    const deliveredMs = Date.now() - stoppedAt;
+    const firstArrival = new Map<string, number>();
+    for (const h of receiver.at('/faults', { ok: true })) {
+      const id = String(h.headers['webhook-id']);
+      if (!firstArrival.has(id)) firstArrival.set(id, firstArrival.size);
+    }
+    const outOfOrder: string[] = [];
+    const lastOf = new Map<string, number>();
+    for (const e of toDeliver) {
+      const session = e.envelope.session_id as string | undefined;
+      if (!session) continue;
+      const at = firstArrival.get(webhookId(e.seq))!;
+      if ((lastOf.get(session) ?? -1) > at) outOfOrder.push(`${session} v${e.envelope.version}`);
+      lastOf.set(session, at);
+    }
+    const deliveries = receiver.at('/faults', { ok: true }).length;
     const lost = [...acknowledged].filter((id) => !logged.has(id));
     const twice = [...acknowledged].filter((id) => (logged.get(id) ?? 0) > 1);
 
@@ -171,8 +231,10 @@ describe('fault injection', () => {
       `fault injection (seed ${SEED}): ${FAULTS} faults ${JSON.stringify(byKind)}, ${RELAYS} relays, ` +
         `${visits.length} visits, ${acknowledged.size} facts acknowledged in ${load.stats.attempts} attempts, ` +
         `lost ${lost.length}, applied twice ${twice.length}, 500s ${load.stats.fiveHundreds.length + fiveHundreds.length}, ` +
-        `consumers caught up ${recoveryMs} ms after the load stopped`,
+        `consumers caught up ${recoveryMs} ms after the load stopped; webhooks: ${toDeliver.length} events, ` +
+        `${deliveries} deliveries, all delivered ${deliveredMs} ms after the load stopped`,
     );
+    expect(outOfOrder).toEqual([]);
     expect(lost).toEqual([]);
     expect(twice).toEqual([]);
     expect([...load.stats.fiveHundreds, ...fiveHundreds]).toEqual([]);

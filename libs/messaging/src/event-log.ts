@@ -68,11 +68,19 @@ export class EventLog {
     tenant: string,
     sessionId: string,
   ): Promise<Array<{ seq: number; event: AnySessionEvent }>> {
-    const stored = await this.readAll(sessionHistorySubject(tenant, sessionId));
-    return stored.flatMap(({ seq, data }) => {
-      const parsed = parseSessionEvent(data);
-      return 'event' in parsed ? [{ seq, event: parsed.event }] : [];
-    });
+    return sessionEventsOf(await this.readAll(sessionHistorySubject(tenant, sessionId)));
+  }
+
+  /** Up to `count` of a session's events logged after position `after`, in log order. */
+  async sessionHistoryAfter(
+    tenant: string,
+    sessionId: string,
+    after: number,
+    count: number,
+  ): Promise<Array<{ seq: number; event: AnySessionEvent }>> {
+    return sessionEventsOf(
+      (await this.read(sessionHistorySubject(tenant, sessionId), after + 1, count)).events,
+    );
   }
 
   /**
@@ -216,4 +224,12 @@ export class EventLog {
   async purge(filter: string): Promise<number> {
     return (await this.nats.jsm.streams.purge(EVENTS_STREAM, { filter })).purged;
   }
+}
+
+/** The session events among stored messages, with their positions; a message that is not an event is skipped. */
+function sessionEventsOf(stored: StoredEvent[]): Array<{ seq: number; event: AnySessionEvent }> {
+  return stored.flatMap(({ seq, data }) => {
+    const parsed = parseSessionEvent(data);
+    return 'event' in parsed ? [{ seq, event: parsed.event }] : [];
+  });
 }

@@ -1,10 +1,12 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumerMessages, JsMsg } from 'nats';
+import { BACKOFF, delayBefore } from '@cobrowse/resilience';
 import {
   isSessionEvent,
   matchesCustomData,
   parseEnvelope,
   parseLogSubject,
+  type AnySessionEvent,
   type LoggedEvent,
 } from '@cobrowse/contracts';
 import type { EndpointDocument, EndpointReplay } from '../endpoints/endpoint-document';
@@ -16,8 +18,14 @@ import { signedHeaders } from './webhook-signature';
 
 /** Requests one endpoint has in flight at most (its rate limit may allow fewer). */
 const MAX_IN_FLIGHT = 16;
-/** A message held for a later attempt is reported in progress this often (ack wait: DELIVERY_ACK_WAIT_MS). */
-const WORKING_EVERY_MS = 20_000;
+/** Sessions whose last sent event is remembered, at most (the oldest forgotten first). */
+const SESSIONS_KEPT = 10_000;
+/**
+ * Every message in hand (being sent, waiting for a retry, or queued behind its session's) is
+ * reported in progress this often, well within its ack wait (EndpointSubscriptions.ACK_WAIT_MS),
+ * so the server hands it to no one else while this replica lives.
+ */
+const WORKING_EVERY_MS = 3_000;
 
 export interface DeliveryOutcome {
   endpoint: EndpointDocument;
@@ -32,10 +40,16 @@ export interface DeliveryOutcome {
 export interface DeliveryContext {
   schedule: RetrySchedule;
   send(endpoint: EndpointDocument, headers: Record<string, string>, body: string): Promise<SendResult>;
-  record(endpoint: EndpointDocument, attempt: NewAttempt): Promise<void>;
+  record(endpoint: EndpointDocument, attempt: NewAttempt): void;
   /** After each attempt: marks the endpoint failing or not, disables it when it must (false: stop). */
   settle(outcome: DeliveryOutcome): Promise<boolean>;
   customData(event: LoggedEvent): Promise<Record<string, unknown> | null>;
+  /** The `count` events of `event`'s session logged after position `after`, with their positions. */
+  between(
+    event: AnySessionEvent,
+    after: number,
+    count: number,
+  ): Promise<Array<{ event: AnySessionEvent; position: number }>>;
   observe(outcome: 'delivered' | 'failed' | 'given-up', delayMs: number | null): void;
   logger: Pick<Logger, 'warn' | 'log'>;
 }
@@ -51,11 +65,14 @@ class Stopped extends Error {}
  */
 export class EndpointDelivery {
   private readonly queues = new Map<string, JsMsg[]>();
+  /** Per session, the last event this delivery sent (or found unwanted): its version and position. */
+  private readonly sent = new Map<string, { version: number; position: number }>();
   private readonly abort = new AbortController();
   private inFlight = 0;
   private readonly slotWaiters: Array<() => void> = [];
   private nextSlotAt = 0;
   private running?: Promise<void>;
+  private working?: NodeJS.Timeout;
 
   constructor(
     private endpoint: EndpointDocument,
@@ -76,9 +93,13 @@ export class EndpointDelivery {
 
   start(): void {
     this.running = this.take();
+    this.working = setInterval(() => {
+      for (const queue of this.queues.values()) for (const m of queue) m.working();
+    }, WORKING_EVERY_MS);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.working);
     this.abort.abort();
     await this.messages.close().catch(() => undefined);
     await this.running;
@@ -101,30 +122,74 @@ export class EndpointDelivery {
     }
   }
 
+  /**
+   * A key's messages one after another. A step that fails for want of NATS or the database (a
+   * read of the log for a filter or a gap) is tried again after a pause, the key's later
+   * messages waiting behind it. Anything left when the deliveries stop is not acked: it comes
+   * back after its ack wait.
+   */
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
     try {
-      while (queue.length && !this.stopped) {
-        await this.deliver(queue[0]);
+      for (let failures = 0; queue.length && !this.stopped;) {
+        try {
+          await this.deliver(queue[0]);
+        } catch (e) {
+          if (e instanceof Stopped) return;
+          this.context.logger.warn({
+            msg: 'webhook delivery step failed; will retry',
+            error: (e as Error).message,
+          });
+          await this.sleep(delayBefore(BACKOFF.dependency, ++failures));
+          continue;
+        }
+        failures = 0;
         queue[0].ack();
         queue.shift();
       }
     } catch (e) {
-      if (!(e instanceof Stopped))
-        this.context.logger.warn({ msg: 'webhook delivery stopped', error: (e as Error).message });
+      if (!(e instanceof Stopped)) throw e;
     } finally {
-      // Anything left is not acked: it comes back after its ack wait, in order.
       this.queues.delete(key);
     }
   }
 
+  /**
+   * A message's event, after any of its session's events the server still holds back. A message
+   * lost between the server and this replica (nats-server killed with it in flight) comes back
+   * only after its ack wait, behind later ones: a session event whose version skips past the last
+   * one this delivery sent is preceded by the versions between, read from the log. One sent
+   * already (it came back after it was read from the log, or its ack was lost) is not sent again.
+   */
   private async deliver(m: JsMsg): Promise<void> {
     const parsed = parseEnvelope(m.data);
     if ('reason' in parsed) return; // not an event (the consumers of the read models park it)
     const event = parsed.event;
-    if (this.replay && !covers(this.replay, m.seq, event.recorded_at)) return;
+    if (!isSessionEvent(event)) return this.send(event, m.seq);
+    const last = this.sent.get(event.session_id);
+    if (last && event.version <= last.version) return;
+    if (last && event.version > last.version + 1)
+      for (const earlier of await this.context.between(
+        event,
+        last.position,
+        event.version - last.version - 1,
+      ))
+        await this.sendInSession(earlier.event, earlier.position);
+    await this.sendInSession(event, m.seq);
+  }
+
+  private async sendInSession(event: AnySessionEvent, position: number): Promise<void> {
+    await this.send(event, position);
+    this.sent.delete(event.session_id);
+    this.sent.set(event.session_id, { version: event.version, position });
+    if (this.sent.size > SESSIONS_KEPT) this.sent.delete(this.sent.keys().next().value!);
+  }
+
+  /** One event, tried until it is delivered, given up, or the deliveries stop. */
+  private async send(event: LoggedEvent, position: number): Promise<void> {
+    if (this.replay && !covers(this.replay, position, event.recorded_at)) return;
     if (!(await this.wanted(event))) return;
-    const message = webhookMessage(this.endpoint.id, event, m.seq);
+    const message = webhookMessage(this.endpoint.id, event, position);
     const recordedAt = event.recorded_at;
     for (let attempt = 1; ; attempt++) {
       const result = await this.attempt(message);
@@ -134,7 +199,7 @@ export class EndpointDelivery {
           ? null
           : this.context.schedule.nextDelay(attempt, result.retryAfterSeconds);
       const nextRetryAt = delay === null ? null : Date.now() + delay;
-      await this.context.record(this.endpoint, attemptOf(message, attempt, result, nextRetryAt));
+      this.context.record(this.endpoint, attemptOf(message, attempt, result, nextRetryAt));
       if (!(await this.context.settle({ endpoint: this.endpoint, message, result, attempt, nextRetryAt })))
         throw new Stopped();
       if (ok) {
@@ -152,7 +217,7 @@ export class EndpointDelivery {
         return;
       }
       this.context.observe('failed', null);
-      await this.hold(m, delay);
+      await this.sleep(delay);
     }
   }
 
@@ -189,15 +254,6 @@ export class EndpointDelivery {
     const at = Math.max(now, this.nextSlotAt);
     this.nextSlotAt = at + 1000 / rate;
     if (at > now) await this.sleep(at - now);
-  }
-
-  /** Waits before the next attempt, keeping the message from coming back meanwhile. */
-  private async hold(m: JsMsg, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      m.working();
-      await this.sleep(Math.min(WORKING_EVERY_MS, until - Date.now()));
-    }
   }
 
   private sleep(ms: number): Promise<void> {

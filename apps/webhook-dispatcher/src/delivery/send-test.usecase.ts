@@ -67,7 +67,7 @@ export class SendTestUseCase implements OnApplicationBootstrap, OnApplicationShu
         timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
         allowPrivate: this.config.WEBHOOKS_ALLOW_PRIVATE,
       });
-      await this.attempts.record(tenant, id, attemptOf(message, 1, result, null));
+      this.attempts.record(tenant, id, attemptOf(message, 1, result, null));
     })().catch((e: Error) => this.logger.warn({ msg: 'test delivery failed', error: e.message }));
   }
 }

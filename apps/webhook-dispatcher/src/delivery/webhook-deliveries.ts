@@ -67,10 +67,28 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
           timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
           allowPrivate: this.config.WEBHOOKS_ALLOW_PRIVATE,
         }),
+      // The endpoint's failure state is kept as well as the database allows: a database outage
+      // must not hold back deliveries (they are in the log's hands). Attempts are recorded in the
+      // background (AttemptsRepository.record).
       record: (endpoint, attempt) => this.attempts.record(endpoint.tenant, endpoint.id, attempt),
-      settle: (outcome) => this.settle(outcome),
+      settle: (outcome) =>
+        this.settle(outcome).catch((e: Error) => {
+          this.logger.warn({
+            msg: "could not save an endpoint's delivery state",
+            endpoint: outcome.endpoint._id,
+            error: e.message,
+          });
+          return true;
+        }),
       customData: (event: LoggedEvent) =>
         isSessionEvent(event) ? this.customData.asOf(event) : Promise.resolve(null),
+      between: async (event, after, count) =>
+        (await this.log.sessionHistoryAfter(event.tenant, event.session_id, after, count)).map(
+          ({ seq, event: e }) => ({
+            event: e,
+            position: seq,
+          }),
+        ),
       observe: (outcome, delayMs) => {
         webhookDeliveries.inc({ outcome });
         if (delayMs !== null) webhookDeliveryDelay.observe(Math.max(0, delayMs) / 1000);
@@ -224,6 +242,7 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
       const delivery = new EndpointDelivery(endpoint, messages, this.context);
       this.deliveries.set(endpoint._id, delivery);
       delivery.start();
+      this.logger.log({ msg: 'delivering', consumer: name });
     } catch (e) {
       this.logger.warn({
         msg: "could not start an endpoint's deliveries; the next check retries",

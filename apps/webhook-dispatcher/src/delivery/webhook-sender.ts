@@ -1,12 +1,19 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isRefusedAddress } from '../endpoints/target-address';
 
 /** At most this much of an answer is read and kept (SPEC section 11: an excerpt of up to 1 KB). */
 export const RESPONSE_EXCERPT_BYTES = 1024;
 export const USER_AGENT = 'cobrowse-session-service-webhooks/1';
+
+/**
+ * Connections are kept open between deliveries to the same host (a TLS handshake per event
+ * would cost more than the event), a bounded number per host and in all.
+ */
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 16, maxTotalSockets: 512, timeout: 30_000 };
+const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
 
 export interface SendResult {
   /** The HTTP status; null when no answer came (`error` says why). */
@@ -65,7 +72,7 @@ export function sendWebhook(options: SendOptions): Promise<SendResult> {
           'user-agent': USER_AGENT,
         },
         lookup: options.allowPrivate ? undefined : checkedLookup,
-        agent: false,
+        agent: url.protocol === 'https:' ? agents.https : agents.http,
       },
       (res) => readExcerpt(res).then((response) => finish(answered(res, response))),
     );

@@ -11,8 +11,8 @@ import type { EndpointDocument } from './endpoint-document';
  */
 @Injectable()
 export class EndpointSubscriptions {
-  /** A delivery in hand is reported in progress well within this (endpoint-delivery.ts). */
-  static readonly ACK_WAIT_MS = 60_000;
+  /** A message in hand is reported in progress well within this (endpoint-delivery.ts); a replica that dies leaves its messages to the next leader after it. */
+  static readonly ACK_WAIT_MS = 10_000;
   /** Messages of one endpoint delivered and not yet acked, at most: a dead endpoint holds this many. */
   static readonly MAX_HELD = 1_000;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds @cobrowse/client (CommonJS, ES module and typings), packs it with npm pack, and unpacks
+# Packs @cobrowse/client with npm pack (whose prepack script builds it: build.sh), and unpacks
 # the tarball into .data/client-pack/node_modules: the client tests load the package from there,
 # exactly as a user installing the tarball would.
 set -euo pipefail
@@ -8,10 +8,6 @@ root="$(cd "$here/../.." && pwd)"
 out="$root/.data/client-pack"
 cd "$here"
 rm -rf dist "$out"
-npx tsc -p tsconfig.build.json
-npx tsc -p tsconfig.esm.json
-echo '{"type":"commonjs"}' > dist/cjs/package.json
-echo '{"type":"module"}' > dist/esm/package.json
 mkdir -p "$out/node_modules/@cobrowse/client"
 npm pack --silent --pack-destination "$out" >/dev/null
 tar -xzf "$out"/cobrowse-client-*.tgz -C "$out/node_modules/@cobrowse/client" --strip-components=1

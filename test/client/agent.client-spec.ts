@@ -10,7 +10,16 @@ import {
   type EventEnvelope,
   type Session,
 } from '@cobrowse/client';
-import { ApiClient, eventually, listedSessionIds, TcpProxy, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+import { Webhook } from 'standardwebhooks';
+import {
+  ApiClient,
+  eventually,
+  listedSessionIds,
+  TcpProxy,
+  TEST_KEYS,
+  TestSystem,
+  WebhookReceiver,
+} from '@cobrowse/testing';
 import { clientShapes, interfaceKeys, queryParameters, schemaShape } from './openapi-contract';
 
 jest.setTimeout(600_000);
@@ -24,7 +33,7 @@ describe('@cobrowse/client, agent side', () => {
   const SESSIONS = 2_500;
 
   beforeAll(async () => {
-    system = await TestSystem.start();
+    system = await TestSystem.start({ env: { WEBHOOKS_ALLOW_PRIVATE: 'true' } });
     rest = new ApiClient(system.gatewayUrl).as('admin');
     cobrowse = new CobrowseClient({ url: system.gatewayUrl, apiKey: TEST_KEYS.admin });
   });
@@ -52,6 +61,9 @@ describe('@cobrowse/client, agent side', () => {
         ['Agent', 'AgentDto'],
         ['ErrorBody', 'ErrorResponseDto'],
         ['RetentionPolicy', 'RetentionPolicyDto'],
+        ['WebhookEndpoint', 'WebhookEndpointDto'],
+        ['WebhookEndpointWithSecret', 'WebhookEndpointWithSecretDto'],
+        ['WebhookAttempt', 'WebhookAttemptDto'],
       ];
       const shapes = clientShapes();
       for (const [type, schema] of pairs) {
@@ -283,6 +295,62 @@ describe('@cobrowse/client, agent side', () => {
     });
   });
 
+  describe('webhooks', () => {
+    it('manages an endpoint, and verifyWebhook accepts its deliveries as the reference library does', async () => {
+      const receiver = await WebhookReceiver.start();
+      try {
+        const endpoint = await cobrowse.webhooks.create({
+          url: receiver.url('/client'),
+          event_types: ['session.created'],
+          filter: { run },
+        });
+        expect(endpoint.secret).toMatch(/^whsec_/);
+        expect((await cobrowse.webhooks.list()).map((e) => e.id)).toContain(endpoint.id);
+        expect(await cobrowse.webhooks.update(endpoint.id, { description: 'client' })).toMatchObject({
+          description: 'client',
+          enabled: true,
+        });
+        await rest.post('/v1/sessions', { device_id: `webhook-${run}`, custom_data: { run } });
+        const hook = await eventually(async () => {
+          const [got] = receiver.at('/client');
+          expect(got).toBeDefined();
+          return got;
+        });
+        const headers = hook.headers as Record<string, string>;
+        const delivery = await client.verifyWebhook(endpoint.secret, headers, hook.body);
+        expect(delivery).toEqual(new Webhook(endpoint.secret).verify(hook.body, headers));
+        expect(delivery.data).toMatchObject({ type: 'session.created' });
+        await expect(
+          client.verifyWebhook(endpoint.secret, headers, hook.body.replace('created', 'ended')),
+        ).rejects.toBeInstanceOf(client.WebhookVerificationError);
+        await expect(
+          client.verifyWebhook(endpoint.secret, headers, hook.body, { now: Date.now() + 3_600_000 }),
+        ).rejects.toThrow(/tolerance/);
+        const rotated = await cobrowse.webhooks.rotateSecret(endpoint.id);
+        const testId = await cobrowse.webhooks.test(endpoint.id);
+        const test = await eventually(async () => {
+          const got = receiver.at('/client').find((h) => h.headers['webhook-id'] === testId);
+          expect(got).toBeDefined();
+          return got!;
+        });
+        for (const secret of [endpoint.secret, rotated.secret])
+          await client.verifyWebhook(secret, test.headers as Record<string, string>, test.body);
+        await eventually(async () => {
+          const attempts = [];
+          for await (const a of cobrowse.webhooks.attempts(endpoint.id, { limit: 1 })) attempts.push(a);
+          expect(attempts.map((a) => a.type)).toEqual(['webhook.test', 'session.created']);
+        });
+        await cobrowse.webhooks.delete(endpoint.id);
+        await expect(cobrowse.webhooks.get(endpoint.id)).rejects.toMatchObject({
+          status: 404,
+          code: 'WEBHOOK_ENDPOINT_NOT_FOUND',
+        });
+      } finally {
+        await receiver.stop();
+      }
+    });
+  });
+
   describe('the README', () => {
     it('runs every example as written', async () => {
       const readme = readFileSync(join(__dirname, '../../libs/client/README.md'), 'utf8');
@@ -336,6 +404,7 @@ describe('@cobrowse/client, agent side', () => {
           'events session.created session.activated session.page-entered session.metadata-updated session.metadata-updated session.deactivated',
           'csv lines 2',
           'device online true 1',
+          'webhook secret true function',
           'error 404 SESSION_NOT_FOUND',
         ]),
       );

@@ -3,6 +3,8 @@ export { SessionsApi } from './agent/sessions.js';
 export { Session, type SessionEventMap } from './agent/session.js';
 export { Device, DevicesApi, type DeviceEventMap } from './agent/devices.js';
 export { RetentionApi } from './agent/retention.js';
+export { WebhooksApi } from './agent/webhooks.js';
+export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './webhook-verify.js';
 export { PageQuery, type Page } from './agent/page-query.js';
 export { TenantSubscription, type SubscribeOptions } from './agent/subscription.js';
 export {

@@ -242,3 +242,71 @@ export interface RetentionPolicy {
   ended_session_ttl_seconds: number;
   device_ttl_seconds: number;
 }
+
+/** Event types a webhook endpoint may ask for (all when `event_types` is null). */
+export type WebhookEventType =
+  | 'session.created'
+  | 'session.activated'
+  | 'session.page-entered'
+  | 'session.deactivated'
+  | 'session.metadata-updated'
+  | 'connection.opened'
+  | 'connection.heartbeat'
+  | 'connection.closed';
+
+/** What a tenant sets on a webhook endpoint (docs/webhooks.md). */
+export interface WebhookEndpointSettings {
+  url: string;
+  description?: string;
+  event_types?: WebhookEventType[] | null;
+  /** Custom data a session must have: the list API's `filter_<key>` semantics. */
+  filter?: Record<string, string> | null;
+  enabled?: boolean;
+  /** Deliveries per second at most. */
+  rate_limit?: number | null;
+}
+
+/** A webhook endpoint (`GET /v1/webhooks/endpoints/{id}`); never with its secret. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  event_types: WebhookEventType[] | null;
+  filter: Record<string, string> | null;
+  enabled: boolean;
+  rate_limit: number | null;
+  /** Why the service disabled it (a 410, failing too long). */
+  disabled_reason: string | null;
+  failing_since: string | null;
+  /** A replay under way. */
+  replay: { since: string; until: string } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An endpoint as created or rotated: with its secret, shown only then. */
+export interface WebhookEndpointWithSecret extends WebhookEndpoint {
+  secret: string;
+}
+
+/** One delivery attempt (`GET …/{id}/attempts`), newest first. */
+export interface WebhookAttempt {
+  id: string;
+  webhook_id: string;
+  type: string;
+  position: number | null;
+  attempt: number;
+  at: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+  response: string;
+  next_retry_at: string | null;
+}
+
+/** A delivery's body, once verified: the event's envelope with its log position. */
+export interface WebhookDelivery {
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown> & { position?: number };
+}

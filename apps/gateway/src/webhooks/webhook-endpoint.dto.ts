@@ -34,9 +34,27 @@ export class WebhookEndpointSettingsDto {
   rate_limit?: number | null;
 }
 
-export class WebhookEndpointDto extends WebhookEndpointSettingsDto {
+export class WebhookEndpointDto {
   @ApiProperty({ example: 'ep_6f1c0f0c2f5b4f6d8a9e0b1c' })
   id!: string;
+
+  @ApiProperty({ example: 'https://crm.example.com/cobrowse-hooks' })
+  url!: string;
+
+  @ApiProperty({ example: 'CRM sync' })
+  description!: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, nullable: true, description: 'null: all' })
+  event_types!: string[] | null;
+
+  @ApiProperty({ example: { crm_id: '42' }, nullable: true })
+  filter!: Record<string, string> | null;
+
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ example: 20, nullable: true })
+  rate_limit!: number | null;
 
   @ApiProperty({ nullable: true, example: null, description: 'why the service disabled it' })
   disabled_reason!: string | null;

@@ -89,6 +89,8 @@ export class BenchSystem {
       COBROWSE_API_KEYS: BENCH_API_KEYS,
       GATEWAY_PORT: String(port),
       LOG_LEVEL: 'warn',
+      // The webhook phase delivers to a receiver on this machine.
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
       // Nothing times out while 100k sessions sit open during the run.
       SESSION_INACTIVITY_TIMEOUT_MS: String(24 * 3600 * 1000),
     };

@@ -55,6 +55,11 @@ export const CONFIG = {
   drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_S', 1_800, 600),
   /** The same for the tracker after the heartbeats (on a tracker that logs every beat, a long wait). */
   heartbeatCatchUpSeconds: num('BENCH_HEARTBEAT_CATCH_UP_S', 300, 120),
+  /** Sessions of the mix logged while the webhook dispatcher is stopped: the backlog it then drains. */
+  webhookBacklogSessions: num('BENCH_WEBHOOK_BACKLOG_SESSIONS', 2_000, 100),
+  /** The steady load under which webhook delays are measured, events/s, and for how long. */
+  webhookLoadEps: num('BENCH_WEBHOOK_LOAD_EPS', 100, 50),
+  webhookSeconds: num('BENCH_WEBHOOK_SECONDS', 20, 5),
   /** The second system at NATS's default fsync (skipped in a smoke run unless set to 1). */
   lazyFsync: num('BENCH_LAZY_FSYNC', 1, 0) > 0,
 };

@@ -18,6 +18,7 @@ import { longSession } from './phases/long-session';
 import { natsIngest } from './phases/nats-ingest';
 import { sendMix } from './phases/mix-send';
 import { projectionCeiling, type SentSessionEvent } from './phases/projection-ceiling';
+import { webhookDelivery } from './phases/webhook-delivery';
 import { queries } from './phases/queries';
 import { readStepTotals, stepsBetween, type PhaseSteps } from './projector-steps';
 import { progress, round } from './stats';
@@ -219,6 +220,20 @@ async function main(): Promise<void> {
       }),
     );
 
+    progress(
+      `webhook_delivery_eps: ${CONFIG.webhookBacklogSessions} sessions of the mix for one endpoint with the dispatcher stopped, then delays at ${CONFIG.webhookLoadEps} events/s for ${CONFIG.webhookSeconds} s`,
+    );
+    const webhooks = await webhookDelivery(
+      nc,
+      system,
+      {
+        backlogSessions: CONFIG.webhookBacklogSessions,
+        loadEps: CONFIG.webhookLoadEps,
+        seconds: CONFIG.webhookSeconds,
+      },
+      (run) => phase('webhooks', run),
+    );
+
     await nc.close();
     await system.stop();
     let lazyIngest: Awaited<ReturnType<typeof ingest>> | undefined;
@@ -308,6 +323,10 @@ async function main(): Promise<void> {
       csv_peak_rss_mb: round(csv.gatewayPeakMb),
       csv_gateway_baseline_rss_mb: round(csv.baselineMb),
       csv_projector_peak_rss_mb: round(csv.projectorPeakMb),
+      webhook_delivery_eps: round(webhooks.eps),
+      webhook_delay_p50_ms: round(webhooks.delay_p50_ms),
+      webhook_delay_p99_ms: round(webhooks.delay_p99_ms),
+      webhooks: { ...webhooks, eps: round(webhooks.eps) },
       ratios: {
         ingest_batch_to_jetstream_ceiling: round(batchEps / jetstreamCeiling, 3),
         ingest_nats_to_jetstream_ceiling: round(overNats.eps / jetstreamCeiling, 3),
@@ -457,6 +476,21 @@ function printTable(r: Results): void {
     ],
     ['csv_rows_per_s', s('csv_rows_per_s'), `${s('csv_rows')} rows`],
     ['csv_peak_rss_mb', s('csv_peak_rss_mb'), `gateway; ${s('csv_gateway_baseline_rss_mb')} MB before`],
+    [
+      'webhook_delivery_eps',
+      s('webhook_delivery_eps'),
+      `one endpoint on this machine draining ${(r.webhooks as { backlog: number }).backlog} events`,
+    ],
+    [
+      'webhook_delay_p50_ms',
+      s('webhook_delay_p50_ms'),
+      'recorded in the log to received, under a steady load',
+    ],
+    [
+      'webhook_delay_p99_ms',
+      s('webhook_delay_p99_ms'),
+      `${(r.webhooks as { missing: number }).missing} events not received`,
+    ],
   ];
   const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
   for (const [k, v, note] of rows) console.log(`${k.padEnd(w[0])}  ${v.padStart(w[1])}  ${note}`);

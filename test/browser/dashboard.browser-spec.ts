@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ApiClient, eventually, listedSessionIds, TEST_KEYS, TestSystem } from '@cobrowse/testing';
+import { Webhook } from 'standardwebhooks';
+import {
+  ApiClient,
+  eventually,
+  listedSessionIds,
+  TEST_KEYS,
+  TestSystem,
+  WebhookReceiver,
+} from '@cobrowse/testing';
 import { launchChromium } from './chromium';
 
 jest.setTimeout(600_000);
@@ -42,7 +50,7 @@ describe('dashboard', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    system = await TestSystem.start();
+    system = await TestSystem.start({ env: { WEBHOOKS_ALLOW_PRIVATE: 'true' } });
     rest = new ApiClient(system.gatewayUrl).as('admin');
     ingest = new ApiClient(system.gatewayUrl).as('ingest');
     browser = await launchChromium();
@@ -224,6 +232,52 @@ describe('dashboard', () => {
     await waitForText(row.getByTestId('presence'), 'online');
     expect(await row.textContent()).toContain('https://shop.test/p');
     await shot('devices');
+  });
+
+  it('creates a webhook endpoint, shows its secret once, its attempts, a test and a rotation', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      await page.goto(`${system.gatewayUrl}/dashboard#/webhooks`);
+      await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+      await page.getByLabel('URL', { exact: true }).fill(receiver.url('/dashboard'));
+      await page.getByLabel('Description').fill(`dashboard ${run}`);
+      await page.getByLabel('session.created').check();
+      await page.getByRole('button', { name: 'Create endpoint' }).click();
+      const secret = await eventually(async () => {
+        const text = await page.getByTestId('webhook-secret').textContent();
+        expect(text).toMatch(/^whsec_/);
+        return text!;
+      });
+      const row = page.locator('tr[data-endpoint-id]').filter({ hasText: `dashboard ${run}` });
+      await waitForText(row.getByTestId('endpoint-state'), 'enabled');
+
+      const id = await createSession({ run, kind: 'webhook' });
+      const hook = await eventually(async () => {
+        const [got] = receiver.at('/dashboard');
+        expect(got?.json.data.session_id).toBe(id);
+        return got;
+      });
+      new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>);
+
+      await row.getByRole('button', { name: 'Send test' }).click();
+      await page.getByRole('status').filter({ hasText: 'Test sent' }).waitFor();
+      await row.getByRole('button', { name: 'Rotate secret' }).click();
+      await eventually(async () =>
+        expect(await page.getByTestId('webhook-secret').textContent()).not.toBe(secret),
+      );
+      await row.getByRole('button', { name: 'Attempts' }).click();
+      await eventually(async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        const attempts = await page.getByTestId('attempt').allTextContents();
+        expect(attempts.some((a) => a.includes('session.created') && a.includes('200'))).toBe(true);
+        expect(attempts.some((a) => a.includes('webhook.test'))).toBe(true);
+      });
+      await shot('webhooks');
+      await row.getByRole('button', { name: 'Disable' }).click();
+      await waitForText(row.getByTestId('endpoint-state'), 'disabled');
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('shows a read-only key no admin actions, and fits a phone', async () => {

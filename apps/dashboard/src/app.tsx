@@ -5,6 +5,7 @@ import { SignIn } from './sign-in';
 import { SessionsView } from './sessions/sessions-view';
 import { SessionDetail } from './sessions/session-detail';
 import { DevicesView } from './devices/devices-view';
+import { WebhooksView } from './webhooks/webhooks-view';
 
 export function App() {
   const [auth, setAuth] = useState<Auth | null>(null);
@@ -34,6 +35,9 @@ export function App() {
           <a href="#/devices" aria-current={current('devices')}>
             Devices
           </a>
+          <a href="#/webhooks" aria-current={current('webhooks')}>
+            Webhooks
+          </a>
         </nav>
         <div class="who">
           <span>{auth.isAdmin ? 'Admin key' : 'Read-only key'}</span>
@@ -53,6 +57,7 @@ export function App() {
         {route.view === 'sessions' && <SessionsView auth={auth} />}
         {route.view === 'session' && <SessionDetail auth={auth} id={route.id} />}
         {route.view === 'devices' && <DevicesView auth={auth} />}
+        {route.view === 'webhooks' && <WebhooksView auth={auth} />}
       </main>
     </>
   );

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = { view: 'sessions' } | { view: 'session'; id: string } | { view: 'devices' };
+export type Route =
+  { view: 'sessions' } | { view: 'session'; id: string } | { view: 'devices' } | { view: 'webhooks' };
 
 export function parseRoute(hash: string): Route {
   const [, view, id] = hash.replace(/^#/, '').split('/');
   if (view === 'sessions' && id) return { view: 'session', id: decodeURIComponent(id) };
   if (view === 'devices') return { view: 'devices' };
+  if (view === 'webhooks') return { view: 'webhooks' };
   return { view: 'sessions' };
 }
 

@@ -4,7 +4,13 @@ import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
 import { MessagingModule, natsConnectOptions, RpcClient } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { HEALTH_CONSUMERS, HEALTH_DETAILS, healthControllerFor, LeadershipModule } from '@cobrowse/platform';
+import {
+  HEALTH_CONSUMERS,
+  HEALTH_DETAILS,
+  healthControllerFor,
+  LeadershipModule,
+  RetentionPolicyClient,
+} from '@cobrowse/platform';
 import { DeviceListBackfill } from './device-list/device-list.backfill';
 import { DeviceListPagesRepository } from './device-list/device-list-pages.repository';
 import { DeviceListReader } from './device-list/device-list.reader';
@@ -24,7 +30,6 @@ import { ErasureAuditRepository } from './erasure/erasure-audit.repository';
 import { ErasureController } from './erasure/erasure.controller';
 import { DeviceExpiryWatch } from './retention/device-expiry.watch';
 import { DeviceRetentionSweeper } from './retention/device-retention.sweeper';
-import { RetentionPolicyClient } from './retention/retention-policy.client';
 import { DeadlineSchedule } from './timeouts/deadline-schedule';
 import { InactivitySweeper } from './timeouts/inactivity-sweeper';
 import { SessionDeadlinesRepository } from './timeouts/session-deadlines.repository';

@@ -11,3 +11,4 @@ export * from './probe-listener';
 export * from './group-by';
 export * from './leader-backfill';
 export * from './shared-lookups';
+export * from './retention-policy.client';

@@ -1,4 +1,9 @@
-import type { GenesysSessionHistory, SessionResource, SessionSnapshot } from '@cobrowse/contracts';
+import type {
+  GenesysSessionHistory,
+  RetentionPolicy,
+  SessionResource,
+  SessionSnapshot,
+} from '@cobrowse/contracts';
 import { formatLength, lengthSeconds, pageDurations } from './durations';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -59,4 +64,12 @@ export function toGenesysHistory(session: SessionSnapshot): GenesysSessionHistor
       duration: durations[i],
     })),
   };
+}
+
+/** When an ended session expires: its recorded end plus the tenant's TTL; open sessions never do. */
+export function sessionExpiresAt(
+  endedRecordedAt: number | null,
+  policy: Pick<RetentionPolicy, 'ended_session_ttl_seconds'>,
+): number | null {
+  return endedRecordedAt === null ? null : endedRecordedAt + policy.ended_session_ttl_seconds * 1000;
 }

@@ -5,7 +5,7 @@ import type { DeviceListPagesRepository } from '../device-list/device-list-pages
 import { DeviceListReader } from '../device-list/device-list.reader';
 import { deviceListShape, rowOf } from '../device-list/device-row';
 import type { PresenceReader } from '../presence/presence-reader';
-import type { RetentionPolicyClient } from '../retention/retention-policy.client';
+import type { RetentionPolicyClient } from '@cobrowse/platform';
 import { DeviceQueriesService } from './device-queries.service';
 import { deviceDocumentId, type DeviceState } from './device-state';
 import type { DevicesRepository } from './devices.repository';

@@ -10,7 +10,7 @@ import {
 } from '@cobrowse/contracts';
 import { AppConfig } from '@cobrowse/config';
 import { isOnline, toDeviceResource, type DeviceState } from './device-state';
-import { RetentionPolicyClient } from '../retention/retention-policy.client';
+import { RetentionPolicyClient } from '@cobrowse/platform';
 import { PresenceReader } from '../presence/presence-reader';
 import { DeviceListReader } from '../device-list/device-list.reader';
 import { keyOfDevice, type DeviceRow } from '../device-list/device-row';

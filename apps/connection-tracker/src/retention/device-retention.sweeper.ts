@@ -1,14 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import { Leadership } from '@cobrowse/messaging';
-import { groupBy, RetentionSweep } from '@cobrowse/platform';
+import { groupBy, RetentionSweep, RetentionPolicyClient } from '@cobrowse/platform';
 import { keyOfDevice } from '../device-list/device-row';
 import { DeviceListWriter } from '../device-list/device-list.writer';
 import { DevicesRepository } from '../devices/devices.repository';
 import { Presence } from '../presence/presence';
 import { PresenceKeeper } from '../presence/presence-keeper';
 import { DeviceExpiryWatch } from './device-expiry.watch';
-import { RetentionPolicyClient } from './retention-policy.client';
 
 /**
  * Every RETENTION_SWEEP_INTERVAL_MS, deletes devices not seen for their tenant's device TTL

@@ -19,8 +19,8 @@ import {
   type MessageGroup,
 } from '@cobrowse/messaging';
 import { PoisonMessageError } from '@cobrowse/resilience';
-import { toSessionResource } from '@cobrowse/session-domain';
-import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
+import { sessionExpiresAt, toSessionResource } from '@cobrowse/session-domain';
+import { RetentionPolicyRepository } from '../retention/retention-policy.repository';
 import { SessionExpiryWatch } from '../retention/session-expiry.watch';
 import { ReadModelLocator } from '../sessions/read-model-locator';
 import { wholeSnapshots } from './announcements';

@@ -49,8 +49,3 @@ export class RetentionPolicyRepository implements OnModuleInit {
     this.cache.set(tenant, policy);
   }
 }
-
-/** When an ended session expires: its recorded end plus the tenant's TTL; open sessions never do. */
-export function sessionExpiresAt(endedRecordedAt: number | null, policy: RetentionPolicy): number | null {
-  return endedRecordedAt === null ? null : endedRecordedAt + policy.ended_session_ttl_seconds * 1000;
-}

@@ -10,8 +10,8 @@ import {
   type SessionSnapshot,
   type SessionView,
 } from '@cobrowse/contracts';
-import { toSessionResource } from '@cobrowse/session-domain';
-import { RetentionPolicyRepository, sessionExpiresAt } from '../retention/retention-policy.repository';
+import { sessionExpiresAt, toSessionResource } from '@cobrowse/session-domain';
+import { RetentionPolicyRepository } from '../retention/retention-policy.repository';
 import { keyOfRow } from '../session-list/list-row';
 import { SessionListReader } from '../session-list/session-list.reader';
 import { SessionsRepository } from './sessions.repository';

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { Webhook } from 'standardwebhooks';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
-import { ApiClient, eventually, TestSystem, WebhookReceiver, type ReceivedWebhook } from '@cobrowse/testing';
+import {
+  ApiClient,
+  eventually,
+  metricValue,
+  scrapeMetrics,
+  TestSystem,
+  WebhookReceiver,
+  type ReceivedWebhook,
+} from '@cobrowse/testing';
 
 const ENDPOINTS = '/v1/webhooks/endpoints';
 
@@ -214,6 +222,15 @@ describe('webhooks', () => {
     });
     expect(disabled.disabled_reason).toMatch(/410/);
     expect(receiver.at('/gone')).toHaveLength(1);
+    // The dispatcher's leader (the one replica here) counts it, beside the deliveries so far.
+    const samples = await scrapeMetrics(system.probeUrl('webhook-dispatcher', 1));
+    expect(metricValue(samples, 'cobrowse_webhook_endpoints_disabled_total', { reason: 'gone' })).toBe(1);
+    expect(
+      metricValue(samples, 'cobrowse_webhook_deliveries_total', { outcome: 'delivered' }),
+    ).toBeGreaterThan(0);
+    expect(metricValue(samples, 'cobrowse_webhook_deliveries_total', { outcome: 'failed' })).toBeGreaterThan(
+      0,
+    );
   });
 
   it('keeps delivering to a healthy endpoint while another never answers', async () => {
@@ -281,6 +298,25 @@ describe('webhooks', () => {
 
     const bad = await admin.post(`${ENDPOINTS}/${id}/replay`, { since: until, until: since });
     expect(bad.body.code).toBe('INVALID_WEBHOOK_ENDPOINT');
+  });
+
+  it('sends the session as of each event when the endpoint asks for it', async () => {
+    await endpoint('/with-session', {
+      include_session: true,
+      event_types: ['session.activated', 'session.deactivated'],
+    });
+    const session = await newSession({ crm: 'b' });
+    await liveAndEnd(session);
+    const hooks = await eventually(async () => {
+      const got = receiver.at('/with-session').filter((h) => sessionOf(h) === session);
+      expect(got).toHaveLength(2);
+      return got;
+    });
+    expect(hooks.map((h) => h.json.data.session)).toMatchObject([
+      { id: session, state: 'active', version: 2, custom_data: { crm: 'b' }, expires_at: null },
+      { id: session, state: 'ended', version: 4, pages: [{ url: 'https://shop.test/a' }] },
+    ]);
+    expect((hooks[1].json.data.session as { expires_at: string }).expires_at).toMatch(/^\d{4}-/);
   });
 
   it('signs with the old and the new secret after a rotation, and sends a test delivery on request', async () => {

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { EVENTS_STREAM } from '@cobrowse/contracts';
-import { MessagingModule, natsConnectOptions, RpcClient } from '@cobrowse/messaging';
+import { MessagingModule, rpcClientProvider } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
 import {
   HEALTH_CONSUMERS,
@@ -56,16 +55,7 @@ export class ConnectionTrackerModule {
           useFactory: (sweeper: DeviceRetentionSweeper) => [sweeper.stats],
           inject: [DeviceRetentionSweeper],
         },
-        {
-          provide: RpcClient,
-          useFactory: () =>
-            new RpcClient(
-              ClientProxyFactory.create({
-                transport: Transport.NATS,
-                options: natsConnectOptions(config, 'connection-tracker-rpc'),
-              }),
-            ),
-        },
+        rpcClientProvider(config, 'connection-tracker-rpc'),
         DevicesRepository,
         DeviceListPagesRepository,
         DeviceListWriter,

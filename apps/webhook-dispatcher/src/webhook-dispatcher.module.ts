@@ -1,11 +1,11 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
-import { MessagingModule } from '@cobrowse/messaging';
+import { MessagingModule, rpcClientProvider } from '@cobrowse/messaging';
 import { PersistenceModule } from '@cobrowse/persistence';
-import { healthControllerFor, LeadershipModule } from '@cobrowse/platform';
+import { healthControllerFor, LeadershipModule, RetentionPolicyClient } from '@cobrowse/platform';
 import { AttemptsRepository } from './delivery/attempts.repository';
 import { SendTestUseCase } from './delivery/send-test.usecase';
-import { SessionCustomData } from './delivery/session-custom-data';
+import { SessionsAsOf } from './delivery/sessions-as-of';
 import { WebhookDeliveries } from './delivery/webhook-deliveries';
 import { CreateEndpointUseCase } from './endpoints/create-endpoint.usecase';
 import { DeleteEndpointUseCase } from './endpoints/delete-endpoint.usecase';
@@ -45,7 +45,9 @@ export class WebhookDispatcherModule implements OnModuleInit {
         RotateSecretUseCase,
         ReplayEndpointUseCase,
         AttemptsRepository,
-        SessionCustomData,
+        SessionsAsOf,
+        RetentionPolicyClient,
+        rpcClientProvider(config, 'webhook-dispatcher-rpc'),
         SendTestUseCase,
         WebhookDeliveries,
       ],

@@ -264,6 +264,8 @@ export interface WebhookEndpointSettings {
   enabled?: boolean;
   /** Deliveries per second at most. */
   rate_limit?: number | null;
+  /** Session events carry the session as of the event (`data.session`). */
+  include_session?: boolean;
 }
 
 /** A webhook endpoint (`GET /v1/webhooks/endpoints/{id}`); never with its secret. */
@@ -275,6 +277,7 @@ export interface WebhookEndpoint {
   filter: Record<string, string> | null;
   enabled: boolean;
   rate_limit: number | null;
+  include_session: boolean;
   /** Why the service disabled it (a 410, failing too long). */
   disabled_reason: string | null;
   failing_since: string | null;

@@ -20,6 +20,8 @@ export interface WebhookEndpointView {
   enabled: boolean;
   /** Deliveries per second at most; null: no limit beyond the dispatcher's own. */
   rate_limit: number | null;
+  /** Whether a session event's delivery carries the session as of that event (`data.session`). */
+  include_session: boolean;
   /** Why the service disabled it (a 410, failing for too long); null when enabled or disabled by the tenant. */
   disabled_reason: string | null;
   /** When its deliveries began to fail, each one since; null while they succeed. */
@@ -41,6 +43,7 @@ export interface WebhookEndpointSettings {
   filter: Record<string, string> | null;
   enabled: boolean;
   rate_limit: number | null;
+  include_session: boolean;
 }
 
 export interface WebhookAttemptView {
@@ -73,7 +76,15 @@ export const WEBHOOK_LIMITS = {
 
 type Checked<T> = { value: T; problems: [] } | { value: null; problems: string[] };
 
-const SETTINGS = ['url', 'description', 'event_types', 'filter', 'enabled', 'rate_limit'] as const;
+const SETTINGS = [
+  'url',
+  'description',
+  'event_types',
+  'filter',
+  'enabled',
+  'rate_limit',
+  'include_session',
+] as const;
 
 /**
  * Checks a create (`partial` false: `url` required) or PATCH body; every problem is named.
@@ -145,10 +156,11 @@ export function checkWebhookEndpoint(
     }
   }
 
-  if (has('enabled')) {
-    if (typeof record.enabled !== 'boolean') problems.push('enabled must be true or false');
-    else value.enabled = record.enabled;
-  }
+  for (const flag of ['enabled', 'include_session'] as const)
+    if (has(flag)) {
+      if (typeof record[flag] !== 'boolean') problems.push(`${flag} must be true or false`);
+      else value[flag] = record[flag];
+    }
 
   if (has('rate_limit')) {
     const r = record.rate_limit;

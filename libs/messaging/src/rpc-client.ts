@@ -5,9 +5,12 @@ import {
   RequestException,
   rpcServiceOf,
 } from '@cobrowse/contracts';
-import type { ClientProxy } from '@nestjs/microservices';
+import type { Provider } from '@nestjs/common';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import type { AppConfig } from '@cobrowse/config';
 import { natsRequestDuration, secondsSince } from '@cobrowse/observability';
 import { firstValueFrom, timeout, toArray } from 'rxjs';
+import { natsConnectOptions } from './nats-connection.service';
 import { fromReplyChunks } from './reply-chunks';
 
 export const SERVICES_CLIENT = Symbol('SERVICES_CLIENT');
@@ -53,4 +56,18 @@ export class RpcClient {
       throw unavailable(pattern);
     }
   }
+}
+
+/** The RpcClient provider of a service that asks others (its own NATS connection, named for the server's view). */
+export function rpcClientProvider(config: AppConfig, connectionName: string): Provider {
+  return {
+    provide: RpcClient,
+    useFactory: () =>
+      new RpcClient(
+        ClientProxyFactory.create({
+          transport: Transport.NATS,
+          options: natsConnectOptions(config, connectionName),
+        }),
+      ),
+  };
 }

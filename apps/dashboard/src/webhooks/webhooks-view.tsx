@@ -176,12 +176,14 @@ function CreateEndpoint({
     url: string;
     description?: string;
     event_types?: WebhookEventType[];
+    include_session?: boolean;
   }) => Promise<void>;
   onError: (e: unknown) => void;
 }) {
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [types, setTypes] = useState<WebhookEventType[]>([]);
+  const [includeSession, setIncludeSession] = useState(false);
   return (
     <form
       class="card"
@@ -192,10 +194,12 @@ function CreateEndpoint({
           url,
           ...(description ? { description } : {}),
           ...(types.length ? { event_types: types } : {}),
+          ...(includeSession ? { include_session: true } : {}),
         }).then(() => {
           setUrl('');
           setDescription('');
           setTypes([]);
+          setIncludeSession(false);
         }, onError);
       }}
     >
@@ -232,6 +236,14 @@ function CreateEndpoint({
           </label>
         ))}
       </fieldset>
+      <label class="inline">
+        <input
+          type="checkbox"
+          checked={includeSession}
+          onChange={(e) => setIncludeSession((e.target as HTMLInputElement).checked)}
+        />{' '}
+        Send the session with each session event
+      </label>
       <button type="submit">Create endpoint</button>
     </form>
   );

@@ -32,6 +32,9 @@ export class WebhookEndpointSettingsDto {
 
   @ApiPropertyOptional({ example: 20, nullable: true, description: 'deliveries per second at most' })
   rate_limit?: number | null;
+
+  @ApiPropertyOptional({ default: false, description: 'session events carry the session as of the event' })
+  include_session?: boolean;
 }
 
 export class WebhookEndpointDto {
@@ -55,6 +58,9 @@ export class WebhookEndpointDto {
 
   @ApiProperty({ example: 20, nullable: true })
   rate_limit!: number | null;
+
+  @ApiProperty({ description: 'session events carry the session as of the event (data.session)' })
+  include_session!: boolean;
 
   @ApiProperty({ nullable: true, example: null, description: 'why the service disabled it' })
   disabled_reason!: string | null;

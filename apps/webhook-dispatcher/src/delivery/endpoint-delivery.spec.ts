@@ -68,6 +68,7 @@ describe('EndpointDelivery', () => {
       record: () => undefined,
       settle: async () => true,
       customData: async () => ({}),
+      session: async () => undefined,
       // Version 2 is at position 11 in the log.
       between: async (_event, after, count) =>
         after === 10 && count === 1 ? [{ event: event(2), position: 11 }] : [],

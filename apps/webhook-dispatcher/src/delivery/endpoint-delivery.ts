@@ -8,6 +8,7 @@ import {
   parseLogSubject,
   type AnySessionEvent,
   type LoggedEvent,
+  type SessionResource,
 } from '@cobrowse/contracts';
 import type { EndpointDocument, EndpointReplay } from '../endpoints/endpoint-document';
 import { attemptOf, type NewAttempt } from './attempts.repository';
@@ -44,6 +45,8 @@ export interface DeliveryContext {
   /** After each attempt: marks the endpoint failing or not, disables it when it must (false: stop). */
   settle(outcome: DeliveryOutcome): Promise<boolean>;
   customData(event: LoggedEvent): Promise<Record<string, unknown> | null>;
+  /** The session resource as of a session event (`include_session`). */
+  session(event: AnySessionEvent): Promise<SessionResource | undefined>;
   /** The `count` events of `event`'s session logged after position `after`, with their positions. */
   between(
     event: AnySessionEvent,
@@ -189,7 +192,9 @@ export class EndpointDelivery {
   private async send(event: LoggedEvent, position: number): Promise<void> {
     if (this.replay && !covers(this.replay, position, event.recorded_at)) return;
     if (!(await this.wanted(event))) return;
-    const message = webhookMessage(this.endpoint.id, event, position);
+    const session =
+      this.endpoint.include_session && isSessionEvent(event) ? await this.context.session(event) : undefined;
+    const message = webhookMessage(this.endpoint.id, event, position, session);
     const recordedAt = event.recorded_at;
     for (let attempt = 1; ; attempt++) {
       const result = await this.attempt(message);

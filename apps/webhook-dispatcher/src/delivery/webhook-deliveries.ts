@@ -10,13 +10,15 @@ import {
 import { EventLog, Leadership, NatsConnectionService } from '@cobrowse/messaging';
 import { webhookDeliveries, webhookDeliveryDelay, webhookEndpointsDisabled } from '@cobrowse/observability';
 import { sleep } from '@cobrowse/resilience';
+import { RetentionPolicyClient } from '@cobrowse/platform';
+import { sessionExpiresAt, toSessionResource } from '@cobrowse/session-domain';
 import type { EndpointDocument } from '../endpoints/endpoint-document';
 import { EndpointSubscriptions } from '../endpoints/endpoint-subscriptions';
 import { WebhookEndpointsRepository } from '../endpoints/webhook-endpoints.repository';
 import { AttemptsRepository } from './attempts.repository';
 import { EndpointDelivery, type DeliveryContext, type DeliveryOutcome } from './endpoint-delivery';
 import { RetrySchedule } from './retry-schedule';
-import { SessionCustomData } from './session-custom-data';
+import { SessionsAsOf } from './sessions-as-of';
 import { sendWebhook } from './webhook-sender';
 
 /** Every endpoint is checked against the store this often, in case an announcement was missed. */
@@ -54,7 +56,8 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
     private readonly endpoints: WebhookEndpointsRepository,
     private readonly subscriptions: EndpointSubscriptions,
     private readonly attempts: AttemptsRepository,
-    private readonly customData: SessionCustomData,
+    private readonly sessions: SessionsAsOf,
+    private readonly retention: RetentionPolicyClient,
   ) {
     this.schedule = RetrySchedule.parse(config.WEBHOOK_RETRY_SCHEDULE_MS);
     this.context = {
@@ -80,8 +83,14 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnApplicationS
           });
           return true;
         }),
-      customData: (event: LoggedEvent) =>
-        isSessionEvent(event) ? this.customData.asOf(event) : Promise.resolve(null),
+      customData: async (event: LoggedEvent) =>
+        isSessionEvent(event) ? ((await this.sessions.asOf(event))?.custom_data ?? null) : null,
+      session: async (event) => {
+        const session = await this.sessions.asOf(event);
+        if (!session) return undefined;
+        const policy = await this.retention.forTenant(event.tenant);
+        return toSessionResource(session, Date.now(), sessionExpiresAt(session.ended_recorded_at, policy));
+      },
       between: async (event, after, count) =>
         (await this.log.sessionHistoryAfter(event.tenant, event.session_id, after, count)).map(
           ({ seq, event: e }) => ({

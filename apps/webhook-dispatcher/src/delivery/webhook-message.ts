@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '@cobrowse/contracts';
+import type { LoggedEvent, SessionResource } from '@cobrowse/contracts';
 
 /** What one endpoint is sent for one event: the same id and body on every attempt. */
 export interface WebhookMessage {
@@ -10,8 +10,16 @@ export interface WebhookMessage {
   position: number | null;
 }
 
-/** The delivery of a logged event: body `{type, timestamp, data}` with `data` the envelope and its position. */
-export function webhookMessage(endpointId: string, event: LoggedEvent, position: number): WebhookMessage {
+/**
+ * The delivery of a logged event: body `{type, timestamp, data}` with `data` the envelope and
+ * its position, and the session as of the event when the endpoint asks for it.
+ */
+export function webhookMessage(
+  endpointId: string,
+  event: LoggedEvent,
+  position: number,
+  session?: SessionResource,
+): WebhookMessage {
   return {
     id: `msg_${endpointId}_${position}`,
     type: event.type,
@@ -19,7 +27,7 @@ export function webhookMessage(endpointId: string, event: LoggedEvent, position:
     body: JSON.stringify({
       type: event.type,
       timestamp: new Date(event.recorded_at).toISOString(),
-      data: { ...event, position },
+      data: { ...event, position, ...(session ? { session } : {}) },
     }),
   };
 }

@@ -49,6 +49,7 @@ export class CreateEndpointUseCase {
       filter: settings.filter ?? null,
       enabled: settings.enabled ?? true,
       rate_limit: settings.rate_limit ?? null,
+      include_session: settings.include_session ?? false,
       secrets: [{ secret, expires_at: null }],
       disabled_reason: null,
       failing_since: null,

@@ -45,6 +45,7 @@ export function toEndpointView(d: EndpointDocument): WebhookEndpointView {
     filter: d.filter,
     enabled: d.enabled,
     rate_limit: d.rate_limit,
+    include_session: d.include_session ?? false,
     disabled_reason: d.disabled_reason,
     failing_since: d.failing_since === null ? null : new Date(d.failing_since).toISOString(),
     replay: d.replay

@@ -7,20 +7,21 @@ import { evolve } from '@cobrowse/session-domain';
 const KEPT = 10_000;
 
 /**
- * A session's custom data as of one of its events, for endpoint filters (SPEC section 11, the
- * list API's `filter_<key>` semantics). Folded from the log with the lifecycle's own `evolve`,
- * so it is exact whatever the read models' lag; a session's next event folds onto the kept one.
+ * A session as of one of its events: its custom data for endpoint filters (SPEC section 11, the
+ * list API's `filter_<key>` semantics) and the resource `include_session` sends. Folded from
+ * the log with the lifecycle's own `evolve`, so it is exact whatever the read models' lag; a
+ * session's next event folds onto the kept one.
  */
 @Injectable()
-export class SessionCustomData {
+export class SessionsAsOf {
   private readonly kept = new Map<string, SessionSnapshot>();
 
   constructor(private readonly log: EventLog) {}
 
-  async asOf(event: AnySessionEvent): Promise<Record<string, unknown>> {
+  async asOf(event: AnySessionEvent): Promise<SessionSnapshot | null> {
     const key = `${event.tenant}/${event.session_id}`;
     let session = this.kept.get(key) ?? null;
-    if (session && session.version === event.version) return session.custom_data;
+    if (session && session.version === event.version) return session;
     if (event.type === 'session.created' || (session && session.version === event.version - 1))
       session = evolve(session, event);
     else {
@@ -29,11 +30,11 @@ export class SessionCustomData {
         if (earlier.version > event.version) break;
         session = evolve(session, earlier);
       }
-      if (!session) return {};
+      if (!session) return null;
     }
     this.kept.delete(key);
     this.kept.set(key, session);
     if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
-    return session.custom_data;
+    return session;
   }
 }

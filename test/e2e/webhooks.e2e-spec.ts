@@ -28,6 +28,8 @@ describe('webhooks', () => {
         WEBHOOKS_ALLOW_PRIVATE: 'true',
         WEBHOOK_RETRY_SCHEDULE_MS: '0,300,300,300,300,300',
         WEBHOOK_TIMEOUT_MS: '2000',
+        // An endpoint whose every delivery fails for 4 s is disabled (5 days by default).
+        WEBHOOK_DISABLE_AFTER_MS: '4000',
       },
     });
     const api = new ApiClient(system.gatewayUrl);
@@ -231,6 +233,30 @@ describe('webhooks', () => {
     expect(metricValue(samples, 'cobrowse_webhook_deliveries_total', { outcome: 'failed' })).toBeGreaterThan(
       0,
     );
+  });
+
+  it('waits as long as a 429 asks before the next attempt, and disables an endpoint that keeps failing', async () => {
+    receiver.answer('/busy', () => ({ status: 429, headers: { 'retry-after': '2' } }));
+    const { id } = await endpoint('/busy');
+    const session = await newSession();
+    await liveAndEnd(session);
+    const disabled = await eventually(async () => {
+      const got = await admin.get(`${ENDPOINTS}/${id}`);
+      expect(got.body.enabled).toBe(false);
+      return got.body;
+    });
+    expect(disabled.disabled_reason).toMatch(/^every delivery failed since /);
+    const attempts = (await admin.get(`${ENDPOINTS}/${id}/attempts`)).body.data as Array<{
+      at: string;
+      status: number;
+      next_retry_at: string | null;
+    }>;
+    const retried = attempts.filter((a) => a.next_retry_at !== null);
+    expect(retried.length).toBeGreaterThan(0);
+    // The schedule says 300 ms; the answer asked for 2 s.
+    for (const a of retried)
+      expect(Date.parse(a.next_retry_at!) - Date.parse(a.at)).toBeGreaterThanOrEqual(1_900);
+    expect(attempts.every((a) => a.status === 429)).toBe(true);
   });
 
   it('keeps delivering to a healthy endpoint while another never answers', async () => {

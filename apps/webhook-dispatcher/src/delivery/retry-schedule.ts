@@ -1,11 +1,13 @@
 /** Up to this much earlier or later than scheduled, so retries of many events do not arrive at once. */
 const JITTER = 0.2;
+/** A `Retry-After` is honoured up to a day. */
+const RETRY_AFTER_CAP_MS = 24 * 3600 * 1000;
 
 /**
  * When a failed delivery is tried again (SPEC section 11). `delaysMs[n]` is the wait before
  * attempt n + 1, the first being 0 (at once): with the default schedule, eight attempts over
- * about 27 hours. A `Retry-After` on a 429 or 503 is honoured when it asks for longer, up to
- * the schedule's longest wait.
+ * about 27 hours. A `Retry-After` on a 429 or 503 is honoured when it asks for longer, up to a
+ * day.
  */
 export class RetrySchedule {
   readonly delaysMs: readonly number[];
@@ -31,8 +33,7 @@ export class RetrySchedule {
   ): number | null {
     if (attemptsMade >= this.delaysMs.length) return null;
     const scheduled = this.delaysMs[attemptsMade] * (1 - JITTER + 2 * JITTER * random());
-    const asked =
-      retryAfterSeconds === null ? 0 : Math.min(retryAfterSeconds * 1000, Math.max(...this.delaysMs));
+    const asked = retryAfterSeconds === null ? 0 : Math.min(retryAfterSeconds * 1000, RETRY_AFTER_CAP_MS);
     return Math.round(Math.max(scheduled, asked));
   }
 }

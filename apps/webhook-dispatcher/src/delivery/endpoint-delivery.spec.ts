@@ -16,12 +16,12 @@ const endpoint = {
   secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', expires_at: null }],
 } as unknown as EndpointDocument;
 
-const event = (version: number): AnySessionEvent =>
+const event = (version: number, session = 's1'): AnySessionEvent =>
   ({
     event_id: `e${version}`,
     type: version === 1 ? 'session.created' : 'session.page-entered',
     tenant: 'acme',
-    session_id: 's1',
+    session_id: session,
     occurred_at: 1,
     recorded_at: 1,
     version,
@@ -29,11 +29,11 @@ const event = (version: number): AnySessionEvent =>
   }) as unknown as AnySessionEvent;
 
 /** A message as the consumer hands it over: the event at `position`. */
-const message = (version: number, position: number) => {
+const message = (version: number, position: number, session = 's1') => {
   const m = {
     seq: position,
-    subject: 'cobrowse.acme.session.s1.x',
-    data: new TextEncoder().encode(JSON.stringify(event(version))),
+    subject: `cobrowse.acme.session.${session}.x`,
+    data: new TextEncoder().encode(JSON.stringify(event(version, session))),
     acked: false,
     ack() {
       m.acked = true;
@@ -84,5 +84,35 @@ describe('EndpointDelivery', () => {
     await delivery.stop();
     expect(sent).toEqual([10, 11, 12]);
     expect(messages.every((m) => m.acked)).toBe(true);
+  });
+
+  it("spaces an endpoint's deliveries by its rate limit, whatever sessions they belong to", async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const sentAt: number[] = [];
+      const context: DeliveryContext = {
+        schedule: new RetrySchedule([0]),
+        send: async () => {
+          sentAt.push(Date.now());
+          return { status: 200, error: null, durationMs: 1, response: '', retryAfterSeconds: null };
+        },
+        record: () => undefined,
+        settle: async () => true,
+        customData: async () => ({}),
+        session: async () => undefined,
+        between: async () => [],
+        observe: () => undefined,
+        logger: { warn: () => undefined, log: () => undefined },
+      };
+      // Three sessions' creations at once, to an endpoint allowing 5 deliveries a second.
+      const messages = [1, 2, 3].map((n) => message(1, n, `s${n}`));
+      const delivery = new EndpointDelivery({ ...endpoint, rate_limit: 5 }, consumer(messages), context);
+      delivery.start();
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(sentAt.map((t) => t - 1_000_000)).toEqual([0, 200, 400]);
+      await delivery.stop();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

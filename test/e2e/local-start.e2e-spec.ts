@@ -15,12 +15,12 @@ describe('local start', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cobrowse-start-'));
-    // The gateway's port and the three after it (the services' probe ports) must be free to bind.
+    // The gateway's port and the four after it (the services' probe ports) must be free to bind.
     // Below the ephemeral range: there a port can be free of listeners yet bound by an outgoing
     // connection (one of the services' own), and the service that wants it cannot start.
     for (;;) {
       gatewayPort = 20_000 + Math.floor(Math.random() * 12_000);
-      const free = await Promise.all([0, 1, 2, 3].map((i) => bindable(gatewayPort + i)));
+      const free = await Promise.all([0, 1, 2, 3, 4].map((i) => bindable(gatewayPort + i)));
       if (free.every(Boolean)) break;
     }
     start = spawn(process.execPath, [join(repoRoot(), 'dist/deploy/local/start.js')], {
@@ -41,7 +41,12 @@ describe('local start', () => {
 
   it('prints the gateway, each service with its probe address, and the NATS identities it wrote', () => {
     expect(stdout).toContain(`gateway:  http://127.0.0.1:${gatewayPort}`);
-    for (const service of ['session-lifecycle', 'history-projector', 'connection-tracker'])
+    for (const service of [
+      'session-lifecycle',
+      'history-projector',
+      'connection-tracker',
+      'webhook-dispatcher',
+    ])
       expect(pidOf(service)).toBeGreaterThan(0);
     for (const identity of ['services', 'relay-dev', 'subscriber-dev']) {
       const file = join(dir, '.local', 'nats', `${identity}.json`);

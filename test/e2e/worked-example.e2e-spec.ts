@@ -27,11 +27,13 @@ describe('the core session events flow end to end', () => {
       'gateway',
       'history-projector',
       'session-lifecycle',
+      'webhook-dispatcher',
     ]);
-    expect(body.services['history-projector'].dependencies).toEqual({
-      nats: { status: 'up' },
-      mongodb: { status: 'up' },
-    });
+    for (const service of ['history-projector', 'webhook-dispatcher'])
+      expect(body.services[service].dependencies).toEqual({
+        nats: { status: 'up' },
+        mongodb: { status: 'up' },
+      });
   });
 
   it('gives page durations 11, 7, 11 for the reference session, on both history paths', async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { ConsumerMessages, JsMsg } from 'nats';
-import { BACKOFF, delayBefore } from '@cobrowse/resilience';
+import { BACKOFF, delayBefore, sleep } from '@cobrowse/resilience';
 import {
   isSessionEvent,
   matchesCustomData,
@@ -19,6 +19,8 @@ import { signedHeaders } from './webhook-signature';
 
 /** Requests one endpoint has in flight at most (its rate limit may allow fewer). */
 const MAX_IN_FLIGHT = 16;
+/** A stop waits this long at most for the pull to close. */
+const STOP_WAIT_MS = 1_000;
 /** Sessions whose last sent event is remembered, at most (the oldest forgotten first). */
 const SESSIONS_KEPT = 10_000;
 /**
@@ -101,11 +103,18 @@ export class EndpointDelivery {
     }, WORKING_EVERY_MS);
   }
 
+  /**
+   * Stops taking and sending; what is in hand is not acked. Bounded: with NATS gone, closing the
+   * pull may never be answered, and a stop that waited for it would hold up every change after
+   * it (a new term's start included; found by the fault tier).
+   */
   async stop(): Promise<void> {
     clearInterval(this.working);
     this.abort.abort();
-    await this.messages.close().catch(() => undefined);
-    await this.running;
+    await Promise.race([
+      Promise.all([this.messages.close().catch(() => undefined), this.running]),
+      sleep(STOP_WAIT_MS),
+    ]);
   }
 
   private get stopped(): boolean {

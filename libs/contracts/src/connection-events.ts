@@ -1,3 +1,4 @@
+import type { Actor } from './identity';
 /** Connection facts (SPEC section 7): keyed by device, kept in the event log, no session version. */
 export const CONNECTION_EVENT_TYPES = [
   'connection.opened',
@@ -30,6 +31,8 @@ export interface ReportedConnectionEvent {
   device_id: string;
   occurred_at: number;
   data: Record<string, unknown>;
+  /** The key that reported it (SPEC section 12). */
+  actor?: Actor;
 }
 
 export interface ConnectionEnvelope {
@@ -41,6 +44,7 @@ export interface ConnectionEnvelope {
   occurred_at: number;
   /** Epoch ms when the service received it: presence and timeouts count from here. */
   recorded_at: number;
+  actor?: Actor;
   data: ConnectionEventData;
 }
 

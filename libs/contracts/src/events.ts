@@ -1,3 +1,4 @@
+import type { Actor } from './identity';
 /** The event envelope and payloads of the session event log (SPEC section 3). */
 
 export const SESSION_EVENT_TYPES = [
@@ -84,6 +85,8 @@ export interface EventEnvelope<T extends SessionEventType = SessionEventType> {
   recorded_at: number;
   /** 1-based position within the session's own history. */
   version: number;
+  /** Who caused it (SPEC section 12); absent on events the service decided, such as timeouts. */
+  actor?: Actor;
   data: SessionEventDataByType[T];
 }
 
@@ -98,6 +101,8 @@ export interface ReportedSessionEvent {
   data: JsonObject;
   /** If-Match: refuse with VERSION_MISMATCH unless the session is at this version. */
   expected_version?: number;
+  /** Who reported it: the API key or the signed-in agent of the request. */
+  actor?: Actor;
 }
 
 export function isSessionEventType(value: unknown): value is SessionEventType {

@@ -16,3 +16,4 @@ export * from './custom-data-filter';
 export * from './list-cursor';
 export * from './logged-event';
 export * from './webhooks';
+export * from './identity';

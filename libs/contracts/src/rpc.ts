@@ -1,3 +1,4 @@
+import type { AccessPolicy } from './identity';
 import type { ErrorBody } from './errors';
 import type { ReportedConnectionEvent } from './connection-events';
 import type { ReportedSessionEvent } from './events';
@@ -87,6 +88,8 @@ export interface SessionQuery {
   ended_before?: number;
   /** A tag expression (SPEC section 6). */
   tags?: string;
+  /** The signed-in agent's policy: only sessions inside it (SPEC section 12). */
+  policy?: AccessPolicy;
 }
 
 export interface ListSessionsRequest {
@@ -140,6 +143,8 @@ export interface DeviceQuery {
   online?: boolean;
   seen_after?: number;
   seen_before?: number;
+  /** The signed-in agent's policy: only devices inside it (SPEC section 12). */
+  policy?: AccessPolicy;
 }
 
 export interface GetDeviceRequest {

@@ -1,3 +1,4 @@
+import type { Actor } from './identity';
 import type { AgentInfo, CustomDataValue, DeviceInfo, EndReason, JsonObject } from './events';
 
 export type SessionState = 'pending' | 'active' | 'ended';
@@ -26,6 +27,9 @@ export interface SessionResource {
   agents: Array<AgentInfo & { joined_at: string }>;
   pages: Array<{ url: string; title: string | null; entered_at: string; duration_seconds: number }>;
   version: number;
+  activated_by: Actor | null;
+  ended_by: Actor | null;
+  metadata_updated_by: Actor | null;
 }
 
 /** Genesys Co-browse history shape (camelCase, epoch ms, whole seconds). */

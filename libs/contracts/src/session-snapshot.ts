@@ -1,3 +1,4 @@
+import type { Actor } from './identity';
 import type { AgentInfo, CustomDataValue, DeviceInfo, EndReason, JsonObject } from './events';
 import type { SessionState } from './session-resource';
 
@@ -28,4 +29,8 @@ export interface SessionSnapshot {
   agents: Array<AgentInfo & { joined_at: number }>;
   pages: Array<{ url: string; title: string | null; entered_at: number; connection_id: string | null }>;
   version: number;
+  /** Who activated, ended and last edited metadata or custom data; absent on older read models. */
+  activated_by?: Actor | null;
+  ended_by?: Actor | null;
+  metadata_updated_by?: Actor | null;
 }

@@ -101,6 +101,15 @@ export const LEASES_BUCKET = 'cobrowse_leases';
 /** KV bucket recording which connection facts (by event_id) are in the log, for as long as the log keeps them. */
 export const CONNECTION_FACTS_BUCKET = 'cobrowse_connection_facts';
 
+/** KV bucket of the JWT issuers tenants trust (SPEC section 12), and which tenant claims each iss + aud. */
+export const AUTH_ISSUERS_BUCKET = 'cobrowse_auth_issuers';
+
+/** The audit of administrative actions: a stream, one subject per tenant (SPEC section 12). */
+export const AUDIT_STREAM = 'COBROWSE_AUDIT';
+export function auditSubject(tenant: string): string {
+  return `${INTERNAL_PREFIX}.audit.${tenant}`;
+}
+
 /** KV bucket reserving session tokens among a tenant's non-ended sessions. */
 export const SESSION_TOKENS_BUCKET = 'cobrowse_session_tokens';
 

@@ -46,6 +46,7 @@ export function evolve(session: SessionSnapshot | null, event: AnySessionEvent):
       next.went_live = true;
       next.activated_at = event.occurred_at;
       next.agents = [...session.agents, { ...event.data.agent, joined_at: event.occurred_at }];
+      next.activated_by = event.actor ?? null;
       break;
     case 'session.page-entered':
       next.pages = [
@@ -63,8 +64,10 @@ export function evolve(session: SessionSnapshot | null, event: AnySessionEvent):
       next.end_reason = event.data.reason;
       next.ended_at = event.occurred_at;
       next.ended_recorded_at = event.recorded_at;
+      next.ended_by = event.actor ?? null;
       break;
     case 'session.metadata-updated':
+      next.metadata_updated_by = event.actor ?? null;
       if (event.data.metadata) next.metadata = mergeShallow(session.metadata, event.data.metadata);
       if (event.data.custom_data) {
         next.custom_data = mergeShallow(

@@ -45,6 +45,9 @@ export function toSessionResource(
       duration_seconds: durations[i],
     })),
     version: session.version,
+    activated_by: session.activated_by ?? null,
+    ended_by: session.ended_by ?? null,
+    metadata_updated_by: session.metadata_updated_by ?? null,
   };
 }
 

@@ -61,6 +61,7 @@ export class ConnectionFactLog implements OnModuleInit {
       device_id: event.device_id,
       occurred_at: event.occurred_at,
       recorded_at: Date.now(),
+      ...(event.actor ? { actor: event.actor } : {}),
       data: event.data as unknown as ConnectionEnvelope['data'],
     };
     const ack = await this.log.append(

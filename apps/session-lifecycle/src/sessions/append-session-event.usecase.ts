@@ -140,6 +140,7 @@ export class AppendSessionEventUseCase {
       occurred_at: reported.occurred_at,
       recorded_at: Date.now(),
       version: (history.snapshot?.version ?? 0) + 1,
+      ...(reported.actor ? { actor: reported.actor } : {}),
       data,
     } as AnySessionEvent;
   }

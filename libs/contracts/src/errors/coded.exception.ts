@@ -8,6 +8,7 @@ import {
   RetentionErrorCode,
   SessionErrorCode,
   WebhookErrorCode,
+  AuthErrorCode,
   type ErrorCode,
 } from './error-codes';
 
@@ -43,6 +44,7 @@ export class QueryException extends CodedException<QueryErrorCode> {}
 export class ExportException extends CodedException<ExportErrorCode> {}
 export class RetentionException extends CodedException<RetentionErrorCode> {}
 export class WebhookException extends CodedException<WebhookErrorCode> {}
+export class AuthException extends CodedException<AuthErrorCode> {}
 
 /**
  * An error body answered elsewhere (another service, a batch item) and thrown on as it came;

@@ -60,6 +60,24 @@ export enum WebhookErrorCode {
   WebhookEndpointDisabled = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
+/** Agent identity: tokens and trusted issuers (SPEC section 12). */
+export enum AuthErrorCode {
+  InvalidToken = 'INVALID_TOKEN',
+  TokenExpired = 'TOKEN_EXPIRED',
+  TokenNotYetValid = 'TOKEN_NOT_YET_VALID',
+  TokenLifetimeTooLong = 'TOKEN_LIFETIME_TOO_LONG',
+  UntrustedIssuer = 'UNTRUSTED_ISSUER',
+  AudienceMismatch = 'TOKEN_AUDIENCE_MISMATCH',
+  AlgorithmNotAllowed = 'TOKEN_ALGORITHM_NOT_ALLOWED',
+  UnknownSigningKey = 'UNKNOWN_SIGNING_KEY',
+  InvalidSignature = 'INVALID_TOKEN_SIGNATURE',
+  InvalidIssuer = 'INVALID_ISSUER',
+  IssuerNotFound = 'ISSUER_NOT_FOUND',
+  IssuerAlreadyTrusted = 'ISSUER_ALREADY_TRUSTED',
+  IssuerLimitReached = 'ISSUER_LIMIT_REACHED',
+  PolicyForbids = 'POLICY_FORBIDS',
+}
+
 export type ErrorCode =
   | RequestErrorCode
   | SessionErrorCode
@@ -67,7 +85,8 @@ export type ErrorCode =
   | QueryErrorCode
   | ExportErrorCode
   | RetentionErrorCode
-  | WebhookErrorCode;
+  | WebhookErrorCode
+  | AuthErrorCode;
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [RequestErrorCode.ValidationFailed]: 400,
@@ -102,6 +121,20 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [WebhookErrorCode.WebhookEndpointNotFound]: 404,
   [WebhookErrorCode.WebhookEndpointLimitReached]: 409,
   [WebhookErrorCode.WebhookEndpointDisabled]: 409,
+  [AuthErrorCode.InvalidToken]: 401,
+  [AuthErrorCode.TokenExpired]: 401,
+  [AuthErrorCode.TokenNotYetValid]: 401,
+  [AuthErrorCode.TokenLifetimeTooLong]: 401,
+  [AuthErrorCode.UntrustedIssuer]: 401,
+  [AuthErrorCode.AudienceMismatch]: 401,
+  [AuthErrorCode.AlgorithmNotAllowed]: 401,
+  [AuthErrorCode.UnknownSigningKey]: 401,
+  [AuthErrorCode.InvalidSignature]: 401,
+  [AuthErrorCode.InvalidIssuer]: 400,
+  [AuthErrorCode.IssuerNotFound]: 404,
+  [AuthErrorCode.IssuerAlreadyTrusted]: 409,
+  [AuthErrorCode.IssuerLimitReached]: 409,
+  [AuthErrorCode.PolicyForbids]: 403,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { matchesCustomData, type DeviceQuery } from '@cobrowse/contracts';
+import { matchesCustomData, policyAllows, type DeviceQuery } from '@cobrowse/contracts';
 import type { IndexKey } from '@cobrowse/persistence';
 import { DeviceListPagesRepository } from './device-list-pages.repository';
 import type { DeviceRow } from './device-row';
@@ -18,6 +18,10 @@ export class DeviceListReader {
     const directory = await this.pages.directory(tenant);
     if (!directory) return;
     for await (const row of this.pages.rows(tenant, directory, { before: after }))
-      if (!query.custom_data || matchesCustomData(row.custom_data, query.custom_data)) yield row;
+      if (
+        (!query.custom_data || matchesCustomData(row.custom_data, query.custom_data)) &&
+        policyAllows(query.policy, row.custom_data)
+      )
+        yield row;
   }
 }

@@ -106,6 +106,10 @@ const SHAPES: Record<keyof DeviceQuery, [DeviceQuery, (d: DeviceState) => boolea
   online: [{ online: true }, (d) => d.connections.length > 0],
   seen_after: [{ seen_after: NOW - 2_000 }, (d) => d.last_seen_at >= NOW - 2_000],
   seen_before: [{ seen_before: NOW - 3_600_500 }, (d) => d.last_seen_at < NOW - 3_600_500],
+  policy: [
+    { policy: { custom_data: { plan: ['gold', 'silver'] } } },
+    (d) => d.custom_data.plan === 'gold' || d.custom_data.plan === 'silver',
+  ],
 };
 
 describe('DeviceQueriesService.list: the devices list from its index pages', () => {

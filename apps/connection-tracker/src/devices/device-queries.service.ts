@@ -3,6 +3,7 @@ import {
   collectPage,
   jsonBytes,
   matchesCustomData,
+  policyAllows,
   decodeListCursor,
   encodeListCursor,
   type DeviceResource,
@@ -46,9 +47,16 @@ export class DeviceQueriesService {
   async list(request: ListDevicesRequest): Promise<{ data: DeviceResource[]; next_cursor: string | null }> {
     const now = Date.now();
     const timeout = this.config.SESSION_INACTIVITY_TIMEOUT_MS;
-    const { online, seen_after: seenAfter, seen_before: seenBefore, custom_data: customData } = request.query;
+    const {
+      online,
+      seen_after: seenAfter,
+      seen_before: seenBefore,
+      custom_data: customData,
+      policy,
+    } = request.query;
     const exact = (d: DeviceState) =>
       (customData === undefined || matchesCustomData(d.custom_data, customData)) &&
+      policyAllows(policy, d.custom_data) &&
       (online === undefined || isOnline(d, now, timeout) === online) &&
       (seenAfter === undefined || d.last_seen_at >= seenAfter) &&
       (seenBefore === undefined || d.last_seen_at < seenBefore);

@@ -33,5 +33,8 @@ export function termsOfQuery(query: SessionQuery): ListTerm[] {
   if (query.device_id !== undefined) terms.push(term('d', query.device_id));
   if (query.agent_id !== undefined) terms.push(term('a', query.agent_id));
   for (const [key, value] of Object.entries(query.custom_data ?? {})) terms.push(term('c', key, value));
+  // A policy key with one value is an equality too; with several, the rows decide.
+  for (const [key, values] of Object.entries(query.policy?.custom_data ?? {}))
+    if (values.length === 1) terms.push(term('c', key, values[0]));
   return terms.filter((t): t is ListTerm => t !== null);
 }

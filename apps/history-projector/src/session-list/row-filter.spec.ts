@@ -36,6 +36,10 @@ const SHAPES: Record<keyof SessionQuery, [SessionQuery, SessionQuery]> = {
   ended_after: [{ ended_after: 25 }, { ended_after: 26 }],
   ended_before: [{ ended_before: 26 }, { ended_before: 25 }],
   tags: [{ tags: 'vip,(basic+verified)' }, { tags: 'basic' }],
+  policy: [
+    { policy: { custom_data: { plan: ['silver', 'gold'], tier: ['3'] } } },
+    { policy: { custom_data: { plan: ['gold'], region: ['eu'] } } },
+  ],
 };
 
 describe('rowFilter: every query shape is answered from the index pages', () => {

@@ -1,4 +1,10 @@
-import { matchesCustomData, QueryErrorCode, QueryException, type SessionQuery } from '@cobrowse/contracts';
+import {
+  matchesCustomData,
+  policyAllows,
+  QueryErrorCode,
+  QueryException,
+  type SessionQuery,
+} from '@cobrowse/contracts';
 import { matchesTagExpression, parseTagExpression, TagExpressionError } from '@cobrowse/session-domain';
 import type { ListRow } from './list-row';
 
@@ -25,6 +31,7 @@ export function rowFilter(query: SessionQuery): RowFilter {
   if (query.agent_id !== undefined) checks.push((r) => r.agent_ids.includes(query.agent_id!));
   if (query.token !== undefined) checks.push((r) => r.token === query.token);
   if (query.custom_data) checks.push((r) => matchesCustomData(r.custom_data, query.custom_data!));
+  if (query.policy) checks.push((r) => policyAllows(query.policy, r.custom_data));
   for (const [after, before, field] of RANGES) {
     const from = query[after];
     const to = query[before];

@@ -12,3 +12,4 @@ export * from './group-by';
 export * from './leader-backfill';
 export * from './shared-lookups';
 export * from './retention-policy.client';
+export * from './outbound-address';

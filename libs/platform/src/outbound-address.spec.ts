@@ -1,4 +1,4 @@
-import { checkTargetUrl, isRefusedAddress } from './target-address';
+import { isRefusedAddress } from './outbound-address';
 
 describe('isRefusedAddress', () => {
   it.each([
@@ -23,22 +23,4 @@ describe('isRefusedAddress', () => {
     'allows %s',
     (address) => expect(isRefusedAddress(address)).toBe(false),
   );
-});
-
-describe('checkTargetUrl', () => {
-  const strict = { allowPrivate: false };
-
-  it('refuses plain http, credentials and literal private addresses unless private targets are allowed', async () => {
-    await expect(checkTargetUrl('http://93.184.215.14/', strict)).rejects.toMatchObject({
-      code: 'WEBHOOK_URL_NOT_ALLOWED',
-    });
-    await expect(checkTargetUrl('https://[::1]:8443/', strict)).rejects.toMatchObject({
-      code: 'WEBHOOK_URL_NOT_ALLOWED',
-    });
-    await expect(checkTargetUrl('https://u:p@93.184.215.14/', strict)).rejects.toMatchObject({
-      code: 'WEBHOOK_URL_NOT_ALLOWED',
-    });
-    await expect(checkTargetUrl('https://93.184.215.14/hook', strict)).resolves.toBeUndefined();
-    await expect(checkTargetUrl('http://127.0.0.1:8080/', { allowPrivate: true })).resolves.toBeUndefined();
-  });
 });

@@ -1,8 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isRefusedAddress } from '../endpoints/target-address';
+import { isIP } from 'node:net';
+import { checkedLookup, isRefusedAddress } from '@cobrowse/platform';
 
 /** At most this much of an answer is read and kept (SPEC section 11: an excerpt of up to 1 KB). */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -110,19 +109,3 @@ async function readExcerpt(res: IncomingMessage): Promise<string> {
   }
   return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
 }
-
-/** DNS lookup that refuses loopback, private, link-local and metadata addresses. */
-const checkedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 0);
-    const allowed = addresses.filter((a) => !isRefusedAddress(a.address));
-    if (allowed.length === 0)
-      return callback(
-        Object.assign(new Error(`${hostname} resolves to a refused address`), { code: 'EREFUSED' }),
-        '',
-        0,
-      );
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
-    callback(null, allowed[0].address, allowed[0].family);
-  });
-};

@@ -160,6 +160,32 @@ export class AppConfig {
   @Min(100)
   WEBHOOK_TIMEOUT_MS = 15_000;
 
+  /**
+   * Lets a trusted issuer's `jwks_url` be plain http or reach loopback and private addresses
+   * (local runs and tests); off, key sets are fetched only over https from public addresses.
+   */
+  @Transform(({ value }) => {
+    const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    return text === 'true' ? true : text === 'false' ? false : text;
+  })
+  @IsBoolean({ message: 'JWKS_ALLOW_PRIVATE must be true or false' })
+  JWKS_ALLOW_PRIVATE = false;
+
+  /**
+   * A token naming a `kid` its issuer's cached key set lacks fetches the set again at most this
+   * often per issuer (key rotation without a restart, and no fetch storm from made-up kids).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'JWKS_REFETCH_COOLDOWN_MS must be a whole number of milliseconds' })
+  @Min(0)
+  JWKS_REFETCH_COOLDOWN_MS = 30_000;
+
+  /** How long the audit of administrative actions is kept (SPEC section 12). */
+  @Transform(toInt)
+  @IsInt({ message: 'AUDIT_RETENTION_DAYS must be a whole number of days' })
+  @Min(1)
+  AUDIT_RETENTION_DAYS = 400;
+
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'info';

@@ -24,3 +24,4 @@ export * from './startup-check';
 export * from './startup-retry';
 export * from './log-publish';
 export * from './tenant-streams';
+export * from './audit-log';

@@ -44,6 +44,25 @@ export class KvBucket {
     return this.kv.put(key, value);
   }
 
+  /**
+   * Calls `onChange` with every current value of the keys under `filter` (value null once
+   * deleted), then with each later change, until `stop`; `ready` resolves once the current
+   * values have all been seen.
+   */
+  async watch(
+    filter: string,
+    onChange: (key: string, value: string | null) => void,
+  ): Promise<{ ready: Promise<void>; stop: () => void }> {
+    let initialized!: () => void;
+    const ready = new Promise<void>((resolve) => (initialized = resolve));
+    const updates = await this.kv.watch({ key: filter, initializedFn: () => initialized() });
+    void (async () => {
+      for await (const entry of updates)
+        onChange(entry.key, entry.operation === 'PUT' ? entry.string() : null);
+    })();
+    return { ready, stop: () => updates.stop() };
+  }
+
   /** Deletes the key while it is still at `revision`; false when it moved on (or the bucket did not answer). */
   delete(key: string, revision: number): Promise<boolean> {
     return this.kv.delete(key, { previousSeq: revision }).then(

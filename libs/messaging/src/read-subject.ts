@@ -11,22 +11,24 @@ export interface StoredEvent {
 const BATCH = 256;
 
 /**
- * Up to `batch` messages of a stream on a subject filter from `fromSeq` on, in log order, by
- * batched direct get: stateless (no consumer is created) and exact. `pending` is how many
- * matching messages follow the batch. Throws EventLogUnavailableError unless the read completed.
+ * Up to `batch` messages of a stream on a subject filter from `from` on (a sequence, or the
+ * first stored at or after a time), in log order, by batched direct get: stateless (no
+ * consumer is created) and exact. `pending` is how many matching messages follow the batch.
+ * Throws EventLogUnavailableError unless the read completed.
  */
 export async function readBatch(
   nc: NatsConnection,
   stream: string,
   filter: string,
-  fromSeq: number,
+  from: number | Date,
   batch = BATCH,
 ): Promise<{ events: StoredEvent[]; pending: number }> {
   let replies: AsyncIterable<Msg>;
+  const start = typeof from === 'number' ? { seq: from } : { start_time: from.toISOString() };
   try {
     replies = await nc.requestMany(
       directGetSubject(stream),
-      JSON.stringify({ seq: fromSeq, next_by_subj: filter, batch }),
+      JSON.stringify({ ...start, next_by_subj: filter, batch }),
       { strategy: RequestStrategy.SentinelMsg, maxWait: 10_000 },
     );
   } catch (e) {

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     ...(clusterSize ? { EVENTS_STREAM_REPLICAS: String(clusterSize) } : {}),
     // Local development: webhooks may target a receiver on this machine (docs/webhooks.md).
     WEBHOOKS_ALLOW_PRIVATE: process.env.WEBHOOKS_ALLOW_PRIVATE ?? 'true',
+    JWKS_ALLOW_PRIVATE: process.env.JWKS_ALLOW_PRIVATE ?? 'true',
     COBROWSE_API_KEYS:
       process.env.COBROWSE_API_KEYS ??
       JSON.stringify([{ key: devKey, tenant: DEV_TENANT, scopes: ['ingest', 'read', 'admin'] }]),

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cobrowse/config';
 import { MessagingModule } from '@cobrowse/messaging';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
@@ -23,6 +24,7 @@ export class GatewayModule {
         MessagingModule.forRoot('gateway'),
         ServicesClientModule,
         AuthModule,
+        AuditModule,
         IngestModule,
         SessionsModule,
         MetadataModule,

@@ -1,4 +1,5 @@
-import { hasScope, parseApiKeys } from './api-keys';
+import { parseApiKeys } from './api-keys';
+import { hasScope } from './principal';
 
 const KEYS = JSON.stringify([
   { key: 'acme-ingest-key-0001', tenant: 'acme', scopes: ['ingest'] },
@@ -21,8 +22,8 @@ describe('parseApiKeys', () => {
 
   it('gives a key id that is not the key', () => {
     const principal = ring.resolve('acme-admin-key-00001')!;
-    expect(principal.keyId).toMatch(/^[0-9a-f]{12}$/);
-    expect(KEYS).not.toContain(principal.keyId);
+    expect(principal.actor).toEqual({ type: 'key', id: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(KEYS).not.toContain((principal.actor as { id: string }).id);
   });
 
   it('lets admin stand in for read and ingest, and nothing else stand in for admin', () => {

@@ -1,12 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isTenantId, SCOPES, type Scope } from '@cobrowse/contracts';
-
-export interface Principal {
-  tenant: string;
-  scopes: ReadonlySet<Scope>;
-  /** A short, non-reversible id of the key, for audit records; never the key. */
-  keyId: string;
-}
+import type { Principal } from './principal';
 
 interface KeyEntry {
   digest: Buffer;
@@ -39,7 +33,12 @@ export function parseApiKeys(json: string | undefined): ApiKeyRing {
     const d = digest(key);
     return {
       digest: d,
-      principal: { tenant, scopes: new Set(scopes as Scope[]), keyId: d.toString('hex').slice(0, 12) },
+      principal: {
+        tenant,
+        scopes: new Set(scopes as Scope[]),
+        // A short, non-reversible fingerprint of the key for events and audit records; never the key.
+        actor: { type: 'key', id: d.toString('hex').slice(0, 12) },
+      },
     };
   });
   return new ApiKeyRing(entries);
@@ -57,9 +56,4 @@ export class ApiKeyRing {
     }
     return found;
   }
-}
-
-/** admin covers everything read covers; each endpoint names the scopes that let a key in. */
-export function hasScope(principal: Principal, required: Scope): boolean {
-  return principal.scopes.has(required) || principal.scopes.has('admin');
 }

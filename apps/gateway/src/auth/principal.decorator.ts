@@ -1,8 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from './api-key.guard';
-import type { Principal } from './api-keys';
+import type { AuthenticatedRequest } from './auth.guard';
+import type { Principal } from './principal';
 
-/** The principal the ApiKeyGuard resolved for this request. */
+/** The principal the AuthGuard resolved for this request. */
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, context: ExecutionContext): Principal =>
     context.switchToHttp().getRequest<AuthenticatedRequest>().principal!,

@@ -10,7 +10,7 @@ import {
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { ConnectionAckDto } from '../docs/schemas';
 import { IngestBatchUseCase } from '../ingest/ingest-batch.usecase';
 import { checkDeviceId } from './devices.controller';
@@ -75,7 +75,7 @@ export class DeviceConnectionsController {
       throw new RequestException(RequestErrorCode.ValidationFailed, 'the body must be a JSON object');
     const { event_id, occurred_at, ...data } = fields;
     const [result] = (
-      await this.ingest.execute(principal.tenant, [
+      await this.ingest.execute(principal, [
         {
           event_id,
           occurred_at,

@@ -10,11 +10,13 @@ import {
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import { actorLabel, type Principal } from '../auth/principal';
 import { DeviceListDto, DeviceResourceDto, ErasureRecordDto } from '../docs/schemas';
 import { TrackerClient } from '../services/tracker.client';
 import { parseDeviceQuery } from './device-query.parser';
 import { ApiErrors } from '../docs/api-errors.decorator';
+import { Audited } from '../audit/audited.decorator';
+import { checkDeviceVisible } from '../auth/session-access';
 
 export function checkDeviceId(id: string): string {
   if (!SUBJECT_TOKEN_PATTERN.test(id))
@@ -46,6 +48,7 @@ export class DevicesController {
   @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor)
   list(@CurrentPrincipal() principal: Principal, @Query() raw: Record<string, unknown>) {
     const { query, limit, cursor } = parseDeviceQuery(raw);
+    if (principal.policy) query.policy = principal.policy;
     return this.tracker.listDevices({ tenant: principal.tenant, query, limit, cursor });
   }
 
@@ -53,8 +56,8 @@ export class DevicesController {
   @ApiOperation({ summary: 'A device with its connections and presence' })
   @ApiResponse({ status: 200, type: DeviceResourceDto })
   @ApiErrors(DeviceErrorCode.DeviceNotFound)
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceResource> {
-    return this.tracker.getDevice(principal.tenant, checkDeviceId(id));
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceResource> {
+    return checkDeviceVisible(principal, await this.tracker.getDevice(principal.tenant, checkDeviceId(id)));
   }
 
   @Delete(':id')
@@ -67,11 +70,16 @@ export class DevicesController {
   })
   @ApiResponse({ status: 200, type: ErasureRecordDto })
   @ApiErrors(DeviceErrorCode.DeviceNotFound)
-  erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ErasureRecord> {
+  @Audited('device.erased', (params, result) => ({
+    target: params.id,
+    details: { session_ids: (result as ErasureRecord).session_ids },
+  }))
+  async erase(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ErasureRecord> {
+    if (principal.policy) await this.get(principal, id);
     return this.tracker.eraseDevice({
       tenant: principal.tenant,
       device_id: checkDeviceId(id),
-      requested_by: principal.keyId,
+      requested_by: actorLabel(principal.actor),
     });
   }
 }

@@ -26,6 +26,14 @@ class SessionPageDto {
   @ApiProperty() duration_seconds!: number;
 }
 
+export class ActorDto {
+  @ApiProperty({ enum: ['key', 'agent'] }) type!: 'key' | 'agent';
+  @ApiProperty({ required: false, description: 'an API key fingerprint (type key)' }) id?: string;
+  @ApiProperty({ required: false, description: "the token's sub (type agent)" }) sub?: string;
+  @ApiProperty({ required: false, nullable: true, description: "the token's name (type agent)" })
+  name?: string | null;
+}
+
 export class SessionResourceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: '519333886' }) token!: string;
@@ -49,6 +57,12 @@ export class SessionResourceDto {
   @ApiProperty({ type: [SessionAgentDto] }) agents!: SessionAgentDto[];
   @ApiProperty({ type: [SessionPageDto] }) pages!: SessionPageDto[];
   @ApiProperty({ description: 'Number of events in the session history' }) version!: number;
+  @ApiProperty({ type: ActorDto, nullable: true, description: 'who activated it (SPEC section 12)' })
+  activated_by!: ActorDto | null;
+  @ApiProperty({ type: ActorDto, nullable: true, description: 'who ended it; null when the service did' })
+  ended_by!: ActorDto | null;
+  @ApiProperty({ type: ActorDto, nullable: true, description: 'who last changed metadata or custom data' })
+  metadata_updated_by!: ActorDto | null;
 }
 
 export class SessionListDto {

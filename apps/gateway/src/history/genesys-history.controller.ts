@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ErrorReply,
+  policyAllows,
   SessionErrorCode,
   SessionException,
   type GenesysSessionHistory,
@@ -10,7 +11,8 @@ import {
 import { toGenesysHistory } from '@cobrowse/session-domain';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
+import { sessionNotFound } from '../auth/session-access';
 import { GenesysHistoryDto } from '../docs/schemas';
 import { ProjectorClient } from '../services/projector.client';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
@@ -37,6 +39,9 @@ export class GenesysHistoryController {
     @Param('id', SessionIdPipe) id: string,
   ): Promise<GenesysSessionHistory> {
     const session = await this.projectedOrPending(principal.tenant, id);
+    // Under a policy a session not projected yet cannot be shown to be inside it: not found.
+    if (principal.policy && (!session || !policyAllows(principal.policy, session.custom_data)))
+      throw sessionNotFound(id);
     if (session?.state !== 'ended') {
       throw new SessionException(SessionErrorCode.SessionNotEnded, `session ${id} has not ended yet`, [
         { current_state: session?.state ?? 'not yet in history' },

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { IngestBatchBodyDto, IngestBatchResponseDto } from './dto/ingest-batch.dto';
 import { IngestBatchUseCase } from './ingest-batch.usecase';
 import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
@@ -25,6 +25,6 @@ export class EventsController {
   @ApiResponse({ status: 200, type: IngestBatchResponseDto })
   @ApiErrors(...BODY_ERRORS)
   ingest(@CurrentPrincipal() principal: Principal, @Body() body: IngestBatchBodyDto) {
-    return this.ingestBatch.execute(principal.tenant, body.events);
+    return this.ingestBatch.execute(principal, body.events);
   }
 }

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal';
 import {
   RequestErrorCode,
   type AppendEventResult,
@@ -40,12 +41,14 @@ const lifecycleLogging = (logged: string[], fails = false) =>
     },
   }) as unknown as LifecycleClient;
 
+const ACME: Principal = { tenant: 'acme', scopes: new Set(['ingest']), actor: { type: 'key', id: 'k' } };
+
 describe('IngestBatchUseCase', () => {
   it('hands the lifecycle only the heartbeats the tracker does not keep, and never drops one it could not ask about', async () => {
     const logged: string[] = [];
     const asked: string[] = [];
     const tracker = trackerAnswering({ k1: 'seen', k2: 'duplicate', l1: 'log', u1: 'unavailable' }, asked);
-    const { results } = await new IngestBatchUseCase(lifecycleLogging(logged), tracker).execute('acme', [
+    const { results } = await new IngestBatchUseCase(lifecycleLogging(logged), tracker).execute(ACME, [
       fact('k1', 'd1'),
       fact('k2', 'd2'),
       fact('l1', 'd3'),
@@ -72,7 +75,7 @@ describe('IngestBatchUseCase', () => {
     const { results } = await new IngestBatchUseCase(
       lifecycleLogging([], true),
       trackerAnswering({}),
-    ).execute('acme', [fact('o1', 'd1', 'connection.opened'), fact('c1', 'd1', 'connection.closed')]);
+    ).execute(ACME, [fact('o1', 'd1', 'connection.opened'), fact('c1', 'd1', 'connection.closed')]);
     expect(results.map((r) => [r.event_id, r.status, r.error?.code ?? null])).toEqual([
       ['o1', 'rejected', RequestErrorCode.ServiceUnavailable],
       ['c1', 'rejected', RequestErrorCode.ServiceUnavailable],

@@ -16,6 +16,8 @@ import type { BatchResultDto } from './dto/ingest-batch.dto';
 import { parseBatchItem } from './batch-item.parser';
 import { heartbeatsToJudge } from './heartbeats-to-judge';
 import { PresenceClient, type BeatOutcome } from './presence.client';
+import { refuseUnderPolicy } from '../auth/session-access';
+import type { Principal } from '../auth/principal';
 
 /**
  * POST /v1/events and cobrowse.ingest: 1..500 facts of any sessions; every item gets a
@@ -28,7 +30,9 @@ export class IngestBatchUseCase {
     private readonly presence: PresenceClient,
   ) {}
 
-  async execute(tenant: string, items: unknown[]): Promise<{ results: BatchResultDto[] }> {
+  async execute(principal: Principal, items: unknown[]): Promise<{ results: BatchResultDto[] }> {
+    refuseUnderPolicy(principal, 'report batches of events');
+    const { tenant, actor } = principal;
     const results: BatchResultDto[] = new Array(items.length);
     const valid: ReportedSessionEvent[] = [];
     const positions: number[] = [];
@@ -36,10 +40,10 @@ export class IngestBatchUseCase {
     items.forEach((item, index) => {
       const parsed = parseBatchItem(tenant, item);
       if (parsed.ok && parsed.kind === 'session') {
-        valid.push(parsed.event);
+        valid.push({ ...parsed.event, actor });
         positions.push(index);
       } else if (parsed.ok) {
-        connections.push({ index, event: parsed.event });
+        connections.push({ index, event: { ...parsed.event, actor } });
       } else {
         results[index] = {
           event_id: parsed.event_id,

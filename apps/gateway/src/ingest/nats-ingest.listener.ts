@@ -11,8 +11,8 @@ import {
   type ErrorBody,
 } from '@cobrowse/contracts';
 import { NATS_MAX_MESSAGE_BYTES, NatsConnectionService } from '@cobrowse/messaging';
-import { ApiKeyGuard } from '../auth/api-key.guard';
-import { hasScope } from '../auth/api-keys';
+import { AuthGuard } from '../auth/auth.guard';
+import { hasScope } from '../auth/principal';
 import { toHttpErrorBody } from '../errors/http-errors.filter';
 import { assertBodyDepth } from '../errors/request-bounds';
 import { MAX_BATCH_EVENTS } from './dto/ingest-batch.dto';
@@ -31,7 +31,7 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly nats: NatsConnectionService,
-    private readonly guard: ApiKeyGuard,
+    private readonly guard: AuthGuard,
     private readonly ingestBatch: IngestBatchUseCase,
   ) {}
 
@@ -68,16 +68,16 @@ export class NatsIngestListener implements OnApplicationBootstrap, OnApplication
   }
 
   private async process(msg: Msg): Promise<unknown> {
-    const principal = this.guard.authenticate(msg.headers?.get('Authorization') || undefined);
+    const principal = await this.guard.authenticate(msg.headers?.get('Authorization') || undefined);
     // Another tenant's key is as unknown here as a made-up one.
     if (principal.tenant !== parseTenantIngestSubject(msg.subject)) {
       throw new RequestException(RequestErrorCode.Unauthorized, 'unknown API key');
     }
     if (!hasScope(principal, 'ingest')) {
-      throw new RequestException(RequestErrorCode.Forbidden, 'this API key lacks the "ingest" scope');
+      throw new RequestException(RequestErrorCode.Forbidden, 'these credentials lack the "ingest" scope');
     }
     const body = this.parse(msg.data);
-    return this.ingestBatch.execute(principal.tenant, body.events);
+    return this.ingestBatch.execute(principal, body.events);
   }
 
   private parse(data: Uint8Array): { events: unknown[] } {

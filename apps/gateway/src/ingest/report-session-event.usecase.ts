@@ -9,6 +9,8 @@ import {
 } from '@cobrowse/contracts';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { LifecycleClient } from '../services/lifecycle.client';
+import type { Principal } from '../auth/principal';
+import { refuseUnderPolicy, SessionAccess } from '../auth/session-access';
 
 /**
  * One fact through a single-event endpoint: the lifecycle decides, and the answer is the
@@ -16,10 +18,17 @@ import { LifecycleClient } from '../services/lifecycle.client';
  */
 @Injectable()
 export class ReportSessionEventUseCase {
-  constructor(private readonly lifecycle: LifecycleClient) {}
+  constructor(
+    private readonly lifecycle: LifecycleClient,
+    private readonly access: SessionAccess,
+  ) {}
 
-  async execute(tenant: string, event: ReportedSessionEvent): Promise<SessionResource> {
-    const [result] = await this.lifecycle.append(tenant, [event], { includeSession: true });
+  /** The principal is the event's actor; under a policy, only sessions inside it can be reported on. */
+  async execute(principal: Principal, event: ReportedSessionEvent): Promise<SessionResource> {
+    if (event.type === 'session.created') refuseUnderPolicy(principal, 'create sessions');
+    else await this.access.check(principal, event.session_id);
+    const reported = { ...event, actor: principal.actor };
+    const [result] = await this.lifecycle.append(principal.tenant, [reported], { includeSession: true });
     return this.toResource(result);
   }
 

@@ -1,9 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { SessionResource } from '@cobrowse/contracts';
+import {
+  RequestErrorCode,
+  RequestException,
+  type AgentInfo,
+  type SessionResource,
+} from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { SessionResourceDto } from '../docs/schemas';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import {
@@ -48,7 +53,7 @@ export class SessionIngestController {
     @Body() body: CreateSessionBodyDto,
   ): Promise<SessionResource> {
     const sessionId = newSessionId(principal.tenant, body);
-    return this.report.execute(principal.tenant, toReportedEvent('session.created', sessionId, body));
+    return this.report.execute(principal, toReportedEvent('session.created', sessionId, body));
   }
 
   @Post(':id/activate')
@@ -61,7 +66,11 @@ export class SessionIngestController {
     @Param('id', SessionIdPipe) id: string,
     @Body() body: ActivateSessionBodyDto,
   ): Promise<SessionResource> {
-    return this.report.execute(principal.tenant, toReportedEvent('session.activated', id, body));
+    const agent = body.agent ?? agentOf(principal);
+    return this.report.execute(
+      principal,
+      toReportedEvent('session.activated', id, Object.assign(body, { agent })),
+    );
   }
 
   @Post(':id/pages')
@@ -74,7 +83,7 @@ export class SessionIngestController {
     @Param('id', SessionIdPipe) id: string,
     @Body() body: EnterPageBodyDto,
   ): Promise<SessionResource> {
-    return this.report.execute(principal.tenant, toReportedEvent('session.page-entered', id, body));
+    return this.report.execute(principal, toReportedEvent('session.page-entered', id, body));
   }
 
   @Post(':id/deactivate')
@@ -88,8 +97,18 @@ export class SessionIngestController {
     @Body() body: DeactivateSessionBodyDto,
   ): Promise<SessionResource> {
     return this.report.execute(
-      principal.tenant,
+      principal,
       toReportedEvent('session.deactivated', id, Object.assign(body, { reason: body.reason ?? 'api' })),
     );
   }
+}
+
+/** Activating without naming an agent names the signed-in one (SPEC section 12). */
+function agentOf(principal: Principal): AgentInfo {
+  if (!principal.agent)
+    throw new RequestException(RequestErrorCode.ValidationFailed, 'agent is required', [
+      { field: 'agent', message: 'agent is required unless an agent signs in with a token' },
+    ]);
+  const { sub, name, email } = principal.agent;
+  return { id: sub, ...(name !== null ? { name } : {}), ...(email !== null ? { email } : {}) };
 }

@@ -3,6 +3,8 @@ import type { ConsumerMessages, NatsConnection, Subscription } from 'nats';
 import {
   matchesCustomData,
   parseSessionEvent,
+  policyAllows,
+  type AccessPolicy,
   type AnySessionEvent,
   type JsonObject,
   type SessionResource,
@@ -28,6 +30,8 @@ export interface LiveFeedScope {
   keepAliveMs: number;
   /** Where the stream starts without a resume position: a log position, or the end of the log when absent. */
   startWithoutResume?: number;
+  /** The signed-in agent's policy: events and snapshots of sessions outside it are never sent. */
+  policy?: AccessPolicy;
 }
 
 /**
@@ -49,9 +53,15 @@ export class LiveFeed {
     private readonly sink: SseSink,
     private readonly scope: LiveFeedScope,
   ) {
-    this.customData = Object.keys(scope.query.customData).length
-      ? new SessionCustomData(source.log, scope.tenant)
-      : null;
+    this.customData =
+      Object.keys(scope.query.customData).length || scope.policy
+        ? new SessionCustomData(source.log, scope.tenant)
+        : null;
+  }
+
+  /** Whether a session with this custom data is one this stream shows: its filters and its policy. */
+  private shows(data: JsonObject): boolean {
+    return matchesCustomData(data, this.scope.query.customData) && policyAllows(this.scope.policy, data);
   }
 
   async start(): Promise<void> {
@@ -103,12 +113,11 @@ export class LiveFeed {
         if (this.closed) break;
         const event = loggedEvent(m.string());
         if (!event) continue; // not an event (poison in the log is parked by the consumers, never streamed)
-        if (
-          this.customData &&
-          !matchesCustomData(await this.customData.after(event, m.seq), this.scope.query.customData)
-        )
-          continue;
-        await this.sink.send(event.type.slice('session.'.length), m.string(), m.seq);
+        if (this.customData && !this.shows(await this.customData.after(event, m.seq))) continue;
+        const name = event.type.slice('session.'.length);
+        // Followed for their custom data only (eventSubjects): not a type the client asked for.
+        if (!this.scope.query.names.has(name as never)) continue;
+        await this.sink.send(name, m.string(), m.seq);
       }
     } catch (e) {
       if (!this.closed) this.logger.warn({ msg: 'live feed stopped', error: (e as Error).message });
@@ -122,7 +131,7 @@ export class LiveFeed {
     if (this.customData) {
       const data = (session.custom_data ?? {}) as JsonObject;
       this.customData.learn(session.id, data);
-      if (!matchesCustomData(data, this.scope.query.customData)) return;
+      if (!this.shows(data)) return;
     }
     await this.sink.send('session-updated', text);
   }

@@ -10,8 +10,8 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
+  policyAllows,
   SessionErrorCode,
-  SessionException,
   sessionEventsFilter,
   sessionUpdatedSubject,
   QueryErrorCode,
@@ -19,7 +19,9 @@ import {
 import { EventLog } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
+import { sessionNotFound } from '../auth/session-access';
+import { customDataNow } from './session-custom-data';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import { LIVE_EVENT_NAMES, parseLiveQuery, type LiveQuery } from './live-query.parser';
 import { LiveStreamsService } from './live-streams.service';
@@ -70,9 +72,14 @@ export class LiveStreamsController {
     const tenant = principal.tenant;
     await this.live.stream(response, 'tenant', {
       tenant,
-      eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, '*', event)),
+      eventSubjects: eventSubjects(
+        query,
+        (event) => sessionEventsFilter(tenant, '*', event),
+        Object.keys(query.customData).length > 0 || principal.policy !== undefined,
+      ),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, '*') : null,
       query,
+      ...(principal.policy ? { policy: principal.policy } : {}),
     });
   }
 
@@ -90,23 +97,37 @@ export class LiveStreamsController {
     const tenant = principal.tenant;
     // The log, not the read model, says whether the session exists: no projection lag, and tenant-scoped by subject.
     const start = await this.log.sessionStart(tenant, sessionId);
-    if (start === null)
-      throw new SessionException(SessionErrorCode.SessionNotFound, `session ${sessionId} not found`);
+    if (start === null) throw sessionNotFound(sessionId);
+    if (principal.policy && !policyAllows(principal.policy, await customDataNow(this.log, tenant, sessionId)))
+      throw sessionNotFound(sessionId);
     await this.live.stream(response, 'session', {
       tenant,
-      eventSubjects: eventSubjects(query, (event) => sessionEventsFilter(tenant, sessionId, event)),
+      eventSubjects: eventSubjects(
+        query,
+        (event) => sessionEventsFilter(tenant, sessionId, event),
+        principal.policy !== undefined,
+      ),
       snapshotSubject: query.names.has('session-updated') ? sessionUpdatedSubject(tenant, sessionId) : null,
       query,
       // Without a resume position the session's whole history comes first (SPEC section 5).
       startWithoutResume: start,
+      ...(principal.policy ? { policy: principal.policy } : {}),
     });
   }
 }
 
-/** One subject filter per event type asked for; the stream's wildcard when all are. */
-function eventSubjects(query: LiveQuery, subjectOf: (event: string) => string): string[] {
+/**
+ * One subject filter per event type asked for; the stream's wildcard when all are, or when the
+ * stream follows custom data (filters, a policy): a session's metadata updates must reach it
+ * even when `types` leaves them out, or a session moving into the filter would stay unseen.
+ */
+function eventSubjects(
+  query: LiveQuery,
+  subjectOf: (event: string) => string,
+  followsCustomData: boolean,
+): string[] {
   const events = LIVE_EVENT_NAMES.filter((name) => name !== 'session-updated');
   const wanted = events.filter((name) => query.names.has(name));
-  if (wanted.length === events.length) return [subjectOf('*')];
+  if (followsCustomData || wanted.length === events.length) return [subjectOf('*')];
   return wanted.map(subjectOf);
 }

@@ -33,15 +33,8 @@ export class SessionCustomData {
     this.remember(sessionId, customData);
   }
 
-  private async fromLog(sessionId: string, seq: number): Promise<JsonObject> {
-    let data: JsonObject = {};
-    for (const { seq: at, event } of await this.log.sessionHistory(this.tenant, sessionId)) {
-      if (at > seq) break;
-      if (event.type === 'session.created') data = (event.data.custom_data as JsonObject | undefined) ?? {};
-      else if (event.type === 'session.metadata-updated' && event.data.custom_data)
-        data = mergeShallow(data, event.data.custom_data as JsonObject);
-    }
-    return data;
+  private fromLog(sessionId: string, seq: number): Promise<JsonObject> {
+    return customDataNow(this.log, this.tenant, sessionId, seq);
   }
 
   private remember(sessionId: string, data: JsonObject): void {
@@ -49,4 +42,21 @@ export class SessionCustomData {
     this.known.set(sessionId, data);
     if (this.known.size > REMEMBERED_SESSIONS) this.known.delete(this.known.keys().next().value as string);
   }
+}
+
+/** A session's custom data folded from its history in the log, up to `seq` (its latest when absent). */
+export async function customDataNow(
+  log: EventLog,
+  tenant: string,
+  sessionId: string,
+  seq = Infinity,
+): Promise<JsonObject> {
+  let data: JsonObject = {};
+  for (const { seq: at, event } of await log.sessionHistory(tenant, sessionId)) {
+    if (at > seq) break;
+    if (event.type === 'session.created') data = (event.data.custom_data as JsonObject | undefined) ?? {};
+    else if (event.type === 'session.metadata-updated' && event.data.custom_data)
+      data = mergeShallow(data, event.data.custom_data as JsonObject);
+  }
+  return data;
 }

@@ -12,7 +12,7 @@ import {
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { SessionIdPipe } from '../sessions/session-id.pipe';
 import { CustomDataResponseDto, MetadataResponseDto, PatchSessionBodyDto } from './dto/patch-bodies.dto';
 import { parseIfMatch } from './if-match';
@@ -62,7 +62,7 @@ export class SessionDataController {
       );
     }
     const session = await this.update.execute({
-      tenant: principal.tenant,
+      principal,
       sessionId: id,
       patch: { metadata: body as JsonObject },
       expectedVersion: parseIfMatch(ifMatch),
@@ -88,7 +88,7 @@ export class SessionDataController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ custom_data: JsonObject; version: number }> {
     const session = await this.update.execute({
-      tenant: principal.tenant,
+      principal,
       sessionId: id,
       patch: { custom_data: body.custom_data },
       expectedVersion: parseIfMatch(ifMatch),

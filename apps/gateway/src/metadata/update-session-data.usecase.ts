@@ -3,9 +3,12 @@ import { Injectable } from '@nestjs/common';
 import type { JsonObject, SessionSnapshot } from '@cobrowse/contracts';
 import { answeredError } from '../ingest/report-session-event.usecase';
 import { LifecycleClient } from '../services/lifecycle.client';
+import type { Principal } from '../auth/principal';
+import { SessionAccess } from '../auth/session-access';
 
 export interface UpdateSessionDataCommand {
-  tenant: string;
+  /** Who asks: the event's actor, and under a policy only sessions inside it. */
+  principal: Principal;
   sessionId: string;
   patch: { metadata?: JsonObject; custom_data?: JsonObject };
   expectedVersion?: number;
@@ -16,11 +19,16 @@ export interface UpdateSessionDataCommand {
 /** PATCH of metadata or custom data: a session.metadata-updated event decided by the lifecycle. */
 @Injectable()
 export class UpdateSessionDataUseCase {
-  constructor(private readonly lifecycle: LifecycleClient) {}
+  constructor(
+    private readonly lifecycle: LifecycleClient,
+    private readonly access: SessionAccess,
+  ) {}
 
   async execute(command: UpdateSessionDataCommand): Promise<SessionSnapshot> {
+    const { principal } = command;
+    await this.access.check(principal, command.sessionId);
     const [result] = await this.lifecycle.append(
-      command.tenant,
+      principal.tenant,
       [
         {
           event_id: command.eventId ?? randomUUID(),
@@ -28,6 +36,7 @@ export class UpdateSessionDataUseCase {
           session_id: command.sessionId,
           occurred_at: Date.now(),
           data: command.patch,
+          actor: principal.actor,
           ...(command.expectedVersion !== undefined ? { expected_version: command.expectedVersion } : {}),
         },
       ],

@@ -8,10 +8,11 @@ import {
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { ProjectorClient } from '../services/projector.client';
 import { RetentionPolicyDto } from './retention-policy.dto';
 import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
+import { Audited } from '../audit/audited.decorator';
 
 @ApiTags('retention')
 @ApiBearerAuth()
@@ -36,6 +37,10 @@ export class RetentionController {
   @ApiBody({ type: RetentionPolicyDto })
   @ApiResponse({ status: 200, type: RetentionPolicyDto })
   @ApiErrors(...BODY_ERRORS, RetentionErrorCode.InvalidRetentionPolicy)
+  @Audited('retention.updated', (_params, result) => ({
+    target: 'retention',
+    details: result as Record<string, unknown>,
+  }))
   put(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RetentionPolicy> {
     // The shape is checked here so only two numbers travel on; the projector knows the cap.
     const checked = checkRetentionPolicy(body, Number.MAX_SAFE_INTEGER);

@@ -1,4 +1,4 @@
-import type { SessionQuery, SessionState } from '@cobrowse/contracts';
+import type { AccessPolicy, SessionQuery, SessionState } from '@cobrowse/contracts';
 import { QueryParams, type RawQuery } from '../query/query-params';
 
 const STATES: readonly SessionState[] = ['pending', 'active', 'ended'];
@@ -18,10 +18,17 @@ export interface ParsedSessionQuery {
   cursor?: string;
 }
 
-/** `GET /v1/sessions` (and count, export) query parameters → a validated SessionQuery. */
-export function parseSessionQuery(raw: RawQuery, options: { paging: boolean }): ParsedSessionQuery {
+/**
+ * `GET /v1/sessions` (and count, export) query parameters → a validated SessionQuery, narrowed
+ * to the caller's policy when its token has one.
+ */
+export function parseSessionQuery(
+  raw: RawQuery,
+  options: { paging: boolean },
+  caller: { policy?: AccessPolicy } = {},
+): ParsedSessionQuery {
   const params = new QueryParams(raw);
-  const query: SessionQuery = {};
+  const query: SessionQuery = caller.policy ? { policy: caller.policy } : {};
   const states = params.oneOf('state', STATES);
   if (states) query.states = states;
   for (const name of IDS) {

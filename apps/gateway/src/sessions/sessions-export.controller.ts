@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { QueryErrorCode } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { ProjectorClient } from '../services/projector.client';
 import { writeDrained } from '../http/write-drained';
 import { ApiSessionFilters } from './session-query.decorators';
@@ -37,7 +37,7 @@ export class SessionsExportController {
     @Query() raw: Record<string, unknown>,
     @Res() response: Response,
   ): Promise<void> {
-    const { query } = parseSessionQuery(raw, { paging: false });
+    const { query } = parseSessionQuery(raw, { paging: false }, principal);
     const exported = await this.projector.openExport({ tenant: principal.tenant, query });
     response.status(200);
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -5,9 +5,10 @@ import type { SessionResource } from '@cobrowse/contracts';
 import { toSessionResource } from '@cobrowse/session-domain';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { SessionCountDto, SessionEventsDto, SessionListDto, SessionResourceDto } from '../docs/schemas';
 import { ProjectorClient } from '../services/projector.client';
+import { SessionAccess } from '../auth/session-access';
 import { SessionEventsStream } from './session-events.stream';
 import { SessionIdPipe } from './session-id.pipe';
 import { ApiSessionFilters } from './session-query.decorators';
@@ -23,6 +24,7 @@ export class SessionsController {
   constructor(
     private readonly projector: ProjectorClient,
     private readonly eventsStream: SessionEventsStream,
+    private readonly access: SessionAccess,
   ) {}
 
   @Get()
@@ -34,7 +36,7 @@ export class SessionsController {
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
   ): Promise<{ data: SessionResource[]; next_cursor: string | null }> {
-    const { query, limit, cursor } = parseSessionQuery(raw, { paging: true });
+    const { query, limit, cursor } = parseSessionQuery(raw, { paging: true }, principal);
     const page = await this.projector.listSessions({ tenant: principal.tenant, query, limit, cursor });
     const now = Date.now();
     return {
@@ -52,7 +54,7 @@ export class SessionsController {
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,
   ): Promise<{ count: number }> {
-    const { query } = parseSessionQuery(raw, { paging: false });
+    const { query } = parseSessionQuery(raw, { paging: false }, principal);
     return this.projector.countSessions({ tenant: principal.tenant, query });
   }
 
@@ -65,7 +67,7 @@ export class SessionsController {
     @Param('id', SessionIdPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionResource> {
-    const { session, expires_at } = await this.projector.getSession(principal.tenant, id);
+    const { session, expires_at } = await this.access.view(principal, id);
     response.setHeader('ETag', `"${session.version}"`);
     return toSessionResource(session, Date.now(), expires_at);
   }
@@ -74,11 +76,12 @@ export class SessionsController {
   @ApiOperation({ summary: "The session's events so far, in order, from the event log" })
   @ApiResponse({ status: 200, type: SessionEventsDto })
   @ApiErrors(SessionErrorCode.SessionNotFound)
-  events(
+  async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id', SessionIdPipe) id: string,
     @Res() response: Response,
   ): Promise<void> {
+    await this.access.check(principal, id);
     return this.eventsStream.write(response, principal.tenant, id);
   }
 }

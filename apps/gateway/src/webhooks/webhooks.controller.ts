@@ -11,9 +11,11 @@ import {
   type WebhookEndpointView,
   type WebhookEndpointWithSecret,
 } from '@cobrowse/contracts';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { RequireScope } from '../auth/require-scope.decorator';
+import { refuseUnderPolicy } from '../auth/session-access';
+import { Audited } from '../audit/audited.decorator';
 import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 import { WebhooksClient } from '../services/webhooks.client';
 import { parseAttemptsQuery } from './attempts-query.parser';
@@ -29,6 +31,9 @@ import {
 } from './webhook-endpoint.dto';
 
 const NOT_FOUND = WebhookErrorCode.WebhookEndpointNotFound;
+/** An endpoint receives every session of the tenant, so a token with a policy may not aim one. */
+const MANAGE_WEBHOOKS = 'create, change, test or replay webhook endpoints';
+const byId = (params: Record<string, string>) => ({ target: params.id });
 
 /** Webhook endpoints (SPEC section 11); the tenant is always the key's. */
 @ApiTags('webhooks')
@@ -48,10 +53,15 @@ export class WebhooksController {
     WebhookErrorCode.WebhookUrlNotAllowed,
     WebhookErrorCode.WebhookEndpointLimitReached,
   )
+  @Audited('webhook.created', (_params, result) => ({
+    target: (result as WebhookEndpointView).id,
+    details: { url: (result as WebhookEndpointView).url },
+  }))
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
   ): Promise<WebhookEndpointWithSecret> {
+    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.create({ tenant: principal.tenant, settings: settingsOf(body, false) });
   }
 
@@ -82,11 +92,16 @@ export class WebhooksController {
     WebhookErrorCode.InvalidWebhookEndpoint,
     WebhookErrorCode.WebhookUrlNotAllowed,
   )
+  @Audited('webhook.updated', (params, result) => ({
+    target: params.id,
+    details: { url: (result as WebhookEndpointView).url, enabled: (result as WebhookEndpointView).enabled },
+  }))
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<WebhookEndpointView> {
+    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.update({
       tenant: principal.tenant,
       id: checkEndpointId(id),
@@ -96,6 +111,7 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Audited('webhook.deleted', byId)
   @ApiResponse({ status: 204, description: 'deleted, with what it had not delivered and its attempts' })
   @ApiErrors(NOT_FOUND)
   async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
@@ -109,6 +125,7 @@ export class WebhooksController {
   })
   @ApiResponse({ status: 200, type: WebhookEndpointWithSecretDto })
   @ApiErrors(NOT_FOUND)
+  @Audited('webhook.secret-rotated', byId)
   rotate(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -122,6 +139,7 @@ export class WebhooksController {
   @ApiResponse({ status: 202, type: WebhookTestDto })
   @ApiErrors(NOT_FOUND)
   test(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ webhook_id: string }> {
+    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.test({ tenant: principal.tenant, id: checkEndpointId(id) });
   }
 
@@ -139,11 +157,16 @@ export class WebhooksController {
     WebhookErrorCode.InvalidWebhookEndpoint,
     WebhookErrorCode.WebhookEndpointDisabled,
   )
+  @Audited('webhook.replayed', (params, result) => ({
+    target: params.id,
+    details: result as Record<string, unknown>,
+  }))
   replay(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<{ since: string; until: string }> {
+    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     const checked = checkWebhookReplay(body, Date.now());
     if (!checked.value)
       throw new WebhookException(

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import {
   PageEnteredDataDto,
@@ -19,9 +19,10 @@ export class CreateSessionBodyDto extends IntersectionType(ReportedEventFieldsDt
   session_id?: string;
 }
 
+/** `agent` may be left out when an agent signs in with a token: the token names it. */
 export class ActivateSessionBodyDto extends IntersectionType(
   ReportedEventFieldsDto,
-  SessionActivatedDataDto,
+  PartialType(SessionActivatedDataDto),
 ) {}
 
 export class EnterPageBodyDto extends IntersectionType(ReportedEventFieldsDto, PageEnteredDataDto) {}

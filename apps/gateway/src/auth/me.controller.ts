@@ -1,0 +1,35 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AccessPolicy, Actor, Scope } from '@cobrowse/contracts';
+import { ApiErrors } from '../docs/api-errors.decorator';
+import { CurrentPrincipal } from './principal.decorator';
+import type { Principal } from './principal';
+import { RequireScope } from './require-scope.decorator';
+
+export interface WhoAmI {
+  tenant: string;
+  scopes: Scope[];
+  actor: Actor;
+  agent: Principal['agent'] | null;
+  policy: AccessPolicy | null;
+}
+
+/** Who the credentials are: the dashboard shows the agent and hides what the role cannot do. */
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller('v1/auth/me')
+export class MeController {
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The tenant, scopes, actor, agent and policy of the credentials sent' })
+  @ApiErrors()
+  me(@CurrentPrincipal() principal: Principal): WhoAmI {
+    return {
+      tenant: principal.tenant,
+      scopes: [...principal.scopes],
+      actor: principal.actor,
+      agent: principal.agent ?? null,
+      policy: principal.policy ?? null,
+    };
+  }
+}

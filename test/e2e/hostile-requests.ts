@@ -222,7 +222,36 @@ export class HostileRequests {
       `Bearer ${'k'.repeat(r.int(10_000))}`,
       `bearer   ${TEST_KEYS.admin}   `,
       `Bearer ${TEST_KEYS.admin} extra`,
+      `Bearer ${this.hostileJwt()}`,
+      `Bearer ${this.hostileJwt()}`,
     ]);
+  }
+
+  /** Bearer tokens shaped like JWTs, none of them valid: the verifier must answer 401, never a 5xx. */
+  private hostileJwt(): string {
+    const r = this.r;
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: 'https://idp.test', aud: 'cobrowse', sub: 'a', iat: now, exp: now + 60 };
+    const deep = (depth: number) =>
+      Buffer.from('{"a":'.repeat(depth) + '1' + '}'.repeat(depth)).toString('base64url');
+    return r.pick([
+      () => `${part({ alg: 'none' })}.${part(claims)}.`,
+      () => `${part({ alg: 'HS256' })}.${part(claims)}.${r.bytes(32).toString('base64url')}`,
+      () =>
+        `${part({ alg: 'RS256', kid: 'k'.repeat(r.int(3000)) })}.${part(claims)}.${r.bytes(256).toString('base64url')}`,
+      () => `${part({ alg: ['RS256'] })}.${part(claims)}.sig`,
+      () => `${part({ alg: 'RS256' })}.${deep(1 + r.int(2500))}.sig`,
+      () => `${deep(1 + r.int(2500))}.${part(claims)}.sig`,
+      () =>
+        `${part({ alg: 'ES256' })}.${part({ ...claims, policy: { custom_data: { a: [[[{ $ne: 1 }]]] } } })}.sig`,
+      () => `${part({ alg: 'EdDSA' })}.${part({ ...claims, iss: { $gt: '' }, aud: [1, null] })}.sig`,
+      () => `${part({ alg: 'RS256' })}.${r.bytes(r.int(6000)).toString('base64url')}.sig`,
+      () =>
+        `${r.bytes(8).toString('base64url')}.${r.bytes(8).toString('base64url')}.${r.bytes(8).toString('base64url')}`,
+      () => `${part({ alg: 'RS256' })}.${part('just a string')}.sig`,
+      () => 'e30.e30.',
+    ])();
   }
 
   private headers(method: string): Record<string, string> {

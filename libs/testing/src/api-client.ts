@@ -10,7 +10,7 @@ export interface ApiResponse<T = any> {
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly authorization?: string,
+    readonly authorization?: string,
   ) {}
 
   as(key: TestKeyName): ApiClient {

@@ -9,3 +9,4 @@ export * from './metrics-text';
 export * from './memory-collection';
 export * from './memory-lease';
 export * from './webhook-receiver';
+export * from './test-issuer';

@@ -17,6 +17,7 @@ import {
   listedSessionIds,
   TcpProxy,
   TEST_KEYS,
+  TestIssuer,
   TestSystem,
   WebhookReceiver,
 } from '@cobrowse/testing';
@@ -414,6 +415,58 @@ describe('@cobrowse/client, agent side', () => {
         custom_data: { ticket: 'T-1001' },
         metadata: { note: 'called back' },
       });
+    });
+  });
+
+  describe('agent tokens', () => {
+    it('signs in with a token, refreshes it once when it is refused, and sees what the policy lets it see', async () => {
+      const idp = new TestIssuer('https://idp.client.test', 'cobrowse-client');
+      const key = await TestIssuer.key('c1', 'EdDSA');
+      idp.publish(key);
+      await cobrowse.issuers.put('client-idp', {
+        issuer: idp.issuer,
+        audience: idp.audience,
+        jwks: idp.jwks,
+      });
+      const now = Math.floor(Date.now() / 1000);
+      const policy = { custom_data: { team: 'emea' } };
+      const expired = await idp.sign(key, { name: 'Ada', policy, iat: now - 7200, exp: now - 3600 });
+      let refreshed = 0;
+      const agent = new CobrowseClient({
+        url: system.gatewayUrl,
+        token: expired,
+        refreshToken: async () => {
+          refreshed++;
+          return idp.sign(key, { name: 'Ada', policy });
+        },
+      });
+      const [me, again] = await Promise.all([agent.whoAmI(), agent.whoAmI()]);
+      expect(refreshed).toBe(1);
+      expect(me).toMatchObject({
+        tenant: 'acme',
+        actor: { type: 'agent', name: 'Ada' },
+        policy: { custom_data: { team: ['emea'] } },
+      });
+      expect(again.tenant).toBe('acme');
+      const inside = await rest.post('/v1/sessions', {
+        device_id: `d-${run}-in`,
+        custom_data: { team: 'emea', token_run: run },
+      });
+      const outside = await rest.post('/v1/sessions', {
+        device_id: `d-${run}-out`,
+        custom_data: { team: 'apac', token_run: run },
+      });
+      await eventually(async () => expect(await restIds(`filter_token_run=${run}`)).toHaveLength(2));
+      const seen = await agent.sessions.list({ filter_token_run: run });
+      expect(seen.data.map((s) => s.id)).toEqual([inside.body.id]);
+      const hidden = await agent.sessions.get(outside.body.id).catch((e: unknown) => e);
+      expect(hidden).toBeInstanceOf(CobrowseError);
+      expect((hidden as CobrowseError).code).toBe('SESSION_NOT_FOUND');
+      const refused = new CobrowseClient({ url: system.gatewayUrl, token: expired });
+      const error = await refused.whoAmI().catch((e: unknown) => e);
+      expect((error as CobrowseError).code).toBe('TOKEN_EXPIRED');
+      const audit = await cobrowse.audit({ since: new Date(Date.now() - 60_000).toISOString() });
+      expect(audit.data.map((r) => r.action)).toContain('issuer.saved');
     });
   });
 });

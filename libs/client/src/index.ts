@@ -4,6 +4,7 @@ export { Session, type SessionEventMap } from './agent/session.js';
 export { Device, DevicesApi, type DeviceEventMap } from './agent/devices.js';
 export { RetentionApi } from './agent/retention.js';
 export { WebhooksApi } from './agent/webhooks.js';
+export { IssuersApi } from './agent/issuers.js';
 export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './webhook-verify.js';
 export { PageQuery, type Page } from './agent/page-query.js';
 export { TenantSubscription, type SubscribeOptions } from './agent/subscription.js';
@@ -16,5 +17,5 @@ export {
 export { INGEST_SUBJECT } from './relay/ingest-transport.js';
 export { CobrowseError, type ErrorBody } from './errors.js';
 export type { RetryPolicy } from './retry.js';
-export type { HttpOptions } from './transport/http.js';
+export type { Credentials, HttpOptions } from './transport/http.js';
 export * from './types.js';

@@ -38,6 +38,9 @@ export interface SessionPage {
   duration_seconds: number;
 }
 
+/** Who caused an action: an API key (by its fingerprint, never the key) or a signed-in agent. */
+export type Actor = { type: 'key'; id: string } | { type: 'agent'; sub: string; name: string | null };
+
 /** `GET /v1/sessions/{id}`. */
 export interface SessionResource {
   id: string;
@@ -62,6 +65,10 @@ export interface SessionResource {
   agents: SessionAgent[];
   pages: SessionPage[];
   version: number;
+  activated_by: Actor | null;
+  /** Null when the service ended it (a timeout). */
+  ended_by: Actor | null;
+  metadata_updated_by: Actor | null;
 }
 
 /**
@@ -87,6 +94,8 @@ export interface EventEnvelope {
   occurred_at: number;
   recorded_at: number;
   version: number;
+  /** Who caused it; absent on events the service decided (timeouts). */
+  actor?: Actor;
   data: JsonObject;
 }
 
@@ -312,4 +321,79 @@ export interface WebhookDelivery {
   type: string;
   timestamp: string;
   data: Record<string, unknown> & { position?: number };
+}
+
+export type AgentRole = 'agent' | 'administrator';
+
+/** An agent signed in with a token, from its claims. */
+export interface SignedInAgent {
+  sub: string;
+  name: string | null;
+  email: string | null;
+  role: AgentRole;
+}
+
+/** A token's policy: only sessions and devices whose custom data has, for every key, one of the values. */
+export interface AccessPolicy {
+  custom_data: Record<string, string[]>;
+}
+
+/** `GET /v1/auth/me`: who the credentials sent are. */
+export interface WhoAmI {
+  tenant: string;
+  scopes: string[];
+  actor: Actor;
+  /** The signed-in agent; null for an API key. */
+  agent: SignedInAgent | null;
+  /** The token's policy; null when the whole tenant is visible. */
+  policy: AccessPolicy | null;
+}
+
+/** A JSON Web Key Set of public keys (RS256, ES256 or EdDSA). */
+export interface JsonWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** What `PUT /v1/auth/issuers/{name}` takes: the issuer's public keys (`jwks`) or where it publishes them (`jwks_url`). */
+export type TrustedIssuerSettings = { issuer: string; audience: string } & (
+  { jwks: JsonWebKeySet; jwks_url?: never } | { jwks_url: string; jwks?: never }
+);
+
+/** A JWT issuer the tenant trusts (`GET /v1/auth/issuers/{name}`): its tokens for `audience` sign agents in. */
+export interface TrustedIssuer {
+  name: string;
+  tenant: string;
+  issuer: string;
+  audience: string;
+  jwks?: JsonWebKeySet;
+  jwks_url?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AuditAction =
+  | 'retention.updated'
+  | 'device.erased'
+  | 'issuer.saved'
+  | 'issuer.deleted'
+  | 'webhook.created'
+  | 'webhook.updated'
+  | 'webhook.deleted'
+  | 'webhook.secret-rotated'
+  | 'webhook.replayed';
+
+/** One administrative action (`GET /v1/audit`) and who took it. */
+export interface AuditRecord {
+  id: string;
+  at: string;
+  tenant: string;
+  actor: Actor;
+  action: AuditAction;
+  target: string;
+  details?: Record<string, unknown>;
+}
+
+/** `GET /v1/audit` parameters: the records from `since` on (default: all kept), oldest first. */
+export interface AuditQuery extends Paging {
+  since?: Instant;
 }

@@ -83,6 +83,8 @@ class EventEnvelopeDto {
   @ApiProperty({ description: 'epoch ms' }) occurred_at!: number;
   @ApiProperty({ description: 'epoch ms' }) recorded_at!: number;
   @ApiProperty() version!: number;
+  @ApiPropertyOptional({ type: ActorDto, description: 'who caused it; absent when the service decided' })
+  actor?: ActorDto;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: object;
 }
 

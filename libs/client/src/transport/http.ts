@@ -1,16 +1,29 @@
 import { CobrowseError } from '../errors.js';
 import { DEFAULT_RETRY, RetryAfterError, withRetry, type RetryPolicy } from '../retry.js';
 
-export interface HttpOptions {
+/** How requests authenticate: a tenant's API key, or a token an agent got from the company's identity provider. */
+export type Credentials =
+  | { apiKey: string; token?: never; refreshToken?: never }
+  | {
+      /** A JWT of an issuer the tenant trusts. */
+      token: string;
+      /**
+       * A new token when the service refuses the current one (401): called once however many
+       * requests were refused together, and each of them is sent again once with its answer.
+       */
+      refreshToken?: () => Promise<string>;
+      apiKey?: never;
+    };
+
+export type HttpOptions = Credentials & {
   /** The gateway's base URL, e.g. `https://cobrowse.example.com`. */
   url: string;
-  apiKey: string;
   /** Per-attempt deadline; an attempt that gets no answer in time is a `TIMEOUT`. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Another fetch (tests, proxies); the global one by default. */
   fetch?: typeof fetch;
-}
+};
 
 export interface RequestOptions {
   query?: URLSearchParams;
@@ -21,18 +34,31 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** HTTP to the gateway: the key on every request, errors as CobrowseError, safe requests retried. */
+/**
+ * HTTP to the gateway: the key or token on every request, errors as CobrowseError, safe
+ * requests retried, a refused token refreshed (when a refresher was given) and the request
+ * sent again once.
+ */
 export class HttpTransport {
   readonly baseUrl: string;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  /** The API key or the current token. */
+  private credential: string;
+  private readonly refreshToken: (() => Promise<string>) | undefined;
+  private refreshing: Promise<string> | undefined;
 
-  constructor(private readonly options: HttpOptions) {
+  constructor(options: HttpOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    const credential = options.apiKey ?? options.token;
+    if (typeof credential !== 'string') throw new TypeError('the client needs `apiKey` or `token`');
+    this.credential = credential;
+    // API keys are never refreshed.
+    this.refreshToken = options.apiKey === undefined ? options.refreshToken : undefined;
   }
 
   async json<T>(
@@ -40,21 +66,15 @@ export class HttpTransport {
     path: string,
     options: RequestOptions,
   ): Promise<{ body: T; headers: Headers }> {
-    const policy = options.idempotent ? this.retry : { ...this.retry, attempts: 1 };
-    return withRetry(
-      policy,
-      async () => {
-        const { text, headers } = await this.send(method, path, options, true);
-        return { body: (text ? JSON.parse(text) : undefined) as T, headers };
-      },
-      options.signal,
-    );
+    return this.request(options, async (credential) => {
+      const { text, headers } = await this.send(method, path, options, credential, true);
+      return { body: (text ? JSON.parse(text) : undefined) as T, headers };
+    });
   }
 
   /** A response whose body the caller reads as a stream (CSV export, SSE); only its opening is retried. */
   async open(method: string, path: string, options: RequestOptions): Promise<Response> {
-    const policy = options.idempotent ? this.retry : { ...this.retry, attempts: 1 };
-    return withRetry(policy, () => this.send(method, path, options, false), options.signal);
+    return this.request(options, (credential) => this.send(method, path, options, credential, false));
   }
 
   url(path: string, query?: URLSearchParams): string {
@@ -62,13 +82,81 @@ export class HttpTransport {
     return `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
   }
 
+  /**
+   * One request: its attempts (retried as the policy allows), each sent with the current
+   * credential. The first 401 to a refreshable token gets a new token and the attempt is sent
+   * again with it; a later 401 is the request's answer.
+   */
+  private async request<R>(options: RequestOptions, attempt: (credential: string) => Promise<R>): Promise<R> {
+    const policy = options.idempotent ? this.retry : { ...this.retry, attempts: 1 };
+    let refreshed = false;
+    return withRetry(
+      policy,
+      async () => {
+        const credential = this.credential;
+        try {
+          return await attempt(credential);
+        } catch (error) {
+          const refresher = this.refreshToken;
+          if (refreshed || !refresher || !(error instanceof CobrowseError) || error.status !== 401)
+            throw error;
+          refreshed = true;
+          return attempt(await this.renewedToken(credential, refresher, error));
+        }
+      },
+      options.signal,
+    );
+  }
+
+  /**
+   * The token to use instead of `refused`: the refresher's answer, one call shared by every
+   * request refused meanwhile, or the current token when it was refreshed since `refused` was sent.
+   */
+  private async renewedToken(
+    refused: string,
+    refresher: () => Promise<string>,
+    refusal: CobrowseError,
+  ): Promise<string> {
+    if (this.credential !== refused) return this.credential;
+    if (!this.refreshing) {
+      const refreshing = (async () => {
+        const token = await refresher();
+        if (typeof token !== 'string' || !token) throw new Error('refreshToken gave no token');
+        return (this.credential = token);
+      })();
+      const done = () => (this.refreshing = undefined);
+      refreshing.then(done, done);
+      this.refreshing = refreshing;
+    }
+    try {
+      return await this.refreshing;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `${refusal.message} (refreshing the token failed: ${reason})`;
+      throw new CobrowseError(refusal.status, refusal.code, message, refusal.details);
+    }
+  }
+
   /** One attempt. With `read` the body is read within the deadline (JSON calls); else the open response is returned (streams). */
-  private send(method: string, path: string, options: RequestOptions, read: true): Promise<JsonAnswer>;
-  private send(method: string, path: string, options: RequestOptions, read: false): Promise<Response>;
+  private send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    credential: string,
+    read: true,
+  ): Promise<JsonAnswer>;
+  private send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    credential: string,
+    read: false,
+  ): Promise<Response>;
   private async send(
     method: string,
     path: string,
     options: RequestOptions,
+    credential: string,
     read: boolean,
   ): Promise<Response | JsonAnswer> {
     const controller = new AbortController();
@@ -81,7 +169,7 @@ export class HttpTransport {
       const response = await this.fetchImpl(this.url(path, options.query), {
         method,
         headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
+          authorization: `Bearer ${credential}`,
           ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
         },

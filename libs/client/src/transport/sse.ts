@@ -11,7 +11,7 @@ export interface SseMessage {
 
 export interface SseHandlers {
   message(message: SseMessage): void | Promise<void>;
-  /** A failure the stream will not recover from by itself (a 4xx: bad key, unknown session). */
+  /** A failure the stream will not recover from by itself (a 4xx: bad key or token, unknown session). */
   fatal(error: CobrowseError): void;
   /** Each (re)connection, with the position it resumed from. */
   open?(lastEventId: string | undefined): void;
@@ -20,9 +20,10 @@ export interface SseHandlers {
 const RECONNECT: RetryPolicy = { attempts: Infinity, baseDelayMs: 250, maxDelayMs: 10_000 };
 
 /**
- * A server-sent event stream read over fetch (so it can send the API key, which EventSource
- * cannot), reconnecting with `Last-Event-ID` after any drop: the service then sends
- * everything after that position before live events, so nothing is missed or repeated.
+ * A server-sent event stream read over fetch (so it can send the API key or token, which
+ * EventSource cannot), reconnecting with `Last-Event-ID` after any drop: the service then sends
+ * everything after that position before live events, so nothing is missed or repeated. Each
+ * connection sends the current credential: a token refreshed since, or on the connection's own 401.
  * Messages are handled one at a time, in order; the resume position moves only once a
  * message's handler has finished.
  */

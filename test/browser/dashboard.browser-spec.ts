@@ -8,6 +8,7 @@ import {
   eventually,
   listedSessionIds,
   TEST_KEYS,
+  TestIssuer,
   TestSystem,
   WebhookReceiver,
 } from '@cobrowse/testing';
@@ -299,5 +300,45 @@ describe('dashboard', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await shot('sessions-phone');
     expect(offOrigin).toEqual([]);
+  });
+
+  it('signs an agent in with a token from the portal, by URL fragment, and shows only what the role may do', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const idp = new TestIssuer('https://idp.browser.test', 'cobrowse-dashboard');
+    const key = await TestIssuer.key('b1', 'ES256');
+    idp.publish(key);
+    const trusted = await rest.request('PUT', '/v1/auth/issuers/browser-idp', {
+      issuer: idp.issuer,
+      audience: idp.audience,
+      jwks: idp.jwks,
+    });
+    expect(trusted.status).toBe(200);
+    const inside = await createSession({ run, kind: 'agent-view', team: 'emea' });
+    const outside = await createSession({ run, kind: 'agent-view', team: 'apac' });
+    await eventually(async () => expect(await restIds(`filter_kind=agent-view`)).toHaveLength(2));
+    const token = await idp.sign(key, {
+      sub: 'ada@acme.test',
+      name: 'Ada Agent',
+      role: 'agent',
+      policy: { custom_data: { team: 'emea' } },
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${system.gatewayUrl}/dashboard#/sessions&token=${token}`);
+    await waitForText(page.getByTestId('signed-in-as'), 'Ada Agent');
+    expect(page.url()).not.toContain(token);
+    expect(await page.evaluate(() => location.hash)).toBe('#/sessions');
+    await applyFilters({ 'Custom data (key=value, …)': 'kind=agent-view', 'Tag expression': '' });
+    await eventually(async () => expect(await shownIds()).toEqual([inside]));
+    expect(await page.locator('[data-admin-only]').count()).toBe(0);
+    await page.goto(`${system.gatewayUrl}/dashboard#/sessions/${outside}`);
+    await eventually(async () => expect(await page.getByText(/not found/i).count()).toBeGreaterThan(0));
+    await shot('agent-signed-in');
+    // An expired token signs the agent out with the reason.
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await idp.sign(key, { name: 'Ada Agent', iat: now - 7200, exp: now - 3600 });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(expired);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('expired');
   });
 });

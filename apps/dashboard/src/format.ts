@@ -1,3 +1,5 @@
+import type { Actor } from '@cobrowse/client';
+
 /** A resource timestamp in the reader's locale, or an em dash. */
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -14,4 +16,9 @@ export function describeError(error: unknown): string {
 /** `datetime-local` input value → ISO 8601, or undefined when empty. */
 export function localInputToIso(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
+}
+
+/** Who did something: an agent by name (or sub), an API key by the start of its fingerprint (never the key). */
+export function describeActor(actor: Actor): string {
+  return actor.type === 'agent' ? `${actor.name ?? actor.sub} (agent)` : `key ${actor.id.slice(0, 6)}…`;
 }

@@ -3,9 +3,9 @@ import { CobrowseError, type JsonObject } from '@cobrowse/client';
 import { describeError } from '../format';
 
 /**
- * Shows a JSON object; with an admin key, edits it as a patch (keys set, `null` deletes) saved
- * with `If-Match` on the version the edit started from, so a concurrent change is never
- * overwritten unseen.
+ * Shows a JSON object; when `editable` (an admin), edits it as a patch (keys set, `null`
+ * deletes) saved with `If-Match` on the version the edit started from, so a concurrent change
+ * is never overwritten unseen.
  */
 export function JsonEditor(props: {
   label: string;
@@ -72,9 +72,9 @@ export function JsonEditor(props: {
         </p>
       )}
       {props.editable && (
-        <div class="toolbar">
+        <div class="toolbar" data-admin-only>
           {draft === null ? (
-            <button type="button" class="secondary" onClick={start}>
+            <button type="button" class="secondary" onClick={start} data-testid={`edit-${id}`}>
               Edit {props.label.toLowerCase()}
             </button>
           ) : (

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { EventEnvelope, Session } from '@cobrowse/client';
-import type { Auth } from '../auth';
-import { describeError, when } from '../format';
+import type { Actor, EventEnvelope, Session } from '@cobrowse/client';
+import { can, type Auth } from '../auth';
+import { describeActor, describeError, when } from '../format';
 import { JsonEditor } from './json-editor';
 import { StateBadge } from './sessions-table';
 
-/** One session: everything it holds, live while open, editable and endable with an admin key. */
+/** One session: everything it holds and who changed it, live while open; editable and endable by an admin. */
 export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
   const [session, setSession] = useState<Session | null>(null);
   const [events, setEvents] = useState<EventEnvelope[]>([]);
@@ -48,6 +48,7 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
       <p aria-busy="true">Loading…</p>
     );
 
+  const admin = can(auth.identity, 'admin');
   const end = async () => {
     if (!confirm('End this session for everyone in it?')) return;
     try {
@@ -67,8 +68,8 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
         <h2 id="session-title">Session {session.token}</h2>
         <StateBadge state={session.state} />
         <span class="spacer" />
-        {auth.isAdmin && session.state !== 'ended' && (
-          <button type="button" class="danger" onClick={end}>
+        {admin && session.state !== 'ended' && (
+          <button type="button" class="danger" onClick={end} data-testid="end-session" data-admin-only>
             End session
           </button>
         )}
@@ -90,8 +91,18 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
             <dd>{when(session.created_at)}</dd>
             <dt>Activated</dt>
             <dd>{when(session.activated_at)}</dd>
+            <dt>Activated by</dt>
+            <ActorCell actor={session.activated_by} testId="activated-by" />
             <dt>Ended</dt>
             <dd>{session.ended_at ? `${when(session.ended_at)} (${session.end_reason})` : '—'}</dd>
+            <dt>Ended by</dt>
+            <ActorCell
+              actor={session.ended_by}
+              testId="ended-by"
+              none={session.end_reason === 'timeout' ? 'the service (timeout)' : undefined}
+            />
+            <dt>Data changed by</dt>
+            <ActorCell actor={session.metadata_updated_by} testId="metadata-updated-by" />
             <dt>Length</dt>
             <dd>{session.formatted_length}</dd>
             <dt>Agents</dt>
@@ -114,7 +125,7 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
           <JsonEditor
             label="Custom data"
             value={session.custom_data}
-            editable={auth.isAdmin}
+            editable={admin}
             save={(patch, ifMatch) =>
               session.update({ custom_data: patch as Record<string, string> }, { ifMatch })
             }
@@ -123,7 +134,7 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
           <JsonEditor
             label="Metadata"
             value={session.metadata}
-            editable={auth.isAdmin}
+            editable={admin}
             save={(patch, ifMatch) => session.updateMetadata(patch, { ifMatch })}
             version={session.version}
           />
@@ -167,5 +178,14 @@ export function SessionDetail({ auth, id }: { auth: Auth; id: string }) {
         </details>
       </section>
     </article>
+  );
+}
+
+/** Who did something: "Jane Doe (agent)", "key 3fa1c2…"; the hover shows the full sub or fingerprint. */
+function ActorCell({ actor, testId, none = '—' }: { actor: Actor | null; testId: string; none?: string }) {
+  return (
+    <dd data-testid={testId} title={actor ? (actor.type === 'agent' ? actor.sub : actor.id) : undefined}>
+      {actor ? describeActor(actor) : none}
+    </dd>
   );
 }

@@ -16,7 +16,10 @@ const EVENT_TYPES: WebhookEventType[] = [
 /** Attempts shown for the selected endpoint (the service keeps the last 1,000). */
 const ATTEMPTS_SHOWN = 50;
 
-/** The tenant's webhook endpoints: create, enable or disable, rotate, test, replay, and each one's attempts. */
+/**
+ * The tenant's webhook endpoints: create, enable or disable, rotate, test, replay, and each one's
+ * attempts. Shown only when `can(identity, 'webhooks')` (app.tsx).
+ */
 export function WebhooksView({ auth }: { auth: Auth }) {
   const [endpoints, setEndpoints] = useState<WebhookEndpoint[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -48,16 +51,8 @@ export function WebhooksView({ auth }: { auth: Auth }) {
     }
   };
 
-  if (!auth.isAdmin)
-    return (
-      <section aria-labelledby="webhooks-title">
-        <h2 id="webhooks-title">Webhooks</h2>
-        <p>Webhook endpoints are managed with an admin key.</p>
-      </section>
-    );
-
   return (
-    <section aria-labelledby="webhooks-title">
+    <section aria-labelledby="webhooks-title" data-admin-only>
       <div class="toolbar">
         <h2 id="webhooks-title">Webhooks</h2>
       </div>

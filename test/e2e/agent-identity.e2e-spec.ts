@@ -333,19 +333,28 @@ describe('agent identity', () => {
     }
   });
 
-  it('refuses what would reach past a policy: new sessions, batches, webhooks', async () => {
+  it('refuses what would reach past a policy: new sessions, batches, webhooks, issuers, retention, the audit', async () => {
     const boss = as(await administrator({ policy: { custom_data: { team: 'emea' } } }));
-    for (const [path, body] of [
-      ['/v1/sessions', { device_id: 'd-policy' }],
-      [
-        '/v1/events',
-        { events: [{ type: 'session.created', session_id: randomUUID(), data: { device_id: 'd' } }] },
-      ],
-      ['/v1/webhooks/endpoints', { url: 'https://hooks.test/x' }],
+    const batch = {
+      events: [{ type: 'session.created', session_id: randomUUID(), data: { device_id: 'd' } }],
+    };
+    for (const [method, path, body] of [
+      ['POST', '/v1/sessions', { device_id: 'd-policy' }],
+      ['POST', '/v1/events', batch],
+      ['POST', '/v1/devices/d-policy/connections', { connection_id: 'c1' }],
+      ['POST', '/v1/webhooks/endpoints', { url: 'https://hooks.test/x' }],
+      ['GET', '/v1/webhooks/endpoints', undefined],
+      ['PUT', `${ISSUERS}/own`, { issuer: 'https://mine.test', audience: 'me', jwks: { keys: [k2.jwk] } }],
+      ['PUT', '/v1/retention', { ended_session_ttl_seconds: 60, device_ttl_seconds: 60 }],
+      ['GET', '/v1/audit', undefined],
     ] as const) {
-      const r = await boss.post(path, body);
+      const r = await boss.request(method, path, body);
       expect([path, r.status, r.body.code]).toEqual([path, 403, 'POLICY_FORBIDS']);
     }
+    // Nothing of it happened: no issuer, the retention as it was.
+    expect((await admin.get(`${ISSUERS}/own`)).status).toBe(404);
+    expect((await admin.get('/v1/retention')).body.ended_session_ttl_seconds).not.toBe(60);
+    expect((await boss.get('/v1/retention')).status).toBe(200);
   });
 
   it('follows key rotation through the JWKS without a restart', async () => {

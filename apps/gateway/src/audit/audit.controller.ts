@@ -4,13 +4,14 @@ import { QueryErrorCode, QueryException, type AuditRecord } from '@cobrowse/cont
 import { AuditLog } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import type { Principal } from '../auth/principal';
-import { RequireScope } from '../auth/require-scope.decorator';
+import { RequireScope, WholeTenant } from '../auth/require-scope.decorator';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { QueryParams } from '../query/query-params';
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequireScope('admin')
+@WholeTenant("read the tenant's audit")
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}

@@ -4,7 +4,8 @@ import type { Request } from 'express';
 import { RequestErrorCode, RequestException, type Scope } from '@cobrowse/contracts';
 import { ApiKeyRing } from './api-keys';
 import { hasScope, type Principal } from './principal';
-import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE, WHOLE_TENANT } from './require-scope.decorator';
+import { refuseUnderPolicy } from './session-access';
 import { looksLikeJwt, TokenVerifier } from './tokens/token-verifier';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
@@ -31,6 +32,8 @@ export class AuthGuard implements CanActivate {
       const who = principal.agent ? `the ${principal.agent.role} role` : 'this API key';
       throw new RequestException(RequestErrorCode.Forbidden, `${who} lacks the "${required}" scope`);
     }
+    const wholeTenant = this.reflector.getAllAndOverride<string | undefined>(WHOLE_TENANT, targets);
+    if (wholeTenant) refuseUnderPolicy(principal, wholeTenant);
     request.principal = principal;
     return true;
   }

@@ -7,7 +7,7 @@ import {
   type RetentionPolicy,
 } from '@cobrowse/contracts';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireScope } from '../auth/require-scope.decorator';
+import { RequireScope, WholeTenant } from '../auth/require-scope.decorator';
 import type { Principal } from '../auth/principal';
 import { ProjectorClient } from '../services/projector.client';
 import { RetentionPolicyDto } from './retention-policy.dto';
@@ -30,6 +30,7 @@ export class RetentionController {
   }
 
   @Put()
+  @WholeTenant("change the tenant's retention")
   @ApiOperation({
     summary:
       'Sets the retention policy; applies from the next sweep, without a restart, and recomputes expires_at',

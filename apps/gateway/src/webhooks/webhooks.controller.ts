@@ -13,8 +13,7 @@ import {
 } from '@cobrowse/contracts';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { RequireScope } from '../auth/require-scope.decorator';
-import { refuseUnderPolicy } from '../auth/session-access';
+import { RequireScope, WholeTenant } from '../auth/require-scope.decorator';
 import { Audited } from '../audit/audited.decorator';
 import { ApiErrors, BODY_ERRORS } from '../docs/api-errors.decorator';
 import { WebhooksClient } from '../services/webhooks.client';
@@ -31,14 +30,14 @@ import {
 } from './webhook-endpoint.dto';
 
 const NOT_FOUND = WebhookErrorCode.WebhookEndpointNotFound;
-/** An endpoint receives every session of the tenant, so a token with a policy may not aim one. */
-const MANAGE_WEBHOOKS = 'create, change, test or replay webhook endpoints';
 const byId = (params: Record<string, string>) => ({ target: params.id });
 
 /** Webhook endpoints (SPEC section 11); the tenant is always the key's. */
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @RequireScope('admin')
+// An endpoint receives every session of the tenant: not for a token that sees part of it.
+@WholeTenant('manage webhook endpoints')
 @Controller('v1/webhooks/endpoints')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksClient) {}
@@ -61,7 +60,6 @@ export class WebhooksController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
   ): Promise<WebhookEndpointWithSecret> {
-    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.create({ tenant: principal.tenant, settings: settingsOf(body, false) });
   }
 
@@ -101,7 +99,6 @@ export class WebhooksController {
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<WebhookEndpointView> {
-    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.update({
       tenant: principal.tenant,
       id: checkEndpointId(id),
@@ -139,7 +136,6 @@ export class WebhooksController {
   @ApiResponse({ status: 202, type: WebhookTestDto })
   @ApiErrors(NOT_FOUND)
   test(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ webhook_id: string }> {
-    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     return this.webhooks.test({ tenant: principal.tenant, id: checkEndpointId(id) });
   }
 
@@ -166,7 +162,6 @@ export class WebhooksController {
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<{ since: string; until: string }> {
-    refuseUnderPolicy(principal, MANAGE_WEBHOOKS);
     const checked = checkWebhookReplay(body, Date.now());
     if (!checked.value)
       throw new WebhookException(

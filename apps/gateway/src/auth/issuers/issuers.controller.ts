@@ -5,7 +5,7 @@ import { Audited } from '../../audit/audited.decorator';
 import { ApiErrors, BODY_ERRORS } from '../../docs/api-errors.decorator';
 import { CurrentPrincipal } from '../principal.decorator';
 import type { Principal } from '../principal';
-import { RequireScope } from '../require-scope.decorator';
+import { RequireScope, WholeTenant } from '../require-scope.decorator';
 import { checkIssuerBody } from './issuer-body';
 import { SaveIssuerUseCase } from './save-issuer.usecase';
 import { TrustedIssuersStore } from './trusted-issuers.store';
@@ -30,6 +30,8 @@ const describeIssuer = (params: Record<string, string>, result: unknown) => {
 @ApiTags('auth')
 @ApiBearerAuth()
 @RequireScope('admin')
+// A new issuer could sign tokens without the policy: not for a token that has one.
+@WholeTenant('manage trusted issuers')
 @Controller('v1/auth/issuers')
 export class IssuersController {
   constructor(

@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { concatMap, type Observable } from 'rxjs';
+import { RequestErrorCode, RequestException } from '@cobrowse/contracts';
 import { AuditLog } from '@cobrowse/messaging';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { AUDITED, type AuditedRoute } from './audited.decorator';
@@ -26,12 +27,12 @@ export class AuditInterceptor implements NestInterceptor {
       concatMap(async (result: unknown) => {
         const { target, details } = route.describe(request.params as Record<string, string>, result);
         const { tenant, actor } = request.principal!;
-        await this.audit.append({
-          tenant,
-          actor,
-          action: route.action,
-          target,
-          ...(details ? { details } : {}),
+        const record = { tenant, actor, action: route.action, target, ...(details ? { details } : {}) };
+        await this.audit.append(record).catch(() => {
+          throw new RequestException(
+            RequestErrorCode.ServiceUnavailable,
+            'the action was taken but its audit record could not be written; repeat it',
+          );
         });
         return result;
       }),

@@ -47,20 +47,25 @@ export class KvBucket {
   /**
    * Calls `onChange` with every current value of the keys under `filter` (value null once
    * deleted), then with each later change, until `stop`; `ready` resolves once the current
-   * values have all been seen.
+   * values have all been seen, `ended` when the watch stops (asked to, or the subscription
+   * ended: a caller that must stay current watches again).
    */
   async watch(
     filter: string,
     onChange: (key: string, value: string | null) => void,
-  ): Promise<{ ready: Promise<void>; stop: () => void }> {
+  ): Promise<{ ready: Promise<void>; ended: Promise<void>; stop: () => void }> {
     let initialized!: () => void;
     const ready = new Promise<void>((resolve) => (initialized = resolve));
     const updates = await this.kv.watch({ key: filter, initializedFn: () => initialized() });
-    void (async () => {
-      for await (const entry of updates)
-        onChange(entry.key, entry.operation === 'PUT' ? entry.string() : null);
+    const ended = (async () => {
+      try {
+        for await (const entry of updates)
+          onChange(entry.key, entry.operation === 'PUT' ? entry.string() : null);
+      } catch {
+        // The subscription failed; `ended` tells the caller.
+      }
     })();
-    return { ready, stop: () => updates.stop() };
+    return { ready, ended, stop: () => updates.stop() };
   }
 
   /** Deletes the key while it is still at `revision`; false when it moved on (or the bucket did not answer). */

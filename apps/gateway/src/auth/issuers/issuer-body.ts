@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import {
   AuthErrorCode,
@@ -63,10 +64,15 @@ async function keyProblem(key: unknown): Promise<string | null> {
   if (!algorithm || !(TOKEN_ALGORITHMS as readonly string[]).includes(algorithm))
     return `must be an RSA, EC (P-256) or OKP (Ed25519) public key for ${TOKEN_ALGORITHMS.join(', ')}`;
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) return 'holds private key material; upload public keys only';
+  let imported: unknown;
   try {
-    await importJWK(jwk, algorithm);
-    return null;
+    imported = await importJWK(jwk, algorithm);
   } catch (e) {
     return `is not a usable ${algorithm} key: ${(e as Error).message}`;
   }
+  // jose verifies RS256 only with 2048-bit keys or longer: a shorter one would refuse every token.
+  const bits = (imported as KeyObject).asymmetricKeyDetails?.modulusLength;
+  if (jwk.kty === 'RSA' && (bits ?? 0) < 2048)
+    return `is not a usable ${algorithm} key: RSA keys need 2048 bits or more`;
+  return null;
 }

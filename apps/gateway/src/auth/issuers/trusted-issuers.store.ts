@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cobrowse/config';
 import {
   AUTH_ISSUERS_BUCKET,
@@ -15,6 +15,9 @@ const issuerKey = (tenant: string, name: string) => `issuer.${tenant}.${name}`;
 /** Which issuer entry holds an `iss` + `aud` pair: one per service, so a token names one tenant. */
 const claimKey = (issuer: Pick<TrustedIssuer, 'issuer' | 'audience'>) =>
   `claim.${createHash('sha256').update(`${issuer.issuer}\u0000${issuer.audience}`).digest('hex')}`;
+/** How long a request waits for the entries to load before it is answered from what has. */
+const READY_WAIT_MS = 5_000;
+const logger = new Logger('TrustedIssuers');
 const holderOf = (issuer: Pick<TrustedIssuer, 'tenant' | 'name'>) => `${issuer.tenant}/${issuer.name}`;
 
 /**
@@ -30,6 +33,7 @@ export class TrustedIssuersStore implements OnModuleInit, OnModuleDestroy {
   private readonly byIss = new Map<string, Map<string, TrustedIssuer>>();
   private ready: Promise<void> = Promise.resolve();
   private stopWatching = () => {};
+  private stopped = false;
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -40,13 +44,37 @@ export class TrustedIssuersStore implements OnModuleInit, OnModuleDestroy {
     this.bucket = await openKvBucket(this.nats, AUTH_ISSUERS_BUCKET, {
       replicas: this.config.EVENTS_STREAM_REPLICAS,
     });
-    const watch = await this.bucket.watch('issuer.>', (key, value) => this.apply(key, value));
-    this.ready = watch.ready;
-    this.stopWatching = watch.stop;
+    await this.follow();
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     this.stopWatching();
+  }
+
+  /**
+   * Loads every entry and follows changes; a watch that ends (its subscription failed) is
+   * started again, so the memory never silently stops following the bucket.
+   * Requests wait for the first load, but not forever.
+   */
+  private async follow(): Promise<void> {
+    // Not cleared first: a new watch delivers every key's latest entry, deletions included
+    // (the bucket keeps their markers), so entries stay usable while it catches up.
+    const watch = await this.bucket.watch('issuer.>', (key, value) => this.apply(key, value));
+    this.ready = Promise.race([
+      watch.ready,
+      new Promise<void>((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
+    ]);
+    this.stopWatching = watch.stop;
+    void watch.ended.then(async () => {
+      if (this.stopped) return;
+      logger.warn({ msg: 'trusted issuers watch ended; watching again' });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (!this.stopped)
+        await this.follow().catch((e: Error) =>
+          logger.error({ msg: 'trusted issuers watch failed', error: e.message }),
+        );
+    });
   }
 
   /** The entries trusting tokens with this `iss` (across tenants; at most one per audience). */

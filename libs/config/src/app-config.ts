@@ -13,6 +13,11 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+/** `true` / `false` (any case) as booleans; anything else is left for @IsBoolean to refuse. */
+const toBool = ({ value }: { value: unknown }) => {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  return text === 'true' ? true : text === 'false' ? false : text;
+};
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -132,10 +137,7 @@ export class AppConfig {
    * Webhook targets on loopback, private, link-local or metadata addresses, and plain http://,
    * are refused unless this is `true` (local development and tests; SPEC section 11).
    */
-  @Transform(({ value }) => {
-    const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
-    return text === 'true' ? true : text === 'false' ? false : text;
-  })
+  @Transform(toBool)
   @IsBoolean({ message: 'WEBHOOKS_ALLOW_PRIVATE must be true or false' })
   WEBHOOKS_ALLOW_PRIVATE = false;
 
@@ -164,10 +166,7 @@ export class AppConfig {
    * Lets a trusted issuer's `jwks_url` be plain http or reach loopback and private addresses
    * (local runs and tests); off, key sets are fetched only over https from public addresses.
    */
-  @Transform(({ value }) => {
-    const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
-    return text === 'true' ? true : text === 'false' ? false : text;
-  })
+  @Transform(toBool)
   @IsBoolean({ message: 'JWKS_ALLOW_PRIVATE must be true or false' })
   JWKS_ALLOW_PRIVATE = false;
 

@@ -18,6 +18,9 @@ describe('logs without secrets or data', () => {
   const P = `planted${randomUUID().slice(0, 6)}`;
   const CLIENT_IP = '203.0.113.77';
   const BAD_KEY = `${P}-not-a-key-000000000000`;
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  /** A token of an issuer nobody trusts: refused, and its parts must appear in no log. */
+  const BAD_TOKEN = `${part({ alg: 'RS256', kid: `${P}kid` })}.${part({ iss: `${P}iss`, sub: `${P}sub` })}.${P}sig`;
   const planted = [
     `${P}mk`,
     `${P}mv`,
@@ -26,6 +29,12 @@ describe('logs without secrets or data', () => {
     `${P}dk`,
     `${P}dv`,
     BAD_KEY,
+    `${P}kid`,
+    `${P}iss`,
+    `${P}sub`,
+    `${P}sig`,
+    BAD_TOKEN.split('.')[0],
+    BAD_TOKEN.split('.')[1],
     CLIENT_IP,
     ...Object.values(TEST_KEYS),
   ];
@@ -70,6 +79,7 @@ describe('logs without secrets or data', () => {
     const refused = [
       await ingest.post(`/v1/sessions/${id}/pages`, { url: `${P}mv`, [`${P}mk`]: `${P}mv` }, ip),
       await http(BAD_KEY).get(`/v1/sessions/${id}`, ip),
+      await http(BAD_TOKEN).get(`/v1/sessions/${id}`, ip),
       await http(TEST_KEYS.read).post('/v1/sessions', { device_id: 'x' }, ip),
     ];
     expect(refused.map((r) => r.status >= 400 && r.status < 500)).toEqual(refused.map(() => true));

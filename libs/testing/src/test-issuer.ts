@@ -40,8 +40,8 @@ export class TestIssuer {
     this.published = keys;
   }
 
-  get jwks(): { keys: JWK[] } {
-    return { keys: this.published.map((k) => k.jwk) };
+  get jwks(): { keys: Array<Record<string, unknown>> } {
+    return { keys: this.published.map((k) => ({ ...k.jwk })) };
   }
 
   async serve(): Promise<string> {

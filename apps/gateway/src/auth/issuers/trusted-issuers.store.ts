@@ -66,15 +66,20 @@ export class TrustedIssuersStore implements OnModuleInit, OnModuleDestroy {
       new Promise<void>((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
     ]);
     this.stopWatching = watch.stop;
-    void watch.ended.then(async () => {
-      if (this.stopped) return;
+    void watch.ended.then(() => this.followAgain());
+  }
+
+  private async followAgain(): Promise<void> {
+    while (!this.stopped) {
       logger.warn({ msg: 'trusted issuers watch ended; watching again' });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      if (!this.stopped)
-        await this.follow().catch((e: Error) =>
-          logger.error({ msg: 'trusted issuers watch failed', error: e.message }),
-        );
-    });
+      if (this.stopped) return;
+      try {
+        return await this.follow();
+      } catch (e) {
+        logger.error({ msg: 'trusted issuers watch could not start', error: (e as Error).message });
+      }
+    }
   }
 
   /** The entries trusting tokens with this `iss` (across tenants; at most one per audience). */

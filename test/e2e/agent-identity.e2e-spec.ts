@@ -107,6 +107,25 @@ describe('agent identity', () => {
     expect(JSON.stringify((await globexAdmin.get('/v1/audit')).body)).not.toContain('acme-idp');
   });
 
+  it('documents the routes, their answers and the token refusals in the OpenAPI document', async () => {
+    const { body } = await api.get('/docs-json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/v1/auth/issuers', '/v1/auth/issuers/{name}', '/v1/auth/me', '/v1/audit']),
+    );
+    const unauthorized = body.paths['/v1/sessions'].get.responses['401'].description as string;
+    for (const code of [
+      'UNAUTHORIZED',
+      'TOKEN_EXPIRED',
+      'UNKNOWN_SIGNING_KEY',
+      'TOKEN_ALGORITHM_NOT_ALLOWED',
+    ])
+      expect(unauthorized).toContain(code);
+    expect(body.paths['/v1/audit'].get.responses['403'].description).toContain('POLICY_FORBIDS');
+    expect(Object.keys(body.components.schemas)).toEqual(
+      expect.arrayContaining(['TrustedIssuerDto', 'AuditRecordDto', 'WhoAmIDto']),
+    );
+  });
+
   it('signs an agent in with a valid token, and refuses every invalid one with 401 and a clear code', async () => {
     const me = await as(await agent({ email: 'ada@acme.test' })).get('/v1/auth/me');
     expect(me.status).toBe(200);

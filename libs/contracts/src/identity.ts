@@ -57,6 +57,15 @@ export function parsePolicyClaim(claim: unknown): AccessPolicy | string {
 export const AGENT_ROLES = ['agent', 'administrator'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
+/** `GET /v1/auth/me`: who the credentials are, for clients that show it (the dashboard). */
+export interface WhoAmI {
+  tenant: string;
+  scopes: Array<'ingest' | 'read' | 'admin'>;
+  actor: Actor;
+  agent: { sub: string; name: string | null; email: string | null; role: AgentRole } | null;
+  policy: AccessPolicy | null;
+}
+
 /** A tenant's trusted token issuer, as `PUT /v1/auth/issuers/{name}` takes it. */
 export interface TrustedIssuerInput {
   issuer: string;

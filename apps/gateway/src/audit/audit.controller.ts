@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { QueryErrorCode, QueryException, type AuditRecord } from '@cobrowse/contracts';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuthErrorCode, QueryErrorCode, QueryException, type AuditRecord } from '@cobrowse/contracts';
 import { AuditLog } from '@cobrowse/messaging';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import type { Principal } from '../auth/principal';
 import { RequireScope, WholeTenant } from '../auth/require-scope.decorator';
 import { ApiErrors } from '../docs/api-errors.decorator';
+import { AuditPageDto } from '../docs/schemas';
 import { QueryParams } from '../query/query-params';
 
 @ApiTags('audit')
@@ -30,7 +31,8 @@ export class AuditController {
   })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
-  @ApiErrors(QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor)
+  @ApiResponse({ status: 200, type: AuditPageDto })
+  @ApiErrors(AuthErrorCode.PolicyForbids, QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() raw: Record<string, unknown>,

@@ -1,18 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AccessPolicy, Actor, Scope } from '@cobrowse/contracts';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { WhoAmI } from '@cobrowse/contracts';
 import { ApiErrors } from '../docs/api-errors.decorator';
+import { WhoAmIDto } from '../docs/schemas';
 import { CurrentPrincipal } from './principal.decorator';
 import type { Principal } from './principal';
 import { RequireScope } from './require-scope.decorator';
-
-export interface WhoAmI {
-  tenant: string;
-  scopes: Scope[];
-  actor: Actor;
-  agent: Principal['agent'] | null;
-  policy: AccessPolicy | null;
-}
 
 /** Who the credentials are: the dashboard shows the agent and hides what the role cannot do. */
 @ApiTags('auth')
@@ -22,6 +15,7 @@ export class MeController {
   @Get()
   @RequireScope('read')
   @ApiOperation({ summary: 'The tenant, scopes, actor, agent and policy of the credentials sent' })
+  @ApiResponse({ status: 200, type: WhoAmIDto })
   @ApiErrors()
   me(@CurrentPrincipal() principal: Principal): WhoAmI {
     return {

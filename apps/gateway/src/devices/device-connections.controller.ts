@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AuthErrorCode,
   ErrorReply,
   RequestErrorCode,
   RequestException,
@@ -29,7 +30,7 @@ export class DeviceConnectionsController {
   @ApiOperation({ summary: 'A connection (tab, app instance) opened: connection.opened' })
   @ApiBody({ schema: { type: 'object', required: ['connection_id'] } })
   @ApiResponse({ status: 201, type: ConnectionAckDto })
-  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
+  @ApiErrors(AuthErrorCode.PolicyForbids, ...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   open(@CurrentPrincipal() p: Principal, @Param('deviceId') deviceId: string, @Body() body: unknown) {
     return this.report(p, 'connection.opened', checkDeviceId(deviceId), undefined, body);
   }
@@ -38,7 +39,7 @@ export class DeviceConnectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The connection is alive: connection.heartbeat' })
   @ApiResponse({ status: 200, type: ConnectionAckDto })
-  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
+  @ApiErrors(AuthErrorCode.PolicyForbids, ...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   heartbeat(
     @CurrentPrincipal() p: Principal,
     @Param('deviceId') deviceId: string,
@@ -52,7 +53,7 @@ export class DeviceConnectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The connection closed: connection.closed (optionally with expected_disconnect)' })
   @ApiResponse({ status: 200, type: ConnectionAckDto })
-  @ApiErrors(...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
+  @ApiErrors(AuthErrorCode.PolicyForbids, ...BODY_ERRORS, SessionErrorCode.OccurredAtInFuture)
   close(
     @CurrentPrincipal() p: Principal,
     @Param('deviceId') deviceId: string,

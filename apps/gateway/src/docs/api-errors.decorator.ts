@@ -1,11 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { HTTP_STATUS_BY_CODE, RequestErrorCode, type ErrorCode } from '@cobrowse/contracts';
+import { AuthErrorCode, HTTP_STATUS_BY_CODE, RequestErrorCode, type ErrorCode } from '@cobrowse/contracts';
 import { ErrorResponseDto } from './schemas';
 
 /** What any authenticated route may answer, whatever it does. */
 const ALWAYS: ErrorCode[] = [
   RequestErrorCode.Unauthorized,
+  // An agent's token may be refused on any route (SPEC section 12).
+  AuthErrorCode.InvalidToken,
+  AuthErrorCode.TokenExpired,
+  AuthErrorCode.TokenNotYetValid,
+  AuthErrorCode.TokenLifetimeTooLong,
+  AuthErrorCode.UntrustedIssuer,
+  AuthErrorCode.AudienceMismatch,
+  AuthErrorCode.AlgorithmNotAllowed,
+  AuthErrorCode.UnknownSigningKey,
+  AuthErrorCode.InvalidSignature,
   RequestErrorCode.Forbidden,
   RequestErrorCode.MalformedRequest,
   RequestErrorCode.HeadersTooLarge,

@@ -2,9 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AgentDto,
   DeviceInfoDto,
+  type AuditAction,
+  type AuditRecord,
   type DeviceResource,
   type ErasureRecord,
+  type Scope,
   type SessionResource,
+  type TrustedIssuer,
+  type WhoAmI,
 } from '@cobrowse/contracts';
 
 /** OpenAPI shapes of responses (requests are described by their validated DTOs). */
@@ -202,7 +207,7 @@ export class ErasureRecordDto {
   @ApiProperty() tenant!: string;
   @ApiProperty() device_id!: string;
   @ApiProperty({ type: [String] }) session_ids!: string[];
-  @ApiProperty({ description: 'fingerprint of the API key that asked (never the key)' })
+  @ApiProperty({ description: 'fingerprint of the API key that asked (never the key), or agent:<sub>' })
   requested_by!: string;
   @ApiProperty({ format: 'date-time' }) erased_at!: string;
   @ApiProperty({ description: 'messages removed from the event log' }) log_messages_purged!: number;
@@ -213,6 +218,85 @@ export class ErasureRecordDto {
   @ApiProperty({ description: 'sessions deleted from the sessions read model (rows and postings with them)' })
   read_model_sessions_deleted!: number;
   @ApiProperty({ description: 'whether the devices read model had the device' }) device_deleted!: boolean;
+}
+
+class JsonWebKeySetDto {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  keys!: Array<Record<string, unknown>>;
+}
+
+export class TrustedIssuerDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty({ description: 'the `iss` its tokens carry' }) issuer!: string;
+  @ApiProperty({ description: 'the `aud` its tokens must name for this tenant' }) audience!: string;
+  @ApiPropertyOptional({ type: JsonWebKeySetDto, description: 'uploaded public keys' })
+  jwks?: JsonWebKeySetDto;
+  @ApiPropertyOptional({ description: 'where the public keys are fetched from' }) jwks_url?: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class TrustedIssuerListDto {
+  @ApiProperty({ type: [TrustedIssuerDto] }) data!: TrustedIssuerDto[];
+}
+
+export class AuditRecordDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiProperty({
+    enum: [
+      'retention.updated',
+      'device.erased',
+      'issuer.saved',
+      'issuer.deleted',
+      'webhook.created',
+      'webhook.updated',
+      'webhook.deleted',
+      'webhook.secret-rotated',
+      'webhook.replayed',
+    ],
+  })
+  action!: AuditAction;
+  @ApiProperty({ description: 'what it was taken on: an issuer name, a device or endpoint id, `retention`' })
+  target!: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'ids and settings, no personal data',
+  })
+  details?: Record<string, unknown>;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditRecordDto] }) data!: AuditRecordDto[];
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}
+
+class SignedInAgentDto {
+  @ApiProperty() sub!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ enum: ['agent', 'administrator'] }) role!: 'agent' | 'administrator';
+}
+
+class AccessPolicyDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'custom data key → the values a session may have',
+  })
+  custom_data!: Record<string, string[]>;
+}
+
+export class WhoAmIDto {
+  @ApiProperty() tenant!: string;
+  @ApiProperty({ enum: ['ingest', 'read', 'admin'], isArray: true }) scopes!: Scope[];
+  @ApiProperty({ type: ActorDto }) actor!: ActorDto;
+  @ApiProperty({ type: SignedInAgentDto, nullable: true }) agent!: SignedInAgentDto | null;
+  @ApiProperty({ type: AccessPolicyDto, nullable: true }) policy!: AccessPolicyDto | null;
 }
 
 /**
@@ -228,4 +312,7 @@ export const SCHEMAS_MATCH_CONTRACTS: [
   SameFields<SessionResourceDto, SessionResource>,
   SameFields<DeviceResourceDto, DeviceResource>,
   SameFields<ErasureRecordDto, ErasureRecord>,
-] = [true, true, true];
+  SameFields<TrustedIssuerDto, TrustedIssuer>,
+  SameFields<AuditRecordDto, AuditRecord>,
+  SameFields<WhoAmIDto, WhoAmI>,
+] = [true, true, true, true, true, true];

@@ -1,3 +1,4 @@
+import { AuthErrorCode } from '@cobrowse/contracts';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -23,7 +24,7 @@ export class EventsController {
       'applied before) or rejected (with an error code); a bad event rejects only itself.',
   })
   @ApiResponse({ status: 200, type: IngestBatchResponseDto })
-  @ApiErrors(...BODY_ERRORS)
+  @ApiErrors(AuthErrorCode.PolicyForbids, ...BODY_ERRORS)
   ingest(@CurrentPrincipal() principal: Principal, @Body() body: IngestBatchBodyDto) {
     return this.ingestBatch.execute(principal, body.events);
   }

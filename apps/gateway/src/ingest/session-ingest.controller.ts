@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AuthErrorCode,
   RequestErrorCode,
   RequestException,
   type AgentInfo,
@@ -43,6 +44,7 @@ export class SessionIngestController {
   @ApiOperation({ summary: 'Report a new session (session.created)' })
   @ApiResponse({ status: 201, type: SessionResourceDto })
   @ApiErrors(
+    AuthErrorCode.PolicyForbids,
     ...BODY_ERRORS,
     SessionErrorCode.OccurredAtInFuture,
     SessionErrorCode.InvalidTransition,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AuthErrorCode,
   checkRetentionPolicy,
   RetentionErrorCode,
   RetentionException,
@@ -37,7 +38,7 @@ export class RetentionController {
   })
   @ApiBody({ type: RetentionPolicyDto })
   @ApiResponse({ status: 200, type: RetentionPolicyDto })
-  @ApiErrors(...BODY_ERRORS, RetentionErrorCode.InvalidRetentionPolicy)
+  @ApiErrors(AuthErrorCode.PolicyForbids, ...BODY_ERRORS, RetentionErrorCode.InvalidRetentionPolicy)
   @Audited('retention.updated', (_params, result) => ({
     target: 'retention',
     details: result as Record<string, unknown>,

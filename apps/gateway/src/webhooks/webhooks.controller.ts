@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AuthErrorCode,
   checkWebhookEndpoint,
   checkWebhookReplay,
   QueryErrorCode,
@@ -47,6 +48,7 @@ export class WebhooksController {
   @ApiBody({ type: WebhookEndpointSettingsDto })
   @ApiResponse({ status: 201, type: WebhookEndpointWithSecretDto })
   @ApiErrors(
+    AuthErrorCode.PolicyForbids,
     ...BODY_ERRORS,
     WebhookErrorCode.InvalidWebhookEndpoint,
     WebhookErrorCode.WebhookUrlNotAllowed,
@@ -66,14 +68,14 @@ export class WebhooksController {
   @Get()
   @ApiOperation({ summary: "The tenant's endpoints, oldest first" })
   @ApiResponse({ status: 200, type: WebhookEndpointListDto })
-  @ApiErrors()
+  @ApiErrors(AuthErrorCode.PolicyForbids)
   list(@CurrentPrincipal() principal: Principal): Promise<{ data: WebhookEndpointView[] }> {
     return this.webhooks.list(principal.tenant);
   }
 
   @Get(':id')
   @ApiResponse({ status: 200, type: WebhookEndpointDto })
-  @ApiErrors(NOT_FOUND)
+  @ApiErrors(AuthErrorCode.PolicyForbids, NOT_FOUND)
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<WebhookEndpointView> {
     return this.webhooks.get({ tenant: principal.tenant, id: checkEndpointId(id) });
   }
@@ -85,6 +87,7 @@ export class WebhooksController {
   @ApiBody({ type: WebhookEndpointSettingsDto })
   @ApiResponse({ status: 200, type: WebhookEndpointDto })
   @ApiErrors(
+    AuthErrorCode.PolicyForbids,
     ...BODY_ERRORS,
     NOT_FOUND,
     WebhookErrorCode.InvalidWebhookEndpoint,
@@ -110,7 +113,7 @@ export class WebhooksController {
   @HttpCode(204)
   @Audited('webhook.deleted', byId)
   @ApiResponse({ status: 204, description: 'deleted, with what it had not delivered and its attempts' })
-  @ApiErrors(NOT_FOUND)
+  @ApiErrors(AuthErrorCode.PolicyForbids, NOT_FOUND)
   async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete({ tenant: principal.tenant, id: checkEndpointId(id) });
   }
@@ -121,7 +124,7 @@ export class WebhooksController {
     summary: 'A new secret; the old one stays valid 24 h and deliveries carry both signatures',
   })
   @ApiResponse({ status: 200, type: WebhookEndpointWithSecretDto })
-  @ApiErrors(NOT_FOUND)
+  @ApiErrors(AuthErrorCode.PolicyForbids, NOT_FOUND)
   @Audited('webhook.secret-rotated', byId)
   rotate(
     @CurrentPrincipal() principal: Principal,
@@ -134,7 +137,7 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Sends a webhook.test delivery once; its attempt shows in the attempts' })
   @ApiResponse({ status: 202, type: WebhookTestDto })
-  @ApiErrors(NOT_FOUND)
+  @ApiErrors(AuthErrorCode.PolicyForbids, NOT_FOUND)
   test(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ webhook_id: string }> {
     return this.webhooks.test({ tenant: principal.tenant, id: checkEndpointId(id) });
   }
@@ -148,6 +151,7 @@ export class WebhooksController {
   @ApiBody({ type: WebhookReplayDto })
   @ApiResponse({ status: 202, type: WebhookReplayDto })
   @ApiErrors(
+    AuthErrorCode.PolicyForbids,
     ...BODY_ERRORS,
     NOT_FOUND,
     WebhookErrorCode.InvalidWebhookEndpoint,
@@ -177,7 +181,12 @@ export class WebhooksController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false, type: String })
   @ApiResponse({ status: 200, type: WebhookAttemptListDto })
-  @ApiErrors(NOT_FOUND, QueryErrorCode.InvalidQuery, QueryErrorCode.InvalidCursor)
+  @ApiErrors(
+    AuthErrorCode.PolicyForbids,
+    NOT_FOUND,
+    QueryErrorCode.InvalidQuery,
+    QueryErrorCode.InvalidCursor,
+  )
   attempts(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthErrorCode, AuthException, ISSUER_NAME_PATTERN, type TrustedIssuer } from '@cobrowse/contracts';
 import { Audited } from '../../audit/audited.decorator';
 import { ApiErrors, BODY_ERRORS } from '../../docs/api-errors.decorator';
+import { TrustedIssuerDto, TrustedIssuerListDto } from '../../docs/schemas';
 import { CurrentPrincipal } from '../principal.decorator';
 import type { Principal } from '../principal';
 import { RequireScope, WholeTenant } from '../require-scope.decorator';
@@ -41,12 +42,14 @@ export class IssuersController {
 
   @Get()
   @ApiOperation({ summary: "The tenant's trusted issuers, by name" })
+  @ApiResponse({ status: 200, type: TrustedIssuerListDto })
   @ApiErrors()
   async list(@CurrentPrincipal() principal: Principal): Promise<{ data: TrustedIssuer[] }> {
     return { data: await this.store.ofTenant(principal.tenant) };
   }
 
   @Get(':name')
+  @ApiResponse({ status: 200, type: TrustedIssuerDto })
   @ApiErrors(NOT_FOUND)
   async get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<TrustedIssuer> {
     const issuer = await this.store.get(principal.tenant, checkName(name));
@@ -61,6 +64,7 @@ export class IssuersController {
       'Body {"issuer", "audience", "jwks": {"keys": [...]} | "jwks_url"}. RS256, ES256 and EdDSA public keys. ' +
       'An issuer and audience pair is trusted by one entry of one tenant at most (409 otherwise).',
   })
+  @ApiResponse({ status: 200, type: TrustedIssuerDto })
   @ApiErrors(
     ...BODY_ERRORS,
     AuthErrorCode.InvalidIssuer,
